@@ -1,0 +1,43 @@
+namespace Appointments.Booking.Contracts;
+
+/// <summary>
+/// What Booking tells other modules about appointments: the only door Notifications uses.
+/// Backed by Booking's start-hour index, so a query costs in proportion to the hours asked for.
+/// </summary>
+public interface IAppointmentSchedule
+{
+    /// <summary>
+    /// Active (scheduled or rescheduled) appointments whose start is in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>),
+    /// ordered by start.
+    /// </summary>
+    Task<IReadOnlyList<ScheduledAppointment>> StartingBetweenAsync(DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records the reminder's state on the appointment document, so its owner sees it. Ignored when the
+    /// appointment is gone or has moved to another start since (the reminder was for the old time).
+    /// </summary>
+    Task RecordReminderAsync(string appointmentId, DateTimeOffset startUtc, ReminderState state, CancellationToken cancellationToken = default);
+}
+
+/// <param name="LocalStart">The start in the clinic's time zone, as patients read it.</param>
+/// <param name="TimeZoneId">The clinic's time zone (IANA id), for wording the reminder.</param>
+public sealed record ScheduledAppointment(
+    string Id,
+    string Username,
+    string Doctor,
+    DateTimeOffset StartUtc,
+    DateTime LocalStart,
+    string TimeZoneId,
+    ReminderMethod ReminderMethod,
+    string? Email,
+    string? Phone);
+
+public enum ReminderMethod
+{
+    Email,
+    Sms,
+    None,
+}
+
+/// <param name="Status">One of <c>sending</c>, <c>sent</c>, <c>retrying</c>, <c>failed</c>.</param>
+public sealed record ReminderState(string Status, int Attempts, DateTimeOffset? SentAt, string? LastError);
