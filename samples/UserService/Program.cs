@@ -1,0 +1,83 @@
+// Development-only stand-in for the user service the appointments service calls:
+// answers user lookups and issues tokens shaped like flask-jwt-extended's access tokens.
+using System.Text;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+var builder = WebApplication.CreateBuilder(args);
+var app = builder.Build();
+
+if (!app.Environment.IsDevelopment())
+{
+    Console.Error.WriteLine("The sample user service runs only with ASPNETCORE_ENVIRONMENT=Development; it has no real user store.");
+    return 1;
+}
+
+var secret = app.Configuration["JWT_SECRET_KEY"];
+if (string.IsNullOrEmpty(secret) || Encoding.UTF8.GetByteCount(secret) < 32)
+{
+    Console.Error.WriteLine("Set JWT_SECRET_KEY (at least 32 bytes, the same value the appointments service uses).");
+    return 1;
+}
+
+var signingCredentials = new SigningCredentials(
+    new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)), SecurityAlgorithms.HmacSha256);
+var tokenHandler = new JsonWebTokenHandler();
+
+app.MapGet("/api/auth/user/{username}", (string username) =>
+    PasswordOf(username) is null
+        ? Results.NotFound(new { message = "User not found" })
+        : Results.Ok(new { username }));
+
+app.MapPost("/api/auth/login", (LoginRequest request) =>
+{
+    if (string.IsNullOrEmpty(request.Username) || string.IsNullOrEmpty(request.Password))
+    {
+        return Results.BadRequest(new { message = "Missing username or password" });
+    }
+
+    if (PasswordOf(request.Username) != request.Password)
+    {
+        return Results.Json(new { message = "Bad username or password" }, statusCode: StatusCodes.Status401Unauthorized);
+    }
+
+    return Results.Ok(new { access_token = AccessToken(request.Username) });
+});
+
+app.Run();
+return 0;
+
+// Exact, case-sensitive match: configuration keys themselves are case-insensitive.
+string? PasswordOf(string username) =>
+    app.Configuration.GetSection("Users").GetChildren()
+        .FirstOrDefault(user => string.Equals(user.Key, username, StringComparison.Ordinal))?.Value;
+
+string AccessToken(string username)
+{
+    var now = DateTime.UtcNow;
+    var claims = new Dictionary<string, object>
+    {
+        ["sub"] = username,
+        ["jti"] = Guid.NewGuid().ToString(),
+        ["type"] = "access",
+        ["fresh"] = false,
+    };
+    var role = app.Configuration[$"Roles:{username}"];
+    if (!string.IsNullOrEmpty(role))
+    {
+        claims["role"] = role;
+    }
+
+    return tokenHandler.CreateToken(new SecurityTokenDescriptor
+    {
+        Claims = claims,
+        IssuedAt = now,
+        NotBefore = now,
+        Expires = now.AddMinutes(15), // flask-jwt-extended's default lifetime
+        SigningCredentials = signingCredentials,
+    });
+}
+
+internal sealed record LoginRequest(string? Username, string? Password);
+
+public partial class Program;
