@@ -60,19 +60,19 @@ public sealed record StateOperation(StateOperationKind Kind, string Key, byte[]?
 }
 
 /// <summary>The store could not be reached or failed; the API answers 503.</summary>
-public sealed class StateStoreUnavailableException : Exception
+public sealed class StateStoreUnavailableException : DependencyUnavailableException
 {
-    public StateStoreUnavailableException(string message, Exception? innerException = null)
-        : base(message, innerException)
-    {
-    }
-
     public StateStoreUnavailableException()
     {
     }
 
     public StateStoreUnavailableException(string message)
         : base(message)
+    {
+    }
+
+    public StateStoreUnavailableException(string message, Exception? innerException)
+        : base(message, innerException)
     {
     }
 }

@@ -1,0 +1,81 @@
+using System.Text.Json.Serialization;
+
+namespace Appointments.Booking.Api;
+
+/// <summary>An appointment as clients read it: the original service's nine members and a few extras.</summary>
+internal sealed record AppointmentDocument(
+    [property: JsonPropertyName("_id")] string Id,
+    [property: JsonPropertyName("username")] string Username,
+    [property: JsonPropertyName("doctor")] string Doctor,
+    [property: JsonPropertyName("date_time")] string DateTime,
+    [property: JsonPropertyName("slot")] string? Slot,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("email")] string? Email,
+    [property: JsonPropertyName("phone")] string? Phone,
+    [property: JsonPropertyName("reminder_method")] string ReminderMethod,
+    [property: JsonPropertyName("duration_minutes")] int DurationMinutes,
+    [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
+    [property: JsonPropertyName("updated_at")] DateTimeOffset UpdatedAt,
+    [property: JsonPropertyName("reminder")] ReminderDocument? Reminder)
+{
+    public static AppointmentDocument From(Appointment a, Clinic clinic) => new(
+        a.Id,
+        a.Username,
+        a.Doctor,
+        clinic.Format(a.StartUtc),
+        a.Slot,
+        a.Status,
+        a.Email,
+        a.Phone,
+        a.ReminderMethod,
+        a.DurationMinutes,
+        a.CreatedAt,
+        a.UpdatedAt,
+        a.Reminder is { } r && r.StartUtc == a.StartUtc ? new ReminderDocument(r.Status, r.Attempts, r.SentAt, r.LastError) : null);
+}
+
+internal sealed record ReminderDocument(
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("attempts")] int Attempts,
+    [property: JsonPropertyName("sent_at")] DateTimeOffset? SentAt,
+    [property: JsonPropertyName("last_error")] string? LastError);
+
+internal sealed record MessageResponse([property: JsonPropertyName("message")] string Message);
+
+internal sealed record CreatedResponse(
+    [property: JsonPropertyName("message")] string Message,
+    [property: JsonPropertyName("_id")] string Id);
+
+internal sealed record StatusResponse([property: JsonPropertyName("status")] string Status);
+
+/// <summary>The request bodies, for the OpenAPI document only: bodies are read field by field.</summary>
+internal sealed record CreateAppointmentRequest(
+    [property: JsonPropertyName("doctor")] string Doctor,
+    [property: JsonPropertyName("date_time")] string DateTime,
+    [property: JsonPropertyName("slot")] string? Slot,
+    [property: JsonPropertyName("email")] string? Email,
+    [property: JsonPropertyName("phone")] string? Phone,
+    [property: JsonPropertyName("reminder_method")] string? ReminderMethod,
+    [property: JsonPropertyName("duration_minutes")] int? DurationMinutes);
+
+internal sealed record UpdateAppointmentRequest(
+    [property: JsonPropertyName("doctor")] string? Doctor,
+    [property: JsonPropertyName("date_time")] string? DateTime,
+    [property: JsonPropertyName("slot")] string? Slot,
+    [property: JsonPropertyName("status")] string? Status,
+    [property: JsonPropertyName("email")] string? Email,
+    [property: JsonPropertyName("phone")] string? Phone,
+    [property: JsonPropertyName("reminder_method")] string? ReminderMethod,
+    [property: JsonPropertyName("duration_minutes")] int? DurationMinutes);
+
+internal sealed record RescheduleRequest([property: JsonPropertyName("new_date_time")] string NewDateTime);
+
+[JsonSerializable(typeof(AppointmentDocument))]
+[JsonSerializable(typeof(List<AppointmentDocument>))]
+[JsonSerializable(typeof(MessageResponse))]
+[JsonSerializable(typeof(CreatedResponse))]
+[JsonSerializable(typeof(StatusResponse))]
+[JsonSerializable(typeof(CreateAppointmentRequest))]
+[JsonSerializable(typeof(UpdateAppointmentRequest))]
+[JsonSerializable(typeof(RescheduleRequest))]
+internal sealed partial class BookingApiJson : JsonSerializerContext;

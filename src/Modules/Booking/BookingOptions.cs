@@ -1,0 +1,21 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Appointments.Booking;
+
+internal sealed class BookingOptions
+{
+    public const string Section = "Booking";
+
+    /// <summary>The clinic's IANA time zone: times without an offset are read and written in it.</summary>
+    [Required]
+    public string TimeZone { get; set; } = "UTC";
+
+    [Range(typeof(TimeSpan), "00:05:00", "08:00:00")]
+    public TimeSpan DefaultDuration { get; set; } = TimeSpan.FromMinutes(30);
+
+    [Range(1024, 16 * 1024 * 1024)]
+    public int MaxBodyBytes { get; set; } = 64 * 1024;
+
+    [Range(1, 1000)]
+    public int MaxPageSize { get; set; } = 100;
+}

@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace Appointments.Booking;
+
+/// <summary>The clinic's clock and calendar: its time zone, how times are read and written, and "now".</summary>
+internal sealed partial class Clinic(IOptions<BookingOptions> options, TimeProvider time)
+{
+    public const string DateTimeFormat = "yyyy-MM-dd HH:mm:ss";
+
+    public TimeZoneInfo Zone { get; } = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
+
+    public DateTimeOffset UtcNow => time.GetUtcNow();
+
+    public string Format(DateTimeOffset utc) =>
+        TimeZoneInfo.ConvertTime(utc, Zone).ToString(DateTimeFormat, CultureInfo.InvariantCulture);
+
+    public DateTime ToLocal(DateTimeOffset utc) => TimeZoneInfo.ConvertTime(utc, Zone).DateTime;
+
+    /// <summary>
+    /// Reads <c>YYYY-MM-DD HH:MM[:SS[.fff]]</c>, with a space or <c>T</c>, optionally followed by <c>Z</c> or
+    /// <c>±HH:MM</c>. Without an offset the time is in the clinic's zone. Returns null for anything else,
+    /// impossible dates and times skipped by a daylight-saving change included.
+    /// </summary>
+    public DateTimeOffset? Parse(string text)
+    {
+        var match = DateTimePattern().Match(text);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        try
+        {
+            int Part(string name) => match.Groups[name].Success ? int.Parse(match.Groups[name].Value, CultureInfo.InvariantCulture) : 0;
+            var local = new DateTime(Part("y"), Part("mo"), Part("d"), Part("h"), Part("mi"), Part("s"), DateTimeKind.Unspecified);
+            if (match.Groups["f"].Success)
+            {
+                local = local.AddTicks(long.Parse(match.Groups["f"].Value.PadRight(7, '0'), CultureInfo.InvariantCulture));
+            }
+
+            var offset = match.Groups["z"].Value;
+            if (offset.Length == 0)
+            {
+                return Zone.IsInvalidTime(local) ? null : new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(local, Zone), TimeSpan.Zero);
+            }
+
+            var span = offset == "Z" ? TimeSpan.Zero : TimeSpan.ParseExact(offset[1..], @"hh\:mm", CultureInfo.InvariantCulture);
+            return new DateTimeOffset(local, offset[0] == '-' ? -span : span).ToUniversalTime();
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    [GeneratedRegex(@"^(?<y>\d{4})-(?<mo>\d{2})-(?<d>\d{2})[T ](?<h>\d{2}):(?<mi>\d{2})(?::(?<s>\d{2})(?:\.(?<f>\d{1,7}))?)?(?<z>Z|[+-]\d{2}:\d{2})?$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    private static partial Regex DateTimePattern();
+}

@@ -1,0 +1,63 @@
+using System.Globalization;
+
+namespace Appointments.Booking.Storage;
+
+/// <summary>
+/// Booking's key layout. Every key uses <c>|</c> as separator (Dapr rejects <c>||</c>); doctor and slot
+/// names cannot contain it, usernames are escaped.
+/// </summary>
+internal static class BookingKeys
+{
+    /// <summary>Overlap is detected on cells of this size: two bookings that overlap share a cell key.</summary>
+    public static readonly TimeSpan CellSize = TimeSpan.FromMinutes(5);
+
+    public const int StartIndexShards = 4;
+
+    public static string Appointment(string id) => $"appointment|{id}";
+
+    public static string Slot(string doctor, string slot) => $"doctor-slot|{doctor}|{slot}";
+
+    public static string UserIndex(string username) => $"user-appointments|{Uri.EscapeDataString(username)}";
+
+    /// <summary>Appointments by start hour, sharded so that a busy hour is not one hot key.</summary>
+    public static string StartIndex(DateTimeOffset hourUtc, int shard) =>
+        $"appointment-starts|{hourUtc.UtcDateTime.ToString("yyyyMMddHH", CultureInfo.InvariantCulture)}|{shard}";
+
+    public static string StartIndexFor(Appointment appointment) =>
+        StartIndex(appointment.StartUtc, ShardOf(appointment.Id));
+
+    /// <summary>The time-cell keys an appointment holds: every cell its [start, end) touches.</summary>
+    public static IEnumerable<string> Cells(Appointment appointment)
+    {
+        if (!appointment.HoldsTime)
+        {
+            yield break;
+        }
+
+        var cell = Floor(appointment.StartUtc, CellSize);
+        for (; cell < appointment.EndUtc; cell += CellSize)
+        {
+            yield return $"doctor-time|{appointment.Doctor}|{cell.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture)}";
+        }
+    }
+
+    /// <summary>Every key that says "this time or slot is taken", which only one active appointment may create.</summary>
+    public static IEnumerable<string> Holds(Appointment appointment)
+    {
+        foreach (var cell in Cells(appointment))
+        {
+            yield return cell;
+        }
+
+        if (appointment.HoldsTime && !string.IsNullOrEmpty(appointment.Slot))
+        {
+            yield return Slot(appointment.Doctor, appointment.Slot);
+        }
+    }
+
+    public static DateTimeOffset Floor(DateTimeOffset utc, TimeSpan size) =>
+        new(utc.UtcTicks - (utc.UtcTicks % size.Ticks), TimeSpan.Zero);
+
+    // Ids end in random hex digits, so the last one spreads appointments evenly over the shards.
+    private static int ShardOf(string id) => Convert.ToInt32(id[^1..], 16) % StartIndexShards;
+}

@@ -1,0 +1,60 @@
+using System.Net;
+using Appointments.BuildingBlocks;
+using Microsoft.Extensions.Logging;
+
+namespace Appointments.Booking.Users;
+
+/// <summary>The user-directory port: does this username exist?</summary>
+internal interface IUserDirectory
+{
+    /// <summary>True or false; throws <see cref="UserServiceUnavailableException"/> when nobody can say.</summary>
+    Task<bool> ExistsAsync(string username, CancellationToken cancellationToken);
+}
+
+internal sealed class UserServiceUnavailableException(string message, Exception? innerException = null)
+    : DependencyUnavailableException(message, innerException);
+
+/// <summary>
+/// Asks the user service <c>GET api/auth/user/{username}</c>: 200 is yes, 404 is no, anything else is an outage.
+/// The same adapter serves both modes: its base address is the user service itself, or the Dapr sidecar's
+/// invocation path for it.
+/// </summary>
+internal sealed class HttpUserDirectory(IHttpClientFactory clients, ILogger<HttpUserDirectory> logger) : IUserDirectory
+{
+    public const string ClientName = "user-service";
+
+    public async Task<bool> ExistsAsync(string username, CancellationToken cancellationToken)
+    {
+        var http = clients.CreateClient(ClientName);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.GetAsync($"api/auth/user/{Uri.EscapeDataString(username)}", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("User service at {BaseAddress} did not answer: {Error}", http.BaseAddress, ex.Message);
+            throw new UserServiceUnavailableException("The user service did not answer.", ex);
+        }
+
+        using (response)
+        {
+            switch (response.StatusCode)
+            {
+                case HttpStatusCode.OK:
+                    return true;
+                case HttpStatusCode.NotFound:
+                    return false;
+                default:
+                    logger.LogWarning("User service at {BaseAddress} answered {Status} for a user lookup", http.BaseAddress, (int)response.StatusCode);
+                    throw new UserServiceUnavailableException($"The user service answered {(int)response.StatusCode}.");
+            }
+        }
+    }
+}
+
+/// <summary>Used when the check is switched off (Development without <c>USER_SERVICE_URL</c>, or explicitly).</summary>
+internal sealed class UncheckedUserDirectory : IUserDirectory
+{
+    public Task<bool> ExistsAsync(string username, CancellationToken cancellationToken) => Task.FromResult(true);
+}
