@@ -1,0 +1,72 @@
+using Appointments.Booking.Contracts;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Appointments.Notifications.Channels;
+
+/// <summary>Picks each method's channel from <c>Notifications:Delivery</c> and the credentials present.</summary>
+internal static class ReminderChannels
+{
+    public static IReminderChannel ForEmail(IServiceProvider services)
+    {
+        if (Delivery(services) == ReminderDelivery.DaprBindings)
+        {
+            return ActivatorUtilities.CreateInstance<DaprEmailChannel>(services);
+        }
+
+        return string.IsNullOrWhiteSpace(services.GetRequiredService<IOptions<SmtpOptions>>().Value.Sender)
+            ? Unconfigured(services, "EMAIL_ADDRESS")
+            : ActivatorUtilities.CreateInstance<SmtpEmailChannel>(services);
+    }
+
+    public static IReminderChannel ForSms(IServiceProvider services)
+    {
+        if (Delivery(services) == ReminderDelivery.DaprBindings)
+        {
+            return ActivatorUtilities.CreateInstance<DaprSmsChannel>(services);
+        }
+
+        return services.GetRequiredService<IOptions<TwilioOptions>>().Value.IsConfigured
+            ? ActivatorUtilities.CreateInstance<TwilioSmsChannel>(services)
+            : Unconfigured(services, "TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN/TWILIO_PHONE_NUMBER");
+    }
+
+    private static ReminderDelivery Delivery(IServiceProvider services) =>
+        services.GetRequiredService<IOptions<NotificationsOptions>>().Value.Delivery;
+
+    private static IReminderChannel Unconfigured(IServiceProvider services, string missing) =>
+        services.GetRequiredService<IHostEnvironment>().IsDevelopment()
+            ? ActivatorUtilities.CreateInstance<LoggingChannel>(services, missing)
+            : new UnconfiguredChannel(missing);
+}
+
+/// <summary>Says once at start-up which reminders will not really be sent, and why.</summary>
+internal sealed class ChannelStartupLog(
+    [FromKeyedServices(ReminderMethod.Email)] IReminderChannel email,
+    [FromKeyedServices(ReminderMethod.Sms)] IReminderChannel sms,
+    ILogger<ChannelStartupLog> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        Report("Email", email);
+        Report("SMS", sms);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private void Report(string method, IReminderChannel channel)
+    {
+        switch (channel)
+        {
+            case LoggingChannel logging:
+                logger.LogInformation("{Method} reminders are written to the log, not sent: {Missing} not configured", method, logging.Missing);
+                break;
+            case UnconfiguredChannel unconfigured:
+                logger.LogWarning("{Method} reminders cannot be sent: {Missing} not configured; they are recorded as failed", method, unconfigured.Missing);
+                break;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using Appointments.Booking.Contracts;
+using Appointments.Notifications.Channels;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace Appointments.Notifications;
+
+/// <summary>
+/// Reminders, each sent once, a day ahead. Expects <c>IStateStore</c> and <c>IAppointmentSchedule</c> in DI;
+/// in Dapr mode also <c>DaprClient</c> (with <c>Notifications:Delivery=DaprBindings</c>).
+/// </summary>
+public static class NotificationsModule
+{
+    /// <summary>The Dapr cron input binding's name, and so the path daprd POSTs to.</summary>
+    public const string CronBindingName = "reminder-cron";
+
+    public static IHostApplicationBuilder AddNotificationsModule(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+
+        services.AddOptions<ReminderOptions>()
+            .Bind(configuration.GetSection(ReminderOptions.Section))
+            .Validate(o => o.IsValid(), "Reminders: LeadTime, ScanInterval and ClaimLease must be positive, RetryDelay not negative, MaxAttempts at least 1.")
+            .ValidateOnStart();
+        services.AddOptions<NotificationsOptions>()
+            .Bind(configuration.GetSection(NotificationsOptions.Section))
+            .ValidateOnStart();
+        services.AddOptions<SmtpOptions>()
+            .Bind(configuration)
+            .Validate(o => o.IsValid(), "SMTP_HOST must be set and SMTP_PORT between 1 and 65535.")
+            .ValidateOnStart();
+        services.AddOptions<TwilioOptions>()
+            .Bind(configuration)
+            .Validate(o => o.ApiUrl.IsAbsoluteUri, "TWILIO_API_URL must be an absolute URL.")
+            .ValidateOnStart();
+        services.AddOptions<TwilioHttpOptions>()
+            .Bind(configuration.GetSection(TwilioHttpOptions.Section))
+            .Validate(o => o.IsValid(), "Notifications:Twilio: AttemptTimeout at least 10ms and at most TotalTimeout, MaxRetries at least 1.")
+            .ValidateOnStart();
+
+        services.AddHttpClient(TwilioSmsChannel.HttpClientName)
+            .AddResilienceHandler("twilio", (pipeline, context) =>
+            {
+                var http = context.ServiceProvider.GetRequiredService<IOptions<TwilioHttpOptions>>().Value;
+                pipeline
+                    .AddTimeout(http.TotalTimeout)
+                    .AddRetry(new HttpRetryStrategyOptions
+                    {
+                        MaxRetryAttempts = http.MaxRetries,
+                        Delay = http.RetryDelay,
+                        BackoffType = DelayBackoffType.Exponential,
+                        UseJitter = true,
+                    })
+                    .AddTimeout(http.AttemptTimeout);
+            });
+        services.AddKeyedSingleton(ReminderMethod.Email, (sp, _) => ReminderChannels.ForEmail(sp));
+        services.AddKeyedSingleton(ReminderMethod.Sms, (sp, _) => ReminderChannels.ForSms(sp));
+
+        services.AddSingleton<ReminderMetrics>();
+        services.AddSingleton<ReminderScan>();
+        services.AddHostedService<ChannelStartupLog>();
+        services.AddHostedService<ReminderTimer>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapNotificationEndpoints(this IEndpointRouteBuilder app)
+    {
+        // daprd POSTs an empty body on every replica and ignores the answer; OPTIONS is its subscription check.
+        app.MapPost($"/{CronBindingName}", ScanFromCron).ExcludeFromDescription();
+        app.MapMethods($"/{CronBindingName}", [HttpMethods.Options], () => TypedResults.Ok()).ExcludeFromDescription();
+        return app;
+    }
+
+    // The scan follows the host's lifetime, not the request's: daprd giving up on the request must not
+    // cut a scan short between claim and send.
+    private static async Task<Ok> ScanFromCron(ReminderScan scan, IHostApplicationLifetime lifetime)
+    {
+        await scan.RunAsync(lifetime.ApplicationStopping);
+        return TypedResults.Ok();
+    }
+}
