@@ -1,0 +1,307 @@
+using System.Text;
+using Dapr;
+using Dapr.Client;
+using Grpc.Core;
+
+namespace Appointments.Tests.DaprSidecar.Tests;
+
+/// <summary>The state rules of DAPR.md, through the real SDK: the double may be no more forgiving than daprd.</summary>
+public sealed class StateRulesTests : SidecarTest
+{
+    private static readonly StateOptions FirstWrite = new() { Concurrency = ConcurrencyMode.FirstWrite };
+    private static readonly StateOptions LastWrite = new() { Concurrency = ConcurrencyMode.LastWrite };
+
+    [Fact]
+    public async Task Getting_a_missing_key_gives_the_default_value_and_an_empty_etag()
+    {
+        var (value, etag) = await Dapr.GetStateAndETagAsync<string>(Store, "nothing");
+
+        value.Should().BeNull();
+        etag.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Every_write_gives_the_key_a_new_uuid_etag()
+    {
+        await Dapr.SaveStateAsync(Store, "k", "one");
+        var (_, first) = await Dapr.GetStateAndETagAsync<string>(Store, "k");
+        await Dapr.SaveStateAsync(Store, "k", "two");
+        var (value, second) = await Dapr.GetStateAndETagAsync<string>(Store, "k");
+
+        value.Should().Be("two");
+        Guid.TryParse(first, out _).Should().BeTrue();
+        Guid.TryParse(second, out _).Should().BeTrue();
+        second.Should().NotBe(first);
+    }
+
+    [Fact]
+    public async Task Keys_are_stored_prefixed_with_the_app_id()
+    {
+        await Dapr.SaveStateAsync(Store, "doctor-time|d1|42", 1);
+
+        Sidecar.StoredStateKeys.Should().Equal("appointments||doctor-time|d1|42");
+    }
+
+    [Fact]
+    public async Task A_key_containing_a_double_pipe_is_rejected_as_an_invalid_argument()
+    {
+        var save = await Assert.ThrowsAsync<DaprException>(() => Dapr.SaveStateAsync(Store, "a||b", 1));
+        var get = await Assert.ThrowsAsync<DaprException>(() => Dapr.GetStateAsync<int>(Store, "a||b"));
+        var transaction = await Assert.ThrowsAsync<DaprException>(() => Dapr.ExecuteStateTransactionAsync(Store,
+            [new StateTransactionRequest("a||b", [1], StateOperationType.Upsert)]));
+
+        StatusOf(save).Should().Be(StatusCode.InvalidArgument);
+        StatusOf(get).Should().Be(StatusCode.InvalidArgument);
+        StatusOf(transaction).Should().Be(StatusCode.InvalidArgument);
+        Sidecar.StoredStateKeys.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task An_unknown_state_store_is_an_invalid_argument()
+    {
+        var error = await Assert.ThrowsAsync<DaprException>(() => Dapr.GetStateAsync<int>("other-store", "k"));
+
+        StatusOf(error).Should().Be(StatusCode.InvalidArgument);
+    }
+
+    [Fact]
+    public async Task Values_are_kept_as_the_bytes_sent()
+    {
+        byte[] bytes = [0, 255, 1, 128, (byte)'{'];
+        await Dapr.SaveByteStateAsync(Store, "raw", bytes);
+
+        var (value, _) = await Dapr.GetByteStateAndETagAsync(Store, "raw");
+
+        value.ToArray().Should().Equal(bytes);
+    }
+
+    [Fact]
+    public async Task First_write_with_an_empty_etag_creates_a_missing_key_and_returns_false_on_an_existing_one()
+    {
+        var created = await Dapr.TrySaveStateAsync(Store, "cell", "a", "", FirstWrite);
+        var again = await Dapr.TrySaveStateAsync(Store, "cell", "b", "", FirstWrite);
+
+        created.Should().BeTrue();
+        again.Should().BeFalse();
+        (await Dapr.GetStateAsync<string>(Store, "cell")).Should().Be("a");
+    }
+
+    [Fact]
+    public async Task An_empty_etag_without_first_write_means_no_etag_and_the_last_write_wins()
+    {
+        await Dapr.SaveStateAsync(Store, "doc", "a");
+
+        (await Dapr.TrySaveStateAsync(Store, "doc", "b", "")).Should().BeTrue();
+        (await Dapr.TrySaveStateAsync(Store, "doc", "c", "", LastWrite)).Should().BeTrue();
+        (await Dapr.GetStateAsync<string>(Store, "doc")).Should().Be("c");
+    }
+
+    [Theory]
+    [InlineData(ConcurrencyMode.FirstWrite)]
+    [InlineData(ConcurrencyMode.LastWrite)]
+    public async Task Saving_with_a_stale_etag_returns_false_whatever_the_concurrency_mode(ConcurrencyMode mode)
+    {
+        await Dapr.SaveStateAsync(Store, "doc", "a");
+        var (_, stale) = await Dapr.GetStateAndETagAsync<string>(Store, "doc");
+        await Dapr.SaveStateAsync(Store, "doc", "b");
+
+        var saved = await Dapr.TrySaveStateAsync(Store, "doc", "c", stale, new StateOptions { Concurrency = mode });
+
+        saved.Should().BeFalse();
+        (await Dapr.GetStateAsync<string>(Store, "doc")).Should().Be("b");
+    }
+
+    [Fact]
+    public async Task Saving_with_the_current_etag_succeeds_and_changes_the_etag()
+    {
+        await Dapr.SaveStateAsync(Store, "doc", "a");
+        var (_, current) = await Dapr.GetStateAndETagAsync<string>(Store, "doc");
+
+        (await Dapr.TrySaveStateAsync(Store, "doc", "b", current, FirstWrite)).Should().BeTrue();
+        var (value, etag) = await Dapr.GetStateAndETagAsync<string>(Store, "doc");
+
+        value.Should().Be("b");
+        etag.Should().NotBe(current);
+    }
+
+    [Fact]
+    public async Task Saving_with_an_etag_on_a_missing_key_inserts_it_as_MongoDB_does()
+    {
+        var saved = await Dapr.TrySaveStateAsync(Store, "gone", "back", Guid.NewGuid().ToString());
+
+        saved.Should().BeTrue();
+        (await Dapr.GetStateAsync<string>(Store, "gone")).Should().Be("back");
+    }
+
+    [Fact]
+    public async Task Deleting_with_a_stale_etag_returns_false_and_keeps_the_key()
+    {
+        await Dapr.SaveStateAsync(Store, "doc", "a");
+        var (_, stale) = await Dapr.GetStateAndETagAsync<string>(Store, "doc");
+        await Dapr.SaveStateAsync(Store, "doc", "b");
+
+        (await Dapr.TryDeleteStateAsync(Store, "doc", stale)).Should().BeFalse();
+        (await Dapr.GetStateAsync<string>(Store, "doc")).Should().Be("b");
+    }
+
+    [Fact]
+    public async Task Deleting_a_missing_key_with_an_etag_returns_false()
+    {
+        (await Dapr.TryDeleteStateAsync(Store, "missing", Guid.NewGuid().ToString())).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Deleting_with_the_current_etag_or_without_one_removes_the_key()
+    {
+        await Dapr.SaveStateAsync(Store, "one", 1);
+        await Dapr.SaveStateAsync(Store, "two", 2);
+        var (_, etag) = await Dapr.GetStateAndETagAsync<int>(Store, "one");
+
+        (await Dapr.TryDeleteStateAsync(Store, "one", etag)).Should().BeTrue();
+        await Dapr.DeleteStateAsync(Store, "two");
+        await Dapr.DeleteStateAsync(Store, "never-there");
+
+        Sidecar.StoredStateKeys.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_save_mismatch_outside_a_transaction_is_reported_as_Aborted()
+    {
+        await Dapr.SaveStateAsync(Store, "cell", 1);
+
+        // SaveStateAsync has no Try: the status shows through the exception.
+        var error = await Assert.ThrowsAsync<DaprException>(() => Dapr.SaveStateAsync(Store, "cell", 2, FirstWrite));
+
+        StatusOf(error).Should().Be(StatusCode.Aborted);
+    }
+
+    [Fact]
+    public async Task A_transaction_applies_upserts_and_deletes_each_with_its_own_etag()
+    {
+        await Dapr.SaveStateAsync(Store, "old", 1);
+        await Dapr.SaveStateAsync(Store, "index", 1);
+        var (_, oldEtag) = await Dapr.GetStateAndETagAsync<int>(Store, "old");
+        var (_, indexEtag) = await Dapr.GetStateAndETagAsync<int>(Store, "index");
+
+        await Dapr.ExecuteStateTransactionAsync(Store,
+        [
+            new StateTransactionRequest("cell", Json("1"), StateOperationType.Upsert, "", options: FirstWrite),
+            new StateTransactionRequest("index", Json("2"), StateOperationType.Upsert, indexEtag),
+            new StateTransactionRequest("old", null, StateOperationType.Delete, oldEtag),
+        ]);
+
+        (await Dapr.GetStateAsync<int>(Store, "cell")).Should().Be(1);
+        (await Dapr.GetStateAsync<int>(Store, "index")).Should().Be(2);
+        Sidecar.StoredStateKeys.Should().BeEquivalentTo("appointments||cell", "appointments||index");
+    }
+
+    [Fact]
+    public async Task A_transaction_with_an_etag_mismatch_fails_as_Internal_and_writes_nothing()
+    {
+        await Dapr.SaveStateAsync(Store, "held", "x");
+        await Dapr.SaveStateAsync(Store, "keep", 1);
+
+        var error = await Assert.ThrowsAsync<DaprException>(() => Dapr.ExecuteStateTransactionAsync(Store,
+        [
+            new StateTransactionRequest("new", Json("1"), StateOperationType.Upsert),
+            new StateTransactionRequest("keep", null, StateOperationType.Delete),
+            new StateTransactionRequest("held", Json("\"y\""), StateOperationType.Upsert, "", options: FirstWrite),
+        ]));
+
+        StatusOf(error).Should().Be(StatusCode.Internal, "a failed transaction does not say conflict");
+        (await Dapr.GetStateAsync<string>(Store, "held")).Should().Be("x");
+        (await Dapr.GetStateAsync<int>(Store, "keep")).Should().Be(1);
+        Sidecar.StoredStateKeys.Should().BeEquivalentTo("appointments||held", "appointments||keep");
+    }
+
+    [Fact]
+    public async Task A_transaction_with_a_stale_etag_or_deleting_a_missing_key_with_an_etag_fails_as_Internal()
+    {
+        await Dapr.SaveStateAsync(Store, "doc", 1);
+        var (_, stale) = await Dapr.GetStateAndETagAsync<int>(Store, "doc");
+        await Dapr.SaveStateAsync(Store, "doc", 2);
+
+        var staleSave = await Assert.ThrowsAsync<DaprException>(() => Dapr.ExecuteStateTransactionAsync(Store,
+            [new StateTransactionRequest("doc", Json("3"), StateOperationType.Upsert, stale)]));
+        var missingDelete = await Assert.ThrowsAsync<DaprException>(() => Dapr.ExecuteStateTransactionAsync(Store,
+            [new StateTransactionRequest("missing", null, StateOperationType.Delete, stale)]));
+
+        StatusOf(staleSave).Should().Be(StatusCode.Internal);
+        StatusOf(missingDelete).Should().Be(StatusCode.Internal);
+        (await Dapr.GetStateAsync<int>(Store, "doc")).Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Bulk_get_answers_every_key_in_request_order_with_missing_keys_empty()
+    {
+        await Dapr.SaveStateAsync(Store, "x1", 1);
+        await Dapr.SaveStateAsync(Store, "x3", 3);
+
+        var items = await Dapr.GetBulkStateAsync(Store, ["x3", "x2", "x1"], parallelism: null);
+
+        items.Select(i => i.Key).Should().Equal("x3", "x2", "x1");
+        items.Select(i => i.Value).Should().Equal("3", "", "1");
+        items[1].ETag.Should().BeEmpty();
+        items[0].ETag.Should().NotBeEmpty();
+    }
+
+    [Fact]
+    public async Task During_a_state_outage_every_state_call_fails_and_a_try_save_does_not_read_as_a_conflict()
+    {
+        await Dapr.SaveStateAsync(Store, "doc", 1);
+        var (_, etag) = await Dapr.GetStateAndETagAsync<int>(Store, "doc");
+        Sidecar.StateOutage = true;
+
+        var calls = new Func<Task>[]
+        {
+            () => Dapr.GetStateAsync<int>(Store, "doc"),
+            () => Dapr.GetBulkStateAsync(Store, ["doc"], parallelism: null),
+            () => Dapr.TrySaveStateAsync(Store, "doc", 2, etag),
+            () => Dapr.TryDeleteStateAsync(Store, "doc", etag),
+            () => Dapr.ExecuteStateTransactionAsync(Store, [new StateTransactionRequest("doc", Json("2"), StateOperationType.Upsert)]),
+        };
+        foreach (var call in calls)
+        {
+            StatusOf(await Assert.ThrowsAsync<DaprException>(call)).Should().Be(StatusCode.Internal);
+        }
+
+        Sidecar.StateOutage = false;
+        (await Dapr.GetStateAsync<int>(Store, "doc")).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Of_many_concurrent_first_write_transactions_on_one_key_exactly_one_succeeds()
+    {
+        var attempts = Enumerable.Range(0, 24).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                await Dapr.ExecuteStateTransactionAsync(Store,
+                [
+                    new StateTransactionRequest($"mine|{i}", Json("1"), StateOperationType.Upsert),
+                    new StateTransactionRequest("shared", Json($"{i}"), StateOperationType.Upsert, "", options: FirstWrite),
+                ]);
+                return true;
+            }
+            catch (DaprException)
+            {
+                return false;
+            }
+        }));
+
+        var results = await Task.WhenAll(attempts);
+
+        results.Count(won => won).Should().Be(1);
+        Sidecar.StoredStateKeys.Should().HaveCount(2, "only the winner's keys were written");
+    }
+
+    [Fact]
+    public async Task Methods_the_double_does_not_serve_answer_Unimplemented()
+    {
+        var error = await Assert.ThrowsAsync<DaprException>(() => Dapr.PublishEventAsync("pubsub", "topic", "x"));
+
+        StatusOf(error).Should().Be(StatusCode.Unimplemented);
+    }
+
+    private static byte[] Json(string text) => Encoding.UTF8.GetBytes(text);
+}

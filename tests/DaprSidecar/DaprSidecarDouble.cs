@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Appointments.Tests.DaprSidecar;
+
+/// <summary>
+/// A stand-in for daprd on loopback sockets: the gRPC API (state, output bindings) on an HTTP/2 cleartext endpoint
+/// and the HTTP API (service invocation, health, metadata) on an HTTP/1.1 endpoint, both on dynamic ports.
+/// It behaves as DAPR.md says daprd with this repo's components does, so point the real SDK at it:
+/// <c>new DaprClientBuilder().UseGrpcEndpoint(double.GrpcEndpoint).UseHttpEndpoint(double.HttpEndpoint).Build()</c>.
+/// </summary>
+public sealed class DaprSidecarDouble : IAsyncDisposable
+{
+    private readonly WebApplication _host;
+    private readonly StateService _state;
+    private readonly BindingService _bindings;
+    private readonly InvocationEndpoints _invocation;
+    private readonly HttpClient _client;
+
+    private DaprSidecarDouble(WebApplication host, StateService state, BindingService bindings, InvocationEndpoints invocation, HttpClient client, string appId)
+    {
+        _host = host;
+        _state = state;
+        _bindings = bindings;
+        _invocation = invocation;
+        _client = client;
+        AppId = appId;
+    }
+
+    public string AppId { get; }
+
+    /// <summary>The gRPC endpoint, e.g. <c>http://127.0.0.1:50123</c> (HTTP/2 without TLS).</summary>
+    public string GrpcEndpoint { get; private set; } = string.Empty;
+
+    /// <summary>The HTTP API endpoint, e.g. <c>http://127.0.0.1:50124</c>.</summary>
+    public string HttpEndpoint { get; private set; } = string.Empty;
+
+    /// <summary>The app this sidecar serves, where input bindings (the cron trigger) are delivered.</summary>
+    public Uri? AppUrl { get; set; }
+
+    /// <summary>While true, every state call fails as daprd does when its store is down (gRPC <c>Internal</c>).</summary>
+    public bool StateOutage
+    {
+        get => _state.Outage;
+        set => _state.Outage = value;
+    }
+
+    /// <summary>Output binding calls the components accepted, in order.</summary>
+    public IReadOnlyList<BindingCall> BindingCalls => _bindings.Calls;
+
+    /// <summary>The keys as the state store holds them (<c>{app-id}||{key}</c>).</summary>
+    public IReadOnlyCollection<string> StoredStateKeys => _state.StoredKeys;
+
+    public static async Task<DaprSidecarDouble> StartAsync(DaprSidecarOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new DaprSidecarOptions();
+        var state = new StateService(options.AppId, options.StateStoreName);
+        var bindings = new BindingService(options.Bindings);
+        var client = new HttpClient(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            UseProxy = false,
+            AutomaticDecompression = DecompressionMethods.None,
+        });
+        var invocation = new InvocationEndpoints(options.AppId, client);
+
+        // An empty builder: no configuration files or environment that could move the endpoints.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        ListenOptions? grpc = null;
+        ListenOptions? http = null;
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, 0, listen => (grpc = listen).Protocols = HttpProtocols.Http2);
+            kestrel.Listen(IPAddress.Loopback, 0, listen => (http = listen).Protocols = HttpProtocols.Http1);
+        });
+        builder.Services.AddRouting();
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(new DaprGrpcService(state, bindings));
+        builder.Services.AddSingleton<Grpc.AspNetCore.Server.Model.IServiceMethodProvider<DaprGrpcService>, DaprGrpcMethods>();
+
+        var host = builder.Build();
+        host.UseRouting();
+        invocation.Map(host);
+        host.MapGrpcService<DaprGrpcService>();
+
+        var sidecar = new DaprSidecarDouble(host, state, bindings, invocation, client, options.AppId) { AppUrl = options.AppUrl };
+        await host.StartAsync(cancellationToken);
+        sidecar.GrpcEndpoint = $"http://127.0.0.1:{grpc!.IPEndPoint!.Port}";
+        sidecar.HttpEndpoint = $"http://127.0.0.1:{http!.IPEndPoint!.Port}";
+        return sidecar;
+    }
+
+    /// <summary>Lets service invocation reach <paramref name="appId"/> at <paramref name="baseUrl"/>.</summary>
+    public void MapApp(string appId, Uri baseUrl) => _invocation.MapApp(appId, baseUrl);
+
+    /// <summary>Makes the next <paramref name="times"/> calls to the output binding fail with gRPC <c>Internal</c>.</summary>
+    public void FailBinding(string name, int times = 1) => _bindings.Fail(name, times);
+
+    /// <summary>
+    /// Fires the cron input binding as daprd does: <c>POST {AppUrl}/{component}</c> with an empty body and the
+    /// <c>timeZone</c> and <c>readTimeUTC</c> headers. Returns the app's answer (daprd ignores it).
+    /// </summary>
+    public async Task<HttpResponseMessage> TriggerCronAsync(string component = "reminder-cron", CancellationToken cancellationToken = default)
+    {
+        var appUrl = AppUrl ?? throw new InvalidOperationException("Set AppUrl before triggering the cron binding.");
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(appUrl, component));
+        request.Content = new ByteArrayContent([]);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        // Go's time.Now().Location() and Time.String(), as the cron binding formats them.
+        request.Headers.Add("timeZone", "Local");
+        request.Headers.Add("readTimeUTC", DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF") + " +0000 UTC");
+        return await _client.SendAsync(request, cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        await _host.DisposeAsync();
+        _client.Dispose();
+    }
+}

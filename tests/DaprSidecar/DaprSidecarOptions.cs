@@ -1,0 +1,37 @@
+namespace Appointments.Tests.DaprSidecar;
+
+/// <summary>How the sidecar double is set up; the defaults match this repo's components.</summary>
+public sealed class DaprSidecarOptions
+{
+    public string AppId { get; init; } = "appointments";
+
+    public string StateStoreName { get; init; } = "statestore";
+
+    /// <summary>Where the app listens, for the cron trigger; can also be set later on the double.</summary>
+    public Uri? AppUrl { get; init; }
+
+    /// <summary>Output binding components by name. By default no component carries the per-message fields.</summary>
+    public IReadOnlyDictionary<string, BindingComponent> Bindings { get; init; } = new Dictionary<string, BindingComponent>
+    {
+        ["email"] = new(BindingComponent.Smtp, new Dictionary<string, string> { ["host"] = "localhost", ["port"] = "25" }),
+        ["sms"] = new(BindingComponent.TwilioSms, new Dictionary<string, string>
+        {
+            ["fromNumber"] = "+15550000000",
+            ["accountSid"] = "AC-test",
+            ["authToken"] = "token",
+        }),
+    };
+}
+
+/// <summary>An output binding component: its type (<c>bindings.smtp</c>, <c>bindings.twilio.sms</c>) and metadata.</summary>
+public sealed record BindingComponent(string Type, IReadOnlyDictionary<string, string> Metadata)
+{
+    public const string Smtp = "bindings.smtp";
+    public const string TwilioSms = "bindings.twilio.sms";
+}
+
+/// <summary>
+/// An output binding call the component accepted. <see cref="Data"/> and <see cref="Metadata"/> are the request as sent;
+/// <see cref="SentText"/> is the body the real component would deliver: a JSON string is unquoted first.
+/// </summary>
+public sealed record BindingCall(string Name, string Operation, byte[] Data, IReadOnlyDictionary<string, string> Metadata, string SentText);
