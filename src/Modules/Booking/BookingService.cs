@@ -20,6 +20,11 @@ internal sealed class BookingService(
 
     public async Task<(string? Id, BookingError? Error)> BookAsync(Caller caller, AppointmentInput input, CancellationToken cancellationToken)
     {
+        if (!input.IsObject)
+        {
+            return (null, input.ToError());
+        }
+
         input.Require(input.Doctor, "doctor");
         input.Require(input.DateTime, "date_time");
         var method = input.ReminderMethod.Or(ReminderMethods.Email);

@@ -52,21 +52,21 @@ internal sealed record StatusResponse([property: JsonPropertyName("status")] str
 internal sealed record CreateAppointmentRequest(
     [property: JsonPropertyName("doctor")] string Doctor,
     [property: JsonPropertyName("date_time")] string DateTime,
-    [property: JsonPropertyName("slot")] string? Slot,
-    [property: JsonPropertyName("email")] string? Email,
-    [property: JsonPropertyName("phone")] string? Phone,
-    [property: JsonPropertyName("reminder_method")] string? ReminderMethod,
-    [property: JsonPropertyName("duration_minutes")] int? DurationMinutes);
+    [property: JsonPropertyName("slot")] string? Slot = null,
+    [property: JsonPropertyName("email")] string? Email = null,
+    [property: JsonPropertyName("phone")] string? Phone = null,
+    [property: JsonPropertyName("reminder_method")] string? ReminderMethod = null,
+    [property: JsonPropertyName("duration_minutes")] int? DurationMinutes = null);
 
 internal sealed record UpdateAppointmentRequest(
-    [property: JsonPropertyName("doctor")] string? Doctor,
-    [property: JsonPropertyName("date_time")] string? DateTime,
-    [property: JsonPropertyName("slot")] string? Slot,
-    [property: JsonPropertyName("status")] string? Status,
-    [property: JsonPropertyName("email")] string? Email,
-    [property: JsonPropertyName("phone")] string? Phone,
-    [property: JsonPropertyName("reminder_method")] string? ReminderMethod,
-    [property: JsonPropertyName("duration_minutes")] int? DurationMinutes);
+    [property: JsonPropertyName("doctor")] string? Doctor = null,
+    [property: JsonPropertyName("date_time")] string? DateTime = null,
+    [property: JsonPropertyName("slot")] string? Slot = null,
+    [property: JsonPropertyName("status")] string? Status = null,
+    [property: JsonPropertyName("email")] string? Email = null,
+    [property: JsonPropertyName("phone")] string? Phone = null,
+    [property: JsonPropertyName("reminder_method")] string? ReminderMethod = null,
+    [property: JsonPropertyName("duration_minutes")] int? DurationMinutes = null);
 
 internal sealed record RescheduleRequest([property: JsonPropertyName("new_date_time")] string NewDateTime);
 
@@ -79,3 +79,4 @@ internal sealed record RescheduleRequest([property: JsonPropertyName("new_date_t
 [JsonSerializable(typeof(UpdateAppointmentRequest))]
 [JsonSerializable(typeof(RescheduleRequest))]
 internal sealed partial class BookingApiJson : JsonSerializerContext;
+

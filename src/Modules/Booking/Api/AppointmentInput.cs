@@ -28,6 +28,8 @@ internal sealed partial class AppointmentInput
 
     public bool IsValid => _errors.Count == 0;
 
+    public bool IsObject { get; private set; } = true;
+
     public BookingError ToError() =>
         BookingError.Invalid(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
 
@@ -59,6 +61,7 @@ internal sealed partial class AppointmentInput
         if (body.ValueKind != JsonValueKind.Object)
         {
             input.AddError("body", "must be a JSON object");
+            input.IsObject = false;
             return input;
         }
 

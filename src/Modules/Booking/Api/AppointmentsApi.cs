@@ -23,17 +23,17 @@ internal static class AppointmentsApi
     {
         var api = app.MapGroup("/api/appointments").RequireAuthorization().WithTags("Appointments");
 
-        api.MapPost("/", Book).Accepts<CreateAppointmentRequest>("application/json")
+        api.MapPost("/", Book).WithExamples(typeof(CreateAppointmentRequest), OpenApiExamples.CreateRequest, OpenApiExamples.CreateResponse)
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(503);
-        api.MapGet("/", List).ProducesProblem(400);
-        api.MapGet("/{id}", Read).ProducesProblem(404);
-        api.MapPut("/{id}", Update).Accepts<UpdateAppointmentRequest>("application/json")
+        api.MapGet("/", List).WithExamples(null, null, $"[{OpenApiExamples.Document}]").ProducesProblem(400);
+        api.MapGet("/{id}", Read).WithExamples(null, null, OpenApiExamples.Document).ProducesProblem(404);
+        api.MapPut("/{id}", Update).WithExamples(typeof(UpdateAppointmentRequest), OpenApiExamples.UpdateRequest, OpenApiExamples.Message(Updated))
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(413);
-        api.MapDelete("/{id}", Delete).ProducesProblem(404).ProducesProblem(412);
-        api.MapPost("/{id}/cancel", Cancel).ProducesProblem(404).ProducesProblem(412);
-        api.MapPut("/{id}/reschedule", Reschedule).Accepts<RescheduleRequest>("application/json")
+        api.MapDelete("/{id}", Delete).WithExamples(null, null, OpenApiExamples.Message(Deleted)).ProducesProblem(404).ProducesProblem(412);
+        api.MapPost("/{id}/cancel", Cancel).WithExamples(null, null, OpenApiExamples.Message(Canceled)).ProducesProblem(404).ProducesProblem(412);
+        api.MapPut("/{id}/reschedule", Reschedule).WithExamples(typeof(RescheduleRequest), OpenApiExamples.RescheduleRequest, OpenApiExamples.Message(Rescheduled))
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
-        api.MapGet("/status/{id}", ReadStatus).ProducesProblem(404);
+        api.MapGet("/status/{id}", ReadStatus).WithExamples(null, null, """{"status": "scheduled"}""").ProducesProblem(404);
         return api;
     }
 

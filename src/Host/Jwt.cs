@@ -1,0 +1,93 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Appointments.Host;
+
+/// <summary>The HS256 key shared with the user service (<c>JWT_SECRET_KEY</c>).</summary>
+internal sealed class JwtOptions
+{
+    /// <summary>The original service's placeholder, refused outside Development.</summary>
+    public const string PlaceholderKey = "your_jwt_secret_key";
+
+    /// <summary>Used in Development when no key is configured; never outside it.</summary>
+    public const string DevelopmentKey = "appointments-development-only-signing-key";
+
+    public const int MinimumKeyBytes = 32;
+
+    public string? SecretKey { get; set; }
+
+    public byte[] KeyBytes => Encoding.UTF8.GetBytes(SecretKey ?? DevelopmentKey);
+}
+
+internal static class Jwt
+{
+    public static void AddJwtAuthentication(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<JwtOptions>()
+            .Configure<IConfiguration>((o, configuration) => o.SecretKey = NullIfEmpty(configuration["JWT_SECRET_KEY"]))
+            .Validate<IHostEnvironment>((o, environment) => environment.IsDevelopment() || Problem(o) is null,
+                "JWT_SECRET_KEY must be set to a secret of at least 32 bytes (not the placeholder 'your_jwt_secret_key') outside Development.")
+            .ValidateOnStart();
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<JwtOptions>>((bearer, jwt) =>
+            {
+                bearer.MapInboundClaims = false;
+                bearer.TokenValidationParameters = new TokenValidationParameters
+                {
+                    IssuerSigningKey = new SymmetricSecurityKey(jwt.Value.KeyBytes),
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    ValidateIssuer = false,
+                    ValidateAudience = false,
+                    ValidateLifetime = true,
+                    RequireExpirationTime = true,
+                    RequireSignedTokens = true,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                    NameClaimType = "sub",
+                    RoleClaimType = "role",
+                };
+                bearer.Events = new JwtBearerEvents { OnTokenValidated = RefuseWithoutSubjectOrNotAccess };
+            });
+        builder.Services.AddAuthorization();
+    }
+
+    /// <summary>Logs at start-up what is wrong with the key when Development lets it pass.</summary>
+    public static void ReportKey(this WebApplication app)
+    {
+        var jwt = app.Services.GetRequiredService<IOptions<JwtOptions>>().Value;
+        if (Problem(jwt) is { } problem)
+        {
+            app.Logger.LogWarning("JWT_SECRET_KEY {Problem}; accepted in Development only", problem);
+        }
+    }
+
+    private static string? Problem(JwtOptions jwt) => jwt.SecretKey switch
+    {
+        null => $"is not set, so the development key '{JwtOptions.DevelopmentKey}' signs and checks tokens",
+        JwtOptions.PlaceholderKey => "is the placeholder 'your_jwt_secret_key'",
+        _ when jwt.KeyBytes.Length < JwtOptions.MinimumKeyBytes => $"is shorter than {JwtOptions.MinimumKeyBytes} bytes",
+        _ => null,
+    };
+
+    // flask-jwt-extended marks tokens with "type": a refresh token must not open the API.
+    private static Task RefuseWithoutSubjectOrNotAccess(TokenValidatedContext context)
+    {
+        var principal = context.Principal;
+        if (string.IsNullOrWhiteSpace(principal?.FindFirstValue("sub")))
+        {
+            context.Fail("The token has no sub claim.");
+        }
+        else if (principal.FindFirstValue("type") is { } type && type != "access")
+        {
+            context.Fail($"A {type} token is not an access token.");
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

@@ -1,0 +1,61 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.OpenApi;
+
+namespace Appointments.Booking.Api;
+
+/// <summary>
+/// The request/response examples of API.md in the OpenAPI document. Bodies are described here rather than
+/// with <c>Accepts</c>, which would answer 415 to a JSON body sent without <c>Content-Type: application/json</c>.
+/// </summary>
+internal static class OpenApiExamples
+{
+    public const string Id = "65f1c2a9e4b0a1b2c3d4e5f6";
+
+    public const string CreateRequest =
+        """{"doctor": "dr-house", "date_time": "2026-12-01 10:00:00", "slot": "slot-17", "email": "alice@example.com", "reminder_method": "email"}""";
+
+    public const string CreateResponse = $$"""{"message": "Appointment created successfully", "_id": "{{Id}}"}""";
+
+    public const string UpdateRequest = """{"date_time": "2026-12-01 11:00:00"}""";
+
+    public const string RescheduleRequest = """{"new_date_time": "2026-12-02 09:30:00"}""";
+
+    public const string Document = $$"""
+        {"_id": "{{Id}}", "username": "alice", "doctor": "dr-house", "date_time": "2026-12-01 10:00:00",
+         "slot": "slot-17", "status": "scheduled", "email": "alice@example.com", "phone": "+15555550100",
+         "reminder_method": "email", "duration_minutes": 30,
+         "created_at": "2026-11-25T09:00:00+00:00", "updated_at": "2026-11-25T09:00:00+00:00"}
+        """;
+
+    public static string Message(string message) => $$"""{"message": "{{message}}"}""";
+
+    public static RouteHandlerBuilder WithExamples(this RouteHandlerBuilder route, Type? requestType, string? request, string? response) =>
+        route.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
+        {
+            if (requestType is not null)
+            {
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["application/json"] = new()
+                        {
+                            Schema = await context.GetOrCreateSchemaAsync(requestType, cancellationToken: cancellationToken),
+                            Example = request is null ? null : JsonNode.Parse(request),
+                        },
+                    },
+                };
+            }
+
+            foreach (var (status, answer) in operation.Responses ?? [])
+            {
+                if (response is not null && status.StartsWith('2') && answer.Content?.TryGetValue("application/json", out var content) == true)
+                {
+                    content.Example = JsonNode.Parse(response);
+                }
+            }
+        });
+}
