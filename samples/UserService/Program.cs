@@ -16,7 +16,7 @@ if (!app.Environment.IsDevelopment())
 var secret = app.Configuration["JWT_SECRET_KEY"];
 if (string.IsNullOrEmpty(secret) || Encoding.UTF8.GetByteCount(secret) < 32)
 {
-    Console.Error.WriteLine("Set JWT_SECRET_KEY (at least 32 bytes, the same value the appointments service uses).");
+    Console.Error.WriteLine("JWT_SECRET_KEY must be at least 32 bytes and the same value the appointments service uses.");
     return 1;
 }
 

@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Appointments.Deployment.Tests;
+
+public sealed class SampleUserServiceTests : IDisposable
+{
+    private const string Key = "test-signing-key-that-is-long-enough-for-hs256";
+
+    private readonly WebApplicationFactory<Program> factory = new WebApplicationFactory<Program>()
+        .WithWebHostBuilder(builder => builder
+            .UseEnvironment("Development")
+            .UseSetting("JWT_SECRET_KEY", Key)
+            .UseSetting("Users:carol", "carol-password")
+            .UseSetting("Users:dr-grey", "dr-grey-password")
+            .UseSetting("Roles:dr-grey", "doctor"));
+
+    [Fact]
+    public async Task Login_returns_an_access_token_shaped_like_flask_jwt_extended()
+    {
+        var token = await LoginAsync("carol", "carol-password");
+
+        var result = await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
+        {
+            IssuerSigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(Key)),
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            ValidateIssuer = false,
+            ValidateAudience = false,
+        });
+        result.IsValid.Should().BeTrue(result.Exception?.Message);
+        var jwt = new JsonWebToken(token);
+        jwt.Subject.Should().Be("carol");
+        jwt.GetPayloadValue<string>("type").Should().Be("access");
+        jwt.GetPayloadValue<bool>("fresh").Should().BeFalse();
+        jwt.Id.Should().NotBeNullOrEmpty();
+        jwt.TryGetPayloadValue<long>("iat", out _).Should().BeTrue();
+        jwt.TryGetPayloadValue<long>("nbf", out _).Should().BeTrue();
+        jwt.ValidTo.Should().BeAfter(DateTime.UtcNow);
+        jwt.TryGetPayloadValue<string>("role", out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Login_adds_the_configured_role()
+    {
+        var token = await LoginAsync("dr-grey", "dr-grey-password");
+
+        new JsonWebToken(token).GetPayloadValue<string>("role").Should().Be("doctor");
+    }
+
+    [Fact]
+    public async Task Login_with_a_wrong_password_is_401()
+    {
+        using var client = factory.CreateClient();
+
+        var response = await client.PostAsJsonAsync("/api/auth/login", new { username = "carol", password = "nope" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_known_user_is_found()
+    {
+        using var client = factory.CreateClient();
+
+        var body = await client.GetFromJsonAsync<JsonElement>("/api/auth/user/carol");
+
+        body.GetProperty("username").GetString().Should().Be("carol");
+    }
+
+    [Fact]
+    public async Task An_unknown_user_is_404_User_not_found()
+    {
+        using var client = factory.CreateClient();
+
+        var response = await client.GetAsync("/api/auth/user/mallory");
+
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("message").GetString().Should().Be("User not found");
+    }
+
+    [Fact]
+    public async Task User_names_match_exactly()
+    {
+        using var client = factory.CreateClient();
+
+        var response = await client.GetAsync("/api/auth/user/CAROL");
+
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+
+    public void Dispose() => factory.Dispose();
+
+    private async Task<string> LoginAsync(string username, string password)
+    {
+        using var client = factory.CreateClient();
+        var response = await client.PostAsJsonAsync("/api/auth/login", new { username, password });
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return body.GetProperty("access_token").GetString()!;
+    }
+}
