@@ -1,0 +1,117 @@
+using System.Text;
+using Dapr;
+using Dapr.Client;
+using Grpc.Core;
+
+namespace Appointments.Tests.DaprSidecar.Tests;
+
+/// <summary>The email (<c>bindings.smtp</c>) and sms (<c>bindings.twilio.sms</c>) output bindings, through the real SDK.</summary>
+public sealed class BindingRulesTests : SidecarTest
+{
+    private static readonly Dictionary<string, string> FullEmail = new()
+    {
+        ["emailFrom"] = "clinic@example.com",
+        ["emailTo"] = "ana@example.com",
+        ["subject"] = "Your appointment",
+    };
+
+    [Fact]
+    public async Task An_email_with_from_to_and_subject_is_accepted_and_recorded_with_a_JSON_string_body_unquoted()
+    {
+        await Dapr.InvokeBindingAsync("email", "create", "<p>See you at 10:00</p>", FullEmail);
+
+        var call = Sidecar.BindingCalls.Should().ContainSingle().Subject;
+        call.Name.Should().Be("email");
+        call.Operation.Should().Be("create");
+        call.Metadata.Should().Contain("emailTo", "ana@example.com");
+        Encoding.UTF8.GetString(call.Data).Should().StartWith("\"", "the SDK sends JSON");
+        call.SentText.Should().Be("<p>See you at 10:00</p>");
+    }
+
+    [Theory]
+    [InlineData("emailFrom")]
+    [InlineData("emailTo")]
+    [InlineData("subject")]
+    public async Task An_email_missing_a_required_field_fails_with_Internal_and_is_not_recorded(string field)
+    {
+        var metadata = new Dictionary<string, string>(FullEmail);
+        metadata.Remove(field);
+
+        var error = await Assert.ThrowsAsync<DaprException>(() => Dapr.InvokeBindingAsync("email", "create", "body", metadata));
+
+        StatusOf(error).Should().Be(StatusCode.Internal);
+        Sidecar.BindingCalls.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Email_fields_may_come_from_the_component_and_an_empty_request_value_does_not_override_them()
+    {
+        await using var sidecar = await DaprSidecarDouble.StartAsync(new DaprSidecarOptions
+        {
+            Bindings = new Dictionary<string, BindingComponent>
+            {
+                ["email"] = new(BindingComponent.Smtp, new Dictionary<string, string>
+                {
+                    ["host"] = "smtp", ["port"] = "25", ["emailFrom"] = "clinic@example.com", ["subject"] = "Reminder",
+                }),
+            },
+        });
+        using var dapr = new DaprClientBuilder().UseGrpcEndpoint(sidecar.GrpcEndpoint).Build();
+
+        await dapr.InvokeBindingAsync("email", "create", "body", new Dictionary<string, string> { ["emailTo"] = "ana@example.com", ["subject"] = "" });
+
+        sidecar.BindingCalls.Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task An_operation_other_than_create_fails_with_Internal()
+    {
+        var error = await Assert.ThrowsAsync<DaprException>(() => Dapr.InvokeBindingAsync("email", "send", "body", FullEmail));
+
+        StatusOf(error).Should().Be(StatusCode.Internal);
+    }
+
+    [Fact]
+    public async Task An_unknown_binding_fails_with_Internal()
+    {
+        var error = await Assert.ThrowsAsync<DaprException>(() => Dapr.InvokeBindingAsync("fax", "create", "body"));
+
+        StatusOf(error).Should().Be(StatusCode.Internal);
+    }
+
+    [Fact]
+    public async Task An_sms_takes_toNumber_from_the_request_when_the_component_has_none()
+    {
+        await Dapr.InvokeBindingAsync(new BindingRequest("sms", "create")
+        {
+            Data = Encoding.UTF8.GetBytes("Reminder: 10:00"),
+            Metadata = { ["toNumber"] = "+15551234567" },
+        });
+
+        var call = Sidecar.BindingCalls.Should().ContainSingle().Subject;
+        call.Name.Should().Be("sms");
+        call.Metadata.Should().Contain("toNumber", "+15551234567");
+        call.SentText.Should().Be("Reminder: 10:00");
+    }
+
+    [Fact]
+    public async Task An_sms_without_toNumber_anywhere_fails_with_Internal()
+    {
+        var error = await Assert.ThrowsAsync<DaprException>(() => Dapr.InvokeBindingAsync("sms", "create", "Reminder"));
+
+        StatusOf(error).Should().Be(StatusCode.Internal);
+        Sidecar.BindingCalls.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task An_injected_failure_fails_the_given_number_of_calls_then_lets_them_through()
+    {
+        Sidecar.FailBinding("email", times: 1);
+
+        var error = await Assert.ThrowsAsync<DaprException>(() => Dapr.InvokeBindingAsync("email", "create", "body", FullEmail));
+        await Dapr.InvokeBindingAsync("email", "create", "body", FullEmail);
+
+        StatusOf(error).Should().Be(StatusCode.Internal);
+        Sidecar.BindingCalls.Should().ContainSingle();
+    }
+}
