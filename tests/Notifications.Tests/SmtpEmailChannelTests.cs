@@ -1,0 +1,88 @@
+using Appointments.Booking.Contracts;
+using Appointments.Notifications.Channels;
+using Appointments.Notifications.Tests.TestDoubles;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Appointments.Notifications.Tests;
+
+/// <summary>The MailKit channel against a real SMTP server (aiosmtpd) started by the test.</summary>
+public sealed class SmtpEmailChannelTests
+{
+    private static readonly ReminderMessage Message =
+        new("alice@example.com", "dr-house", new DateTime(2026, 12, 1, 10, 0, 0), "Europe/Paris");
+
+    [Fact]
+    public async Task The_reminder_email_reaches_the_server_with_recipient_sender_subject_doctor_and_local_time()
+    {
+        await using var server = await SmtpTestServer.StartAsync();
+        using var host = HostFor(server);
+
+        await host.Services.GetRequiredKeyedService<IReminderChannel>(ReminderMethod.Email).SendAsync(Message, CancellationToken.None);
+
+        var email = server.Messages().Should().ContainSingle().Subject;
+        email.Headers["X-Envelope-To"].Should().Be("alice@example.com");
+        email.Headers["X-Envelope-From"].Should().Be("clinic@example.com");
+        email.To.Mailboxes.Should().ContainSingle().Which.Address.Should().Be("alice@example.com");
+        email.From.Mailboxes.Should().ContainSingle().Which.Address.Should().Be("clinic@example.com");
+        email.Subject.Should().Be("Appointment Reminder");
+        email.TextBody.Should().Contain("dr-house").And.Contain("2026-12-01 10:00").And.Contain("Europe/Paris");
+        email.HtmlBody.Should().Contain("dr-house").And.Contain("2026-12-01 10:00").And.Contain("Europe/Paris");
+    }
+
+    [Fact]
+    public async Task A_server_rejecting_the_recipient_is_a_permanent_failure()
+    {
+        await using var server = await SmtpTestServer.StartAsync(rejectRecipients: true);
+        using var host = HostFor(server);
+
+        var send = () => host.Services.GetRequiredKeyedService<IReminderChannel>(ReminderMethod.Email).SendAsync(Message, CancellationToken.None);
+
+        (await send.Should().ThrowAsync<ReminderDeliveryException>()).Which.IsTransient.Should().BeFalse();
+        server.Messages().Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_is_a_transient_failure()
+    {
+        int port;
+        await using (var stopped = await SmtpTestServer.StartAsync())
+        {
+            port = stopped.Port;
+        }
+
+        using var host = NotificationsHost.Create(new InMemorySchedule(), TimeProvider.System, settings: new Dictionary<string, string?>
+        {
+            ["SMTP_HOST"] = "127.0.0.1",
+            ["SMTP_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["EMAIL_ADDRESS"] = "clinic@example.com",
+        });
+
+        var send = () => host.Services.GetRequiredKeyedService<IReminderChannel>(ReminderMethod.Email).SendAsync(Message, CancellationToken.None);
+
+        (await send.Should().ThrowAsync<ReminderDeliveryException>()).Which.IsTransient.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_scan_sends_a_due_email_reminder_through_smtp_once()
+    {
+        await using var server = await SmtpTestServer.StartAsync();
+        var schedule = new InMemorySchedule();
+        var time = NotificationsHost.NewClock();
+        using var host = HostFor(server, schedule, time);
+        var appointment = schedule.Add(InMemorySchedule.Appointment("a1", time.GetUtcNow().AddHours(3)));
+
+        await host.Scan.RunAsync(CancellationToken.None);
+        await host.Scan.RunAsync(CancellationToken.None);
+
+        server.Messages().Should().ContainSingle();
+        (await host.ClaimAsync(appointment))!.Status.Should().Be("sent");
+    }
+
+    private static NotificationsHost HostFor(SmtpTestServer server, InMemorySchedule? schedule = null, TimeProvider? time = null) =>
+        NotificationsHost.Create(schedule ?? new InMemorySchedule(), time ?? TimeProvider.System, settings: new Dictionary<string, string?>
+        {
+            ["SMTP_HOST"] = "127.0.0.1",
+            ["SMTP_PORT"] = server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["EMAIL_ADDRESS"] = "clinic@example.com",
+        });
+}
