@@ -41,24 +41,26 @@ internal sealed partial class Clinic(IOptions<BookingOptions> options, TimeProvi
             }
 
             var offset = match.Groups["z"].Value;
+            if (Part("om") >= 60)
+            {
+                return null;
+            }
+
             if (offset.Length == 0)
             {
                 return Zone.IsInvalidTime(local) ? null : new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(local, Zone), TimeSpan.Zero);
             }
 
-            var span = offset == "Z" ? TimeSpan.Zero : TimeSpan.ParseExact(offset[1..], @"hh\:mm", CultureInfo.InvariantCulture);
+            var span = offset == "Z" ? TimeSpan.Zero : new TimeSpan(Part("oh"), Part("om"), 0);
             return new DateTimeOffset(local, offset[0] == '-' ? -span : span).ToUniversalTime();
         }
         catch (ArgumentException)
         {
-            return null;
-        }
-        catch (FormatException)
-        {
+            // Out-of-range parts: February 30th, hour 25, an offset beyond ±14:00.
             return null;
         }
     }
 
-    [GeneratedRegex(@"^(?<y>\d{4})-(?<mo>\d{2})-(?<d>\d{2})[T ](?<h>\d{2}):(?<mi>\d{2})(?::(?<s>\d{2})(?:\.(?<f>\d{1,7}))?)?(?<z>Z|[+-]\d{2}:\d{2})?$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    [GeneratedRegex(@"^(?<y>\d{4})-(?<mo>\d{2})-(?<d>\d{2})[T ](?<h>\d{2}):(?<mi>\d{2})(?::(?<s>\d{2})(?:\.(?<f>\d{1,7}))?)?(?<z>Z|[+-](?<oh>\d{2}):(?<om>\d{2}))?$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex DateTimePattern();
 }

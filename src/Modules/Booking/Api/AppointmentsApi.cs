@@ -194,7 +194,7 @@ internal static class AppointmentsApi
         }
         catch (JsonException)
         {
-            return (null, BookingError.Invalid("body", "must be a JSON object"));
+            return (null, BookingError.Invalid("body", "must be valid JSON"));
         }
     }
 

@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Appointments.Booking.Tests;
+
+/// <summary>Small helpers shared by the API test classes: bodies, calls and problem assertions.</summary>
+public abstract class ApiTestBase<TApp>(TApp app) : IClassFixture<TApp>
+    where TApp : AppFixture
+{
+    protected TApp App { get; } = app;
+
+    protected static string NewDoctor() => $"dr-{Guid.NewGuid():N}"[..16];
+
+    protected static Dictionary<string, object?> Booking(string doctor, string dateTime = "2031-03-10 10:00:00", string? slot = null) => new()
+    {
+        ["doctor"] = doctor,
+        ["date_time"] = dateTime,
+        ["slot"] = slot,
+        ["email"] = "patient@example.com",
+        ["phone"] = "+15555550100",
+        ["reminder_method"] = "email",
+    };
+
+    protected static Task<HttpResponseMessage> Book(HttpClient client, object body) =>
+        client.PostAsJsonAsync("/api/appointments", body);
+
+    protected static Task<HttpResponseMessage> PostRaw(HttpClient client, string body, string contentType = "application/json") =>
+        client.PostAsync("/api/appointments", new StringContent(body, Encoding.UTF8, contentType));
+
+    protected static async Task<string> BookOk(HttpClient client, object body)
+    {
+        var response = await Book(client, body);
+        response.StatusCode.Should().Be(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return (await Json(response)).GetProperty("_id").GetString()!;
+    }
+
+    protected static async Task<JsonElement> Json(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    protected static async Task<JsonElement> Get(HttpClient client, string id)
+    {
+        var response = await client.GetAsync($"/api/appointments/{id}");
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return await Json(response);
+    }
+
+    protected static async Task<List<JsonElement>> List(HttpClient client, string query = "")
+    {
+        var response = await client.GetAsync($"/api/appointments{query}");
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return (await Json(response)).EnumerateArray().ToList();
+    }
+
+    protected static async Task<JsonElement> ShouldBeProblem(HttpResponseMessage response, HttpStatusCode status, string? message = null)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        response.StatusCode.Should().Be(status, text);
+        response.Content.Headers.ContentType?.MediaType.Should().Be("application/problem+json");
+        var problem = JsonDocument.Parse(text).RootElement.Clone();
+        problem.GetProperty("status").GetInt32().Should().Be((int)status);
+        if (message is not null)
+        {
+            problem.GetProperty("message").GetString().Should().Be(message);
+        }
+
+        return problem;
+    }
+}

@@ -1,0 +1,127 @@
+using System.Net.Http.Headers;
+using Appointments.BuildingBlocks.State;
+using Appointments.TestSupport;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Appointments.Booking.Tests;
+
+/// <summary>
+/// One running host for a test class: the real Program with Production settings, a real user service over
+/// HTTP and a real state store. Each runtime mode derives one; the API tests run against each.
+/// </summary>
+public abstract class AppFixture : IAsyncLifetime
+{
+    private WebApplicationFactory<Program>? _factory;
+
+    public UserServiceStub Users { get; private set; } = null!;
+
+    /// <summary>Lets a test make the store fail as if it were unreachable.</summary>
+    public BreakableStateStore Store { get; private set; } = null!;
+
+    protected TempDirectory Directory { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        Users = await UserServiceStub.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["JWT_SECRET_KEY"] = FlaskTokens.Key,
+            ["USER_SERVICE_URL"] = Users.Url.ToString(),
+        };
+        await ConfigureAsync(settings);
+
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Production");
+            foreach (var (key, value) in settings)
+            {
+                web.UseSetting(key, value);
+            }
+
+            web.ConfigureTestServices(services =>
+            {
+                var registered = services.Last(d => d.ServiceType == typeof(IStateStore));
+                services.Remove(registered);
+                services.AddSingleton(provider =>
+                {
+                    var inner = registered.ImplementationInstance as IStateStore
+                        ?? (IStateStore)registered.ImplementationFactory!(provider);
+                    return new BreakableStateStore(inner);
+                });
+                services.AddSingleton<IStateStore>(provider => provider.GetRequiredService<BreakableStateStore>());
+            });
+        });
+        _factory.Server.PreserveExecutionContext = true;
+        Store = _factory.Services.GetRequiredService<BreakableStateStore>();
+    }
+
+    /// <summary>Adds the mode's settings (storage, sidecar addresses).</summary>
+    protected abstract Task ConfigureAsync(IDictionary<string, string?> settings);
+
+    public HttpClient Client(string? token = null)
+    {
+        var client = _factory!.CreateClient();
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    /// <summary>A client for a new user the user service knows.</summary>
+    public HttpClient NewPatient(out string username, string? role = null)
+    {
+        username = $"user-{Guid.NewGuid():N}"[..20];
+        Users.Users[username] = true;
+        return Client(FlaskTokens.Access(username, role));
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
+        await Users.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Dispose();
+    }
+}
+
+public sealed class EmbeddedApp : AppFixture
+{
+    protected override Task ConfigureAsync(IDictionary<string, string?> settings)
+    {
+        settings["Runtime:Mode"] = "Embedded";
+        settings["ConnectionStrings:Appointments"] = $"Data Source={Directory.File("appointments.db")}";
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>The real store, which a test can switch into an outage.</summary>
+public sealed class BreakableStateStore(IStateStore inner) : IStateStore
+{
+    private volatile bool _broken;
+
+    public bool Broken
+    {
+        get => _broken;
+        set => _broken = value;
+    }
+
+    public Task<StateEntry> GetAsync(string key, CancellationToken cancellationToken = default) =>
+        Broken ? throw Outage() : inner.GetAsync(key, cancellationToken);
+
+    public Task<IReadOnlyList<StateEntry>> GetBulkAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default) =>
+        Broken ? throw Outage() : inner.GetBulkAsync(keys, cancellationToken);
+
+    public Task<bool> TryExecuteAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default) =>
+        Broken ? throw Outage() : inner.TryExecuteAsync(operations, cancellationToken);
+
+    private static StateStoreUnavailableException Outage() => new("The test broke the store.");
+}

@@ -1,0 +1,135 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Appointments.TestSupport;
+
+namespace Appointments.Booking.Tests;
+
+/// <summary>Who may call, and who may see and change what.</summary>
+public abstract class AuthApiTests<TApp>(TApp app) : ApiTestBase<TApp>(app)
+    where TApp : AppFixture
+{
+    public static TheoryData<string, string> BadAuthorizations => new()
+    {
+        { "missing", "" },
+        { "malformed", "Bearer not.a.jwt" },
+        { "garbage", "Bearer ???" },
+        { "wrong key", "Bearer " + FlaskTokens.Access("alice", key: "another-key-that-is-also-long-enough-0000") },
+        { "expired", "Bearer " + FlaskTokens.Sign(FlaskTokens.Claims("alice", expiresIn: -3600)) },
+        { "alg none", "Bearer " + FlaskTokens.Sign(FlaskTokens.Claims("alice"), algorithm: "none") },
+        { "no sub", "Bearer " + FlaskTokens.Sign(WithoutSub()) },
+        { "refresh token", "Bearer " + FlaskTokens.Sign(Refresh()) },
+        { "basic scheme", "Basic " + Convert.ToBase64String("alice:secret"u8.ToArray()) },
+        { "token without scheme", FlaskTokens.Access("alice") },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadAuthorizations))]
+    public async Task A_request_without_a_valid_access_token_is_401(string why, string authorization)
+    {
+        var client = App.Client();
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/appointments");
+        if (authorization.Length > 0)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", authorization);
+        }
+
+        var response = await client.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized, why);
+        response.Content.Headers.ContentType?.MediaType.Should().Be("application/problem+json");
+    }
+
+    [Fact]
+    public async Task A_token_minted_like_the_user_services_opens_the_api()
+    {
+        App.Users.Users["carol"] = true;
+        var client = App.Client(FlaskTokens.Access("carol"));
+
+        (await client.GetAsync("/api/appointments")).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Another_users_appointment_is_404_for_every_route_and_stays_unchanged()
+    {
+        var owner = App.NewPatient(out _);
+        var stranger = App.NewPatient(out _);
+        var id = await BookOk(owner, Booking(NewDoctor()));
+        var before = await Get(owner, id);
+
+        var answers = new[]
+        {
+            await stranger.GetAsync($"/api/appointments/{id}"),
+            await stranger.GetAsync($"/api/appointments/status/{id}"),
+            await stranger.PutAsJsonAsync($"/api/appointments/{id}", new { phone = "+15555550999" }),
+            await stranger.PutAsJsonAsync($"/api/appointments/{id}/reschedule", new { new_date_time = "2031-07-01 10:00:00" }),
+            await stranger.PostAsync($"/api/appointments/{id}/cancel", null),
+            await stranger.DeleteAsync($"/api/appointments/{id}"),
+        };
+
+        foreach (var answer in answers)
+        {
+            await ShouldBeProblem(answer, HttpStatusCode.NotFound, "Appointment not found");
+        }
+
+        (await Get(owner, id)).ToString().Should().Be(before.ToString());
+        (await List(stranger)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_doctor_reads_their_appointments_but_cannot_change_them()
+    {
+        var patient = App.NewPatient(out _);
+        var doctorName = NewDoctor();
+        var doctor = App.Client(FlaskTokens.Access(doctorName, role: "doctor"));
+        var otherDoctor = App.Client(FlaskTokens.Access(NewDoctor(), role: "doctor"));
+        var id = await BookOk(patient, Booking(doctorName));
+
+        (await doctor.GetAsync($"/api/appointments/{id}")).StatusCode.Should().Be(HttpStatusCode.OK);
+        await ShouldBeProblem(await otherDoctor.GetAsync($"/api/appointments/{id}"), HttpStatusCode.NotFound);
+        await ShouldBeProblem(await doctor.DeleteAsync($"/api/appointments/{id}"), HttpStatusCode.Forbidden);
+        (await Get(patient, id)).GetProperty("status").GetString().Should().Be("scheduled");
+    }
+
+    [Fact]
+    public async Task An_admin_reads_and_changes_any_appointment()
+    {
+        var patient = App.NewPatient(out _);
+        var admin = App.Client(FlaskTokens.Access("the-admin", role: "admin"));
+        var id = await BookOk(patient, Booking(NewDoctor()));
+
+        (await admin.GetAsync($"/api/appointments/{id}")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await admin.PostAsync($"/api/appointments/{id}/cancel", null)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        (await Get(patient, id)).GetProperty("status").GetString().Should().Be("cancelled");
+    }
+
+    [Fact]
+    public async Task A_patient_cannot_book_for_someone_else_by_naming_them()
+    {
+        var client = App.NewPatient(out var me);
+        App.NewPatient(out var victim);
+        var body = Booking(NewDoctor());
+        body["username"] = victim;
+
+        var id = await BookOk(client, body);
+
+        (await Get(client, id)).GetProperty("username").GetString().Should().Be(me);
+    }
+
+    private static Dictionary<string, object> WithoutSub()
+    {
+        var claims = FlaskTokens.Claims("alice");
+        claims.Remove("sub");
+        return claims;
+    }
+
+    private static Dictionary<string, object> Refresh()
+    {
+        var claims = FlaskTokens.Claims("alice");
+        claims["type"] = "refresh";
+        return claims;
+    }
+}
+
+public sealed class EmbeddedAuthApiTests(EmbeddedApp app) : AuthApiTests<EmbeddedApp>(app);

@@ -1,0 +1,65 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Appointments.TestSupport;
+
+/// <summary>
+/// Mints tokens byte for byte the way the user service does (PyJWT under flask-jwt-extended), by hand, so
+/// the tests do not share a JWT library with the code they check.
+/// </summary>
+public static class FlaskTokens
+{
+    public const string Key = "test-signing-key-that-is-long-enough-for-hs256";
+
+    public static string Access(string username, string? role = null, string key = Key, TimeSpan? lifetime = null)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var claims = new Dictionary<string, object>
+        {
+            ["fresh"] = false,
+            ["iat"] = now,
+            ["jti"] = Guid.NewGuid().ToString(),
+            ["type"] = "access",
+            ["sub"] = username,
+            ["nbf"] = now,
+            ["exp"] = now + (long)(lifetime ?? TimeSpan.FromMinutes(15)).TotalSeconds,
+        };
+        if (role is not null)
+        {
+            claims["role"] = role;
+        }
+
+        return Sign(claims, key);
+    }
+
+    public static string Sign(IDictionary<string, object> claims, string key = Key, string algorithm = "HS256")
+    {
+        var header = Encode(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["alg"] = algorithm, ["typ"] = "JWT" }));
+        var payload = Encode(JsonSerializer.SerializeToUtf8Bytes(claims));
+        if (algorithm == "none")
+        {
+            return $"{header}.{payload}.";
+        }
+
+        var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.ASCII.GetBytes($"{header}.{payload}"));
+        return $"{header}.{payload}.{Encode(signature)}";
+    }
+
+    public static Dictionary<string, object> Claims(string username, long expiresIn = 900)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        return new Dictionary<string, object>
+        {
+            ["fresh"] = false,
+            ["iat"] = now,
+            ["jti"] = Guid.NewGuid().ToString(),
+            ["type"] = "access",
+            ["sub"] = username,
+            ["nbf"] = now,
+            ["exp"] = now + expiresIn,
+        };
+    }
+
+    private static string Encode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
