@@ -95,6 +95,26 @@ public sealed class BindingRulesTests : SidecarTest
     }
 
     [Fact]
+    public async Task An_sms_needs_no_toNumber_in_the_request_when_the_component_has_one()
+    {
+        await using var sidecar = await DaprSidecarDouble.StartAsync(new DaprSidecarOptions
+        {
+            Bindings = new Dictionary<string, BindingComponent>
+            {
+                ["sms"] = new(BindingComponent.TwilioSms, new Dictionary<string, string>
+                {
+                    ["fromNumber"] = "+15550000000", ["accountSid"] = "AC-test", ["authToken"] = "token", ["toNumber"] = "+15559999999",
+                }),
+            },
+        });
+        using var dapr = new DaprClientBuilder().UseGrpcEndpoint(sidecar.GrpcEndpoint).Build();
+
+        await dapr.InvokeBindingAsync("sms", "create", "Reminder");
+
+        sidecar.BindingCalls.Should().ContainSingle().Which.SentText.Should().Be("Reminder");
+    }
+
+    [Fact]
     public async Task An_sms_without_toNumber_anywhere_fails_with_Internal()
     {
         var error = await Assert.ThrowsAsync<DaprException>(() => Dapr.InvokeBindingAsync("sms", "create", "Reminder"));

@@ -13,8 +13,8 @@ internal sealed class InvocationEndpoints(string appId, HttpClient client)
 {
     private const string AppIdHeader = "dapr-app-id";
 
-    // Connection-level headers are the proxy's own; the rest travels unchanged.
-    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
+    // Connection-level headers belong to each hop; the rest travels unchanged.
+    private static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase)
     {
         "Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Host", AppIdHeader,
     };
@@ -36,8 +36,8 @@ internal sealed class InvocationEndpoints(string appId, HttpClient client)
             await next(context);
         });
 
-        app.Map("/v1.0/invoke/{appId}/method/{**path}", (HttpContext context, string appId, string? path) =>
-            ForwardAsync(context, appId, "/" + path));
+        app.Map("/v1.0/invoke/{targetId}/method/{**path}", (HttpContext context, string targetId, string? path) =>
+            ForwardAsync(context, targetId, "/" + path));
         app.MapGet("/v1.0/healthz", () => Results.NoContent());
         app.MapGet("/v1.0/healthz/outbound", () => Results.NoContent());
         app.MapGet("/v1.0/metadata", () => Results.Json(new { id = appId, runtimeVersion = "test-double" }));
@@ -61,7 +61,7 @@ internal sealed class InvocationEndpoints(string appId, HttpClient client)
 
         foreach (var (name, values) in context.Request.Headers)
         {
-            if (!HopByHop.Contains(name) && !request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
+            if (!NotForwarded.Contains(name) && !request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
             {
                 request.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
             }
@@ -83,7 +83,7 @@ internal sealed class InvocationEndpoints(string appId, HttpClient client)
             context.Response.StatusCode = (int)response.StatusCode;
             foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
             {
-                if (!HopByHop.Contains(name))
+                if (!NotForwarded.Contains(name))
                 {
                     context.Response.Headers[name] = values.ToArray();
                 }
