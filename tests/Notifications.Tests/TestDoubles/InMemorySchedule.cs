@@ -8,10 +8,14 @@ internal sealed class InMemorySchedule : IAppointmentSchedule
 {
     private readonly Lock _lock = new();
     private readonly List<ScheduledAppointment> _appointments = [];
+    private int _queries;
 
     public ConcurrentQueue<(string AppointmentId, DateTimeOffset StartUtc, ReminderState State)> Recorded { get; } = new();
 
     public bool QueryFails { get; set; }
+
+    /// <summary>How many times a scan asked what is due.</summary>
+    public int Queries => Volatile.Read(ref _queries);
 
     public bool RecordFails { get; set; }
 
@@ -45,6 +49,7 @@ internal sealed class InMemorySchedule : IAppointmentSchedule
 
     public Task<IReadOnlyList<ScheduledAppointment>> StartingBetweenAsync(DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
     {
+        Interlocked.Increment(ref _queries);
         if (QueryFails)
         {
             throw new InvalidOperationException("Booking is broken");

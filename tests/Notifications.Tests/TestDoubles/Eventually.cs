@@ -1,0 +1,19 @@
+namespace Appointments.Notifications.Tests.TestDoubles;
+
+internal static class Eventually
+{
+    /// <summary>Waits for something a background service does; the limit only stops a broken test from hanging.</summary>
+    public static async Task TrueAsync(Func<bool> condition, string because)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!condition())
+        {
+            if (limit.IsCancellationRequested)
+            {
+                throw new TimeoutException($"Still false after 30 s: {because}");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(10), CancellationToken.None);
+        }
+    }
+}
