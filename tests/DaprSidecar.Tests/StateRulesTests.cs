@@ -1,7 +1,9 @@
 using System.Text;
 using Dapr;
 using Dapr.Client;
+using Autogen = Dapr.Client.Autogen.Grpc.v1;
 using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace Appointments.Tests.DaprSidecar.Tests;
 
@@ -246,7 +248,7 @@ public sealed class StateRulesTests : SidecarTest
     }
 
     [Fact]
-    public async Task During_a_state_outage_every_state_call_fails_and_a_try_save_does_not_read_as_a_conflict()
+    public async Task During_a_state_outage_every_single_key_call_and_transaction_fails_and_a_try_save_does_not_read_as_a_conflict()
     {
         await Dapr.SaveStateAsync(Store, "doc", 1);
         var (_, etag) = await Dapr.GetStateAndETagAsync<int>(Store, "doc");
@@ -255,7 +257,6 @@ public sealed class StateRulesTests : SidecarTest
         var calls = new Func<Task>[]
         {
             () => Dapr.GetStateAsync<int>(Store, "doc"),
-            () => Dapr.GetBulkStateAsync(Store, ["doc"], parallelism: null),
             () => Dapr.TrySaveStateAsync(Store, "doc", 2, etag),
             () => Dapr.TryDeleteStateAsync(Store, "doc", etag),
             () => Dapr.ExecuteStateTransactionAsync(Store, [new StateTransactionRequest("doc", Json("2"), StateOperationType.Upsert)]),
@@ -267,6 +268,21 @@ public sealed class StateRulesTests : SidecarTest
 
         Sidecar.StateOutage = false;
         (await Dapr.GetStateAsync<int>(Store, "doc")).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task During_a_state_outage_bulk_get_succeeds_with_an_error_in_every_item_which_the_SDK_drops()
+    {
+        await Dapr.SaveStateAsync(Store, "doc", 1);
+        Sidecar.StateOutage = true;
+        using var channel = GrpcChannel.ForAddress(Sidecar.GrpcEndpoint);
+        var raw = new Autogen.Dapr.DaprClient(channel);
+
+        var response = await raw.GetBulkStateAsync(new Autogen.GetBulkStateRequest { StoreName = Store, Keys = { "doc" } });
+        var items = await Dapr.GetBulkStateAsync(Store, ["doc"], parallelism: null);
+
+        response.Items.Should().ContainSingle().Which.Error.Should().NotBeEmpty();
+        items.Should().ContainSingle().Which.ETag.Should().BeEmpty("the SDK shows a failed read as a missing key");
     }
 
     [Fact]

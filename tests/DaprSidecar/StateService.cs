@@ -11,6 +11,8 @@ namespace Appointments.Tests.DaprSidecar;
 /// </summary>
 internal sealed class StateService(string appId, string storeName)
 {
+    private const string StoreDown = "server selection error: connection refused";
+
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
@@ -39,18 +41,24 @@ internal sealed class StateService(string appId, string storeName)
         }
     }
 
+    /// <summary>
+    /// MongoDB has no bulk get: daprd reads key by key and puts a failed read's error in its item, so even during an
+    /// outage the call succeeds. The SDK's <c>GetBulkStateAsync</c> drops that error: such an item reads as missing.
+    /// </summary>
     public GetBulkStateResponse GetBulkState(GetBulkStateRequest request)
     {
-        CheckStore(request.StoreName);
+        CheckStore(request.StoreName, failDuringOutage: false);
         var keys = request.Keys.Select(key => (Original: key, Stored: StoredKey(key))).ToList();
         var response = new GetBulkStateResponse();
         lock (_lock)
         {
             foreach (var (original, stored) in keys)
             {
-                response.Items.Add(_entries.TryGetValue(stored, out var entry)
-                    ? new BulkStateItem { Key = original, Data = ByteString.CopyFrom(entry.Value), Etag = entry.ETag }
-                    : new BulkStateItem { Key = original });
+                response.Items.Add(Outage
+                    ? new BulkStateItem { Key = original, Error = StoreDown }
+                    : _entries.TryGetValue(stored, out var entry)
+                        ? new BulkStateItem { Key = original, Data = ByteString.CopyFrom(entry.Value), Etag = entry.ETag }
+                        : new BulkStateItem { Key = original });
             }
         }
 
@@ -103,16 +111,16 @@ internal sealed class StateService(string appId, string storeName)
         return new();
     }
 
-    private void CheckStore(string name)
+    private void CheckStore(string name, bool failDuringOutage = true)
     {
         if (name != storeName)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"state store {name} is not found"));
         }
 
-        if (Outage)
+        if (Outage && failDuringOutage)
         {
-            throw new RpcException(new Status(StatusCode.Internal, $"state store {name} failed: server selection error: connection refused"));
+            throw new RpcException(new Status(StatusCode.Internal, $"state store {name} failed: {StoreDown}"));
         }
     }
 
