@@ -50,8 +50,9 @@ public sealed class DaprStateStoreTests : StateStoreContract, IAsyncLifetime
 
         var conflict = await store.TryExecuteAsync(transaction);
         _sidecar.StateOutage = true;
+        // The delete's key reads as missing if the re-read trusts the bulk answer, which would look like a conflict.
         var outage = FluentActions.Awaiting(() => store.TryExecuteAsync(
-            [StateOperation.Create("cell|2", "1"u8.ToArray()), StateOperation.Save("doc|2", "1"u8.ToArray())]));
+            [StateOperation.Create("cell|2", "1"u8.ToArray()), StateOperation.Delete("doc|2", "some-etag")]));
 
         conflict.Should().BeFalse();
         await outage.Should().ThrowAsync<StateStoreUnavailableException>();

@@ -67,7 +67,10 @@ public sealed class DaprStateStore : IStateStore
             found[item.Key] = new StateEntry(item.Key, Encoding.UTF8.GetBytes(item.Value), item.ETag);
         }
 
-        return keys.Select(key => found.GetValueOrDefault(key) ?? StateEntry.Missing(key)).ToList();
+        // daprd puts a failed read's error inside the bulk answer and the SDK drops it, so a key that could not be read
+        // looks missing. Each key without an ETag is read again on its own, which fails as it should during an outage.
+        return await Task.WhenAll(keys.Select(key =>
+            found.TryGetValue(key, out var entry) ? Task.FromResult(entry) : GetAsync(key, cancellationToken)));
     }
 
     public Task<bool> TryExecuteAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default)
