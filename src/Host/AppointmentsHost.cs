@@ -26,14 +26,8 @@ internal static class AppointmentsHost
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDescription>());
 
         var mode = RuntimeModes.Resolve(builder.Configuration);
-        builder.Services.AddSingleton(new RuntimeSelection(mode));
-        switch (mode)
-        {
-            default:
-                builder.AddEmbeddedStateStore();
-                break;
-        }
-
+        var adapters = builder.AddRuntimeAdapters(mode);
+        builder.Services.AddSingleton(new RuntimeSelection(mode, adapters));
         builder.AddStateStoreHealthCheck();
     }
 
@@ -53,7 +47,8 @@ internal static class AppointmentsHost
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            app.Logger.LogInformation("Appointments is running in {Mode} mode on {Urls}", app.Services.GetRequiredService<RuntimeSelection>().Mode, string.Join(", ", app.Urls));
+            var runtime = app.Services.GetRequiredService<RuntimeSelection>();
+            app.Logger.LogInformation("Appointments is running in {Mode} mode on {Urls}; {Adapters}", runtime.Mode, string.Join(", ", app.Urls), runtime.Adapters);
             app.ReportKey();
         });
     }

@@ -1,5 +1,6 @@
 using Appointments.Booking;
 using Appointments.Host;
+using Appointments.Notifications;
 
 DotEnv.Load(Path.Combine(Directory.GetCurrentDirectory(), ".env"));
 
@@ -11,10 +12,12 @@ if (TokenCommand.IsRequested(args))
 
 builder.AddAppointmentsHost();
 builder.AddBookingModule();
+builder.AddNotificationsModule();
 
 var app = builder.Build();
 app.UseAppointmentsHost();
 app.MapBookingEndpoints();
+app.MapNotificationEndpoints();
 
 return await app.RunOrExplainAsync();
 

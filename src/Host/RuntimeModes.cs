@@ -7,7 +7,8 @@ internal enum RuntimeMode
     Dapr,
 }
 
-internal sealed record RuntimeSelection(RuntimeMode Mode);
+/// <param name="Adapters">Which adapters the mode chose, for the start-up log.</param>
+internal sealed record RuntimeSelection(RuntimeMode Mode, string Adapters);
 
 internal static class RuntimeModes
 {

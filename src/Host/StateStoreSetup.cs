@@ -1,19 +1,10 @@
 using Appointments.BuildingBlocks.State;
-using Appointments.BuildingBlocks.State.Sqlite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Appointments.Host;
 
 internal static class StateStoreSetup
 {
-    public const string DefaultConnectionString = "Data Source=data/appointments.db";
-
-    public static void AddEmbeddedStateStore(this IHostApplicationBuilder builder)
-    {
-        var connectionString = builder.Configuration.GetConnectionString("Appointments") ?? DefaultConnectionString;
-        builder.Services.AddSingleton<IStateStore>(_ => new SqliteStateStore(connectionString));
-    }
-
     public static void AddStateStoreHealthCheck(this IHostApplicationBuilder builder) =>
         builder.Services.AddHealthChecks().AddCheck<StateStoreHealthCheck>("state-store", tags: ["ready"]);
 }
