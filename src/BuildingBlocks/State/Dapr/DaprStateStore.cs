@@ -84,7 +84,11 @@ public sealed class DaprStateStore : IStateStore
         };
     }
 
-    /// <summary>The SDK's Try… methods return <c>false</c> on an ETag mismatch (gRPC Aborted) and throw otherwise.</summary>
+    /// <summary>
+    /// The SDK's Try… methods return <c>false</c> on an ETag mismatch (gRPC Aborted) and throw otherwise. Some MongoDB
+    /// component versions report a mismatch as a plain error (gRPC Internal), so a throw is checked like a failed
+    /// transaction before it is called an outage.
+    /// </summary>
     private async Task<bool> TryExecuteOneAsync(StateOperation operation, CancellationToken cancellationToken)
     {
         try
@@ -102,6 +106,11 @@ public sealed class DaprStateStore : IStateStore
         }
         catch (Exception ex) when (IsOutage(ex))
         {
+            if (await FindConflictAsync([operation], cancellationToken))
+            {
+                return false;
+            }
+
             throw Unavailable(ex);
         }
     }
