@@ -1,4 +1,5 @@
-using System.Text;
+using System.Collections.Concurrent;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 
 namespace Appointments.BuildingBlocks.State.Sqlite;
@@ -16,7 +17,12 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
     // is cheaper and fairer than spinning in SQLite's busy handler. Other processes still wait on the
     // file lock through the busy timeout.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private SqliteConnection? _writer;
+    private Writer? _writer;
+
+    // Readers keep their connection and prepared statements between calls: preparing SQL and taking a
+    // connection from the pool cost more than a lookup by primary key. A reader is used by one call at a time.
+    private readonly ConcurrentBag<Reader> _readers = [];
+    private volatile bool _disposed;
 
     public SqliteStateStore(string connectionString)
     {
@@ -36,43 +42,27 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         return entries[0];
     }
 
-    public async Task<IReadOnlyList<StateEntry>> GetBulkAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<StateEntry>> GetBulkAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(keys);
         if (keys.Count == 0)
         {
-            return [];
+            return Task.FromResult<IReadOnlyList<StateEntry>>([]);
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
+        Reader? reader = null;
         try
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            await using var command = connection.CreateCommand();
-            var sql = new StringBuilder("SELECT key, value, etag FROM state WHERE key IN (");
-            for (var i = 0; i < keys.Count; i++)
-            {
-                sql.Append(i == 0 ? "$k0" : $",$k{i}");
-                command.Parameters.AddWithValue($"$k{i}", keys[i]);
-            }
-
-            command.CommandText = sql.Append(')').ToString();
-            var found = new Dictionary<string, StateEntry>(keys.Count, StringComparer.Ordinal);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                var key = reader.GetString(0);
-                found[key] = new StateEntry(key, (byte[])reader.GetValue(1), reader.GetString(2));
-            }
-
-            var result = new StateEntry[keys.Count];
-            for (var i = 0; i < keys.Count; i++)
-            {
-                result[i] = found.TryGetValue(keys[i], out var entry) ? entry : StateEntry.Missing(keys[i]);
-            }
-
-            return result;
+            reader = _readers.TryTake(out var pooled) ? pooled : new Reader(Open());
+            var result = reader.Get(keys);
+            Return(reader);
+            reader = null;
+            return Task.FromResult<IReadOnlyList<StateEntry>>(result);
         }
         catch (SqliteException ex)
         {
+            reader?.Dispose();
             throw Unavailable(ex);
         }
     }
@@ -88,19 +78,8 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         await _writeLock.WaitAsync(cancellationToken);
         try
         {
-            _writer ??= Open();
-            using var transaction = _writer.BeginTransaction(deferred: false);
-            foreach (var operation in operations)
-            {
-                if (!Apply(_writer, transaction, operation))
-                {
-                    transaction.Rollback();
-                    return false;
-                }
-            }
-
-            transaction.Commit();
-            return true;
+            _writer ??= new Writer(Open());
+            return _writer.TryExecute(operations);
         }
         catch (SqliteException ex)
         {
@@ -116,56 +95,26 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
 
     public void Dispose()
     {
+        _disposed = true;
         _writer?.Dispose();
+        _writer = null;
+        while (_readers.TryTake(out var reader))
+        {
+            reader.Dispose();
+        }
+
         _writeLock.Dispose();
     }
 
-    private static bool Apply(SqliteConnection connection, SqliteTransaction transaction, StateOperation operation)
+    private void Return(Reader reader)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.Parameters.AddWithValue("$key", operation.Key);
-        switch (operation.Kind)
+        _readers.Add(reader);
+
+        // A call that raced Dispose must not leave an open connection behind.
+        if (_disposed && _readers.TryTake(out var late))
         {
-            case StateOperationKind.Create:
-                command.CommandText = "INSERT INTO state (key, value, etag) VALUES ($key, $value, $etag) ON CONFLICT (key) DO NOTHING";
-                AddValue(command, operation);
-                break;
-            case StateOperationKind.Save when operation.ETag is null:
-                command.CommandText = """
-                    INSERT INTO state (key, value, etag) VALUES ($key, $value, $etag)
-                    ON CONFLICT (key) DO UPDATE SET value = excluded.value, etag = excluded.etag
-                    """;
-                AddValue(command, operation);
-                break;
-            case StateOperationKind.Save:
-                // Like MongoDB: a given ETag must match an existing key, but a missing key is inserted.
-                command.CommandText = """
-                    INSERT INTO state (key, value, etag) VALUES ($key, $value, $etag)
-                    ON CONFLICT (key) DO UPDATE SET value = excluded.value, etag = excluded.etag WHERE state.etag = $expected
-                    """;
-                AddValue(command, operation);
-                command.Parameters.AddWithValue("$expected", operation.ETag);
-                break;
-            case StateOperationKind.Delete when operation.ETag is null:
-                command.CommandText = "DELETE FROM state WHERE key = $key";
-                command.ExecuteNonQuery();
-                return true;
-            case StateOperationKind.Delete:
-                command.CommandText = "DELETE FROM state WHERE key = $key AND etag = $expected";
-                command.Parameters.AddWithValue("$expected", operation.ETag);
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(operation), operation.Kind, "Unknown state operation.");
+            late.Dispose();
         }
-
-        return command.ExecuteNonQuery() == 1;
-    }
-
-    private static void AddValue(SqliteCommand command, StateOperation operation)
-    {
-        command.Parameters.AddWithValue("$value", operation.Value ?? throw new ArgumentException($"Operation on '{operation.Key}' has no value."));
-        command.Parameters.AddWithValue("$etag", Guid.NewGuid().ToString());
     }
 
     private void Initialise()
@@ -198,13 +147,6 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         return connection;
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        return connection;
-    }
-
     private static void Configure(SqliteConnection connection)
     {
         // WAL + NORMAL: a committed transaction survives the process being killed; only a power
@@ -230,4 +172,157 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
 
     private static StateStoreUnavailableException Unavailable(SqliteException ex) =>
         new($"SQLite state store failed: {ex.Message}", ex);
+
+    /// <summary>The one writer connection with a prepared statement per kind of operation, reused across transactions.</summary>
+    private sealed class Writer(SqliteConnection connection) : IDisposable
+    {
+        private readonly SqliteCommand _create = Command(connection,
+            "INSERT INTO state (key, value, etag) VALUES ($key, $value, $etag) ON CONFLICT (key) DO NOTHING", "$key", "$value", "$etag");
+
+        private readonly SqliteCommand _upsert = Command(connection, """
+            INSERT INTO state (key, value, etag) VALUES ($key, $value, $etag)
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value, etag = excluded.etag
+            """, "$key", "$value", "$etag");
+
+        // Like MongoDB: a given ETag must match an existing key, but a missing key is inserted.
+        private readonly SqliteCommand _save = Command(connection, """
+            INSERT INTO state (key, value, etag) VALUES ($key, $value, $etag)
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value, etag = excluded.etag WHERE state.etag = $expected
+            """, "$key", "$value", "$etag", "$expected");
+
+        private readonly SqliteCommand _delete = Command(connection, "DELETE FROM state WHERE key = $key", "$key");
+
+        private readonly SqliteCommand _deleteIf = Command(connection, "DELETE FROM state WHERE key = $key AND etag = $expected", "$key", "$expected");
+
+        public bool TryExecute(IReadOnlyList<StateOperation> operations)
+        {
+            using var transaction = connection.BeginTransaction(deferred: false);
+            foreach (var operation in operations)
+            {
+                if (!Apply(transaction, operation))
+                {
+                    transaction.Rollback();
+                    return false;
+                }
+            }
+
+            transaction.Commit();
+            return true;
+        }
+
+        public void Dispose()
+        {
+            foreach (var command in new[] { _create, _upsert, _save, _delete, _deleteIf })
+            {
+                command.Dispose();
+            }
+
+            connection.Dispose();
+        }
+
+        private bool Apply(SqliteTransaction transaction, StateOperation operation)
+        {
+            SqliteCommand command;
+            switch (operation.Kind)
+            {
+                case StateOperationKind.Create:
+                    command = WithValue(_create, operation);
+                    break;
+                case StateOperationKind.Save when operation.ETag is null:
+                    command = WithValue(_upsert, operation);
+                    break;
+                case StateOperationKind.Save:
+                    command = WithValue(_save, operation);
+                    command.Parameters[3].Value = operation.ETag;
+                    break;
+                case StateOperationKind.Delete when operation.ETag is null:
+                    _delete.Parameters[0].Value = operation.Key;
+                    _delete.Transaction = transaction;
+                    _delete.ExecuteNonQuery();
+                    return true;
+                case StateOperationKind.Delete:
+                    command = _deleteIf;
+                    command.Parameters[0].Value = operation.Key;
+                    command.Parameters[1].Value = operation.ETag;
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(operation), operation.Kind, "Unknown state operation.");
+            }
+
+            command.Transaction = transaction;
+            return command.ExecuteNonQuery() == 1;
+        }
+
+        private static SqliteCommand WithValue(SqliteCommand command, StateOperation operation)
+        {
+            command.Parameters[0].Value = operation.Key;
+            command.Parameters[1].Value = operation.Value ?? throw new ArgumentException($"Operation on '{operation.Key}' has no value.");
+            command.Parameters[2].Value = Guid.NewGuid().ToString();
+            return command;
+        }
+    }
+
+    /// <summary>A read connection with prepared statements: one key by primary key, many keys through a JSON array.</summary>
+    private sealed class Reader(SqliteConnection connection) : IDisposable
+    {
+        private readonly SqliteCommand _one = Command(connection, "SELECT key, value, etag FROM state WHERE key = $key", "$key");
+
+        private readonly SqliteCommand _many = Command(connection,
+            "SELECT key, value, etag FROM state WHERE key IN (SELECT value FROM json_each($keys))", "$keys");
+
+        public StateEntry[] Get(IReadOnlyList<string> keys)
+        {
+            var result = new StateEntry[keys.Count];
+            if (keys.Count == 1)
+            {
+                _one.Parameters[0].Value = keys[0];
+                using var reader = _one.ExecuteReader();
+                result[0] = reader.Read() ? Entry(reader) : StateEntry.Missing(keys[0]);
+                return result;
+            }
+
+            _many.Parameters[0].Value = JsonSerializer.Serialize(keys, StateJson.Default.IReadOnlyListString);
+            var found = new Dictionary<string, StateEntry>(keys.Count, StringComparer.Ordinal);
+            using (var reader = _many.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    var entry = Entry(reader);
+                    found[entry.Key] = entry;
+                }
+            }
+
+            for (var i = 0; i < keys.Count; i++)
+            {
+                result[i] = found.TryGetValue(keys[i], out var entry) ? entry : StateEntry.Missing(keys[i]);
+            }
+
+            return result;
+        }
+
+        public void Dispose()
+        {
+            _one.Dispose();
+            _many.Dispose();
+            connection.Dispose();
+        }
+
+        private static StateEntry Entry(SqliteDataReader reader) =>
+            new(reader.GetString(0), (byte[])reader.GetValue(1), reader.GetString(2));
+    }
+
+    private static SqliteCommand Command(SqliteConnection connection, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        return command;
+    }
 }
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(IReadOnlyList<string>))]
+internal sealed partial class StateJson : System.Text.Json.Serialization.JsonSerializerContext;
