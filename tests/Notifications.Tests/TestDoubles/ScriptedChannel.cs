@@ -3,24 +3,30 @@ using Appointments.Notifications.Channels;
 
 namespace Appointments.Notifications.Tests.TestDoubles;
 
-/// <summary>Counts sends; fails the next sends with the exceptions queued, and can hold a send until released.</summary>
+/// <summary>Counts sends; fails the next sends with the exceptions queued, and can hold the next send until released.</summary>
 internal sealed class ScriptedChannel : IReminderChannel
 {
     private readonly ConcurrentQueue<Exception> _failures = new();
     private int _attempts;
+    private TaskCompletionSource? _hold;
 
     public ConcurrentQueue<ReminderMessage> Sent { get; } = new();
 
     public int Attempts => Volatile.Read(ref _attempts);
-
-    /// <summary>When set, every send waits for it: lets a test hold a scan in the middle of sending.</summary>
-    public TaskCompletionSource? Gate { get; set; }
 
     public TaskCompletionSource FirstAttempt { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public static ReminderDeliveryException Transient() => new("SMTP server answered 451: try later", isTransient: true);
 
     public static ReminderDeliveryException Permanent() => new("SMTP server answered 550: no such user", isTransient: false);
+
+    /// <summary>Makes the next send wait until the returned source is completed.</summary>
+    public TaskCompletionSource HoldNextSend()
+    {
+        var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _hold = hold;
+        return hold;
+    }
 
     public void FailNext(params Exception[] failures)
     {
@@ -34,9 +40,9 @@ internal sealed class ScriptedChannel : IReminderChannel
     {
         Interlocked.Increment(ref _attempts);
         FirstAttempt.TrySetResult();
-        if (Gate is { } gate)
+        if (Interlocked.Exchange(ref _hold, null) is { } hold)
         {
-            await gate.Task.WaitAsync(cancellationToken);
+            await hold.Task.WaitAsync(cancellationToken);
         }
 
         // Widens the window between claim and completion, so racing scanners really overlap.
