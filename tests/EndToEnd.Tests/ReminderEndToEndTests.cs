@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Appointments.TestSupport;
+using Appointments.Tests.DaprSidecar;
+
+namespace Appointments.EndToEnd.Tests;
+
+/// <summary>
+/// Reminders seen from outside: the built host as a process, a real SMTP server in embedded mode, the sidecar
+/// double's bindings and cron trigger in Dapr mode.
+/// </summary>
+public sealed class ReminderEndToEndTests : IAsyncLifetime
+{
+    private const string Clinic = "clinic@example.com";
+    private readonly TempDirectory _directory = new();
+    private UserServiceStub _users = null!;
+
+    public async Task InitializeAsync() => _users = await UserServiceStub.StartAsync("alice", "bob", "carol");
+
+    public async Task DisposeAsync()
+    {
+        await _users.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    [Fact]
+    public async Task Embedded_an_appointment_23_hours_ahead_gets_one_email_within_seconds_and_one_30_hours_ahead_none()
+    {
+        await using var smtp = await SmtpTestServer.StartAsync();
+        await using var host = await HostProcess.StartAsync(_directory.Path, new Dictionary<string, string?>
+        {
+            ["JWT_SECRET_KEY"] = FlaskTokens.Key,
+            ["USER_SERVICE_URL"] = _users.Url.ToString(),
+            ["ConnectionStrings__Appointments"] = $"Data Source={_directory.File("reminders.db")}",
+            ["Runtime__Mode"] = "Embedded",
+            ["Reminders__ScanInterval"] = "00:00:02",
+            ["SMTP_HOST"] = "127.0.0.1",
+            ["SMTP_PORT"] = smtp.Port.ToString(CultureInfo.InvariantCulture),
+            ["EMAIL_ADDRESS"] = Clinic,
+        });
+        using var alice = host.CreateClient(FlaskTokens.Access("alice"));
+        using var bob = host.CreateClient(FlaskTokens.Access("bob"));
+
+        var soon = await BookAsync(alice, "dr-soon", Hours(23), "alice@example.com");
+        await BookAsync(bob, "dr-later", Hours(30), "bob@example.com");
+
+        await Eventually(() => smtp.Messages().Count > 0, TimeSpan.FromSeconds(20));
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        var messages = smtp.Messages();
+        messages.Should().ContainSingle("later scans must not send again, and the 30-hour one is not due");
+        var message = messages[0];
+        message.To.Mailboxes.Single().Address.Should().Be("alice@example.com");
+        message.From.Mailboxes.Single().Address.Should().Be(Clinic);
+        message.Subject.Should().Be("Appointment Reminder");
+        message.TextBody.Should().Contain("dr-soon");
+        var reminder = JsonDocument.Parse(await alice.GetStringAsync($"/api/appointments/{soon}")).RootElement.GetProperty("reminder");
+        reminder.GetProperty("status").GetString().Should().Be("sent");
+    }
+
+    [Fact]
+    public async Task Dapr_the_cron_trigger_sends_each_due_reminder_once_through_the_bindings_with_their_metadata()
+    {
+        await using var sidecar = await DaprSidecarDouble.StartAsync();
+        sidecar.MapApp("user-service", _users.Url);
+        await using var host = await HostProcess.StartAsync(_directory.Path, new Dictionary<string, string?>
+        {
+            ["JWT_SECRET_KEY"] = FlaskTokens.Key,
+            ["Runtime__Mode"] = "Dapr",
+            ["DAPR_GRPC_ENDPOINT"] = sidecar.GrpcEndpoint,
+            ["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint,
+            ["EMAIL_ADDRESS"] = Clinic,
+        });
+        sidecar.AppUrl = host.Url;
+        using var alice = host.CreateClient(FlaskTokens.Access("alice"));
+        using var carol = host.CreateClient(FlaskTokens.Access("carol"));
+        await BookAsync(alice, "dr-mail", Hours(23), "alice@example.com");
+        await BookAsync(carol, "dr-text", Hours(22), null, "+15555550123");
+        await BookAsync(alice, "dr-far", Hours(30), "alice@example.com");
+
+        var triggers = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => sidecar.TriggerCronAsync()));
+        triggers.Should().OnlyContain(r => r.StatusCode == HttpStatusCode.OK);
+        await Eventually(() => sidecar.BindingCalls.Count >= 2, TimeSpan.FromSeconds(20));
+        (await sidecar.TriggerCronAsync()).StatusCode.Should().Be(HttpStatusCode.OK);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        sidecar.BindingCalls.Should().HaveCount(2, "one reminder each, however often and concurrently the cron fires");
+        var email = sidecar.BindingCalls.Single(c => c.Name == "email");
+        email.Operation.Should().Be("create");
+        email.Metadata["emailTo"].Should().Be("alice@example.com");
+        email.Metadata["emailFrom"].Should().Be(Clinic);
+        email.Metadata["subject"].Should().Be("Appointment Reminder");
+        email.SentText.Should().Contain("dr-mail");
+        var sms = sidecar.BindingCalls.Single(c => c.Name == "sms");
+        sms.Operation.Should().Be("create");
+        sms.Metadata["toNumber"].Should().Be("+15555550123");
+        sms.SentText.Should().Contain("dr-text");
+    }
+
+    private static string Hours(int hours) =>
+        DateTime.UtcNow.AddHours(hours).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    private static async Task<string> BookAsync(HttpClient client, string doctor, string dateTime, string? email, string? phone = null)
+    {
+        var response = await client.PostAsJsonAsync("/api/appointments", new
+        {
+            doctor,
+            date_time = dateTime,
+            email,
+            phone,
+            reminder_method = email is null ? "sms" : "email",
+        });
+        response.StatusCode.Should().Be(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("_id").GetString()!;
+    }
+
+    private static async Task Eventually(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Not true within {timeout}.");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+}
