@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Appointments.Booking.Contracts;
+using Appointments.Notifications.Channels;
+using Appointments.Notifications.Tests.TestDoubles;
+using Dapr.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Appointments.Notifications.Tests;
+
+/// <summary>The Dapr output-binding channels through a real DaprClient against a gRPC stand-in for daprd.</summary>
+public sealed class DaprBindingChannelsTests : IAsyncLifetime
+{
+    private static readonly ReminderMessage Email =
+        new("alice@example.com", "dr-house", new DateTime(2026, 12, 1, 10, 0, 0), "Europe/Paris");
+
+    private static readonly ReminderMessage Sms = Email with { To = "+15555550100" };
+
+    private DaprSidecarStub _sidecar = null!;
+    private NotificationsHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _sidecar = await DaprSidecarStub.StartAsync();
+        _host = NotificationsHost.Create(new InMemorySchedule(), TimeProvider.System,
+            settings: new Dictionary<string, string?>
+            {
+                ["Notifications:Delivery"] = "DaprBindings",
+                ["EMAIL_ADDRESS"] = "clinic@example.com",
+            },
+            services: services => services.AddSingleton(new DaprClientBuilder().UseGrpcEndpoint(_sidecar.Url).Build()));
+    }
+
+    public async Task DisposeAsync()
+    {
+        _host.Dispose();
+        await _sidecar.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_email_reminder_invokes_the_email_binding_with_recipient_sender_and_subject_on_the_request()
+    {
+        await Channel(ReminderMethod.Email).SendAsync(Email, CancellationToken.None);
+
+        var request = _sidecar.Requests.Should().ContainSingle().Subject;
+        request.Name.Should().Be("email");
+        request.Operation.Should().Be("create");
+        request.Metadata.Should().Contain("emailTo", "alice@example.com")
+            .And.Contain("emailFrom", "clinic@example.com")
+            .And.Contain("subject", "Appointment Reminder");
+        var html = JsonSerializer.Deserialize<string>(request.Data.Span);
+        html.Should().StartWith("<p>").And.Contain("dr-house").And.Contain("2026-12-01 10:00 (Europe/Paris)");
+    }
+
+    [Fact]
+    public async Task An_sms_reminder_invokes_the_sms_binding_with_the_number_on_the_request()
+    {
+        await Channel(ReminderMethod.Sms).SendAsync(Sms, CancellationToken.None);
+
+        var request = _sidecar.Requests.Should().ContainSingle().Subject;
+        request.Name.Should().Be("sms");
+        request.Operation.Should().Be("create");
+        request.Metadata.Should().Contain("toNumber", "+15555550100");
+        JsonSerializer.Deserialize<string>(request.Data.Span).Should().Contain("dr-house").And.Contain("2026-12-01 10:00");
+    }
+
+    [Fact]
+    public async Task A_failing_binding_is_a_transient_failure()
+    {
+        _sidecar.FailSends = true;
+
+        var send = () => Channel(ReminderMethod.Email).SendAsync(Email, CancellationToken.None);
+
+        (await send.Should().ThrowAsync<ReminderDeliveryException>()).Which.IsTransient.Should().BeTrue();
+    }
+
+    private IReminderChannel Channel(ReminderMethod method) =>
+        _host.Services.GetRequiredKeyedService<IReminderChannel>(method);
+}
