@@ -89,6 +89,20 @@ public sealed class ReminderChannelSelectionTests
         await start.Should().ThrowAsync<OptionsValidationException>();
     }
 
+    [Theory]
+    [InlineData("Reminders:LeadTime", "00:00:00")]
+    [InlineData("SMTP_PORT", "70000")]
+    [InlineData("TWILIO_API_URL", "")]
+    [InlineData("Notifications:Twilio:MaxRetries", "0")]
+    public async Task Invalid_delivery_options_stop_the_host_at_start_up(string key, string value)
+    {
+        using var host = NotificationsHost.Create(_schedule, _time, settings: new Dictionary<string, string?> { [key] = value });
+
+        var start = () => host.Host.StartAsync();
+
+        await start.Should().ThrowAsync<OptionsValidationException>();
+    }
+
     [Fact]
     public void Options_default_to_the_documented_values()
     {

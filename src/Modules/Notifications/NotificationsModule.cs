@@ -44,7 +44,7 @@ public static class NotificationsModule
             .ValidateOnStart();
         services.AddOptions<TwilioOptions>()
             .Bind(configuration)
-            .Validate(o => o.ApiUrl.IsAbsoluteUri, "TWILIO_API_URL must be an absolute URL.")
+            .Validate(o => o.ApiUrl is { IsAbsoluteUri: true }, "TWILIO_API_URL must be an absolute URL.")
             .ValidateOnStart();
         services.AddOptions<TwilioHttpOptions>()
             .Bind(configuration.GetSection(TwilioHttpOptions.Section))
