@@ -16,12 +16,14 @@ public sealed class ReminderCronEndpointTests : IAsyncLifetime
 {
     private readonly InMemorySchedule _schedule = new();
     private readonly ScriptedChannel _email = new();
-    private readonly SqliteStateStore _store = new($"Data Source={NotificationsHost.NewDatabasePath()}");
+    private readonly string _databasePath = NotificationsHost.NewDatabasePath();
+    private SqliteStateStore _store = null!;
     private readonly HttpClient _http = new();
     private WebApplication _app = null!;
 
     public async Task InitializeAsync()
     {
+        _store = new SqliteStateStore($"Data Source={_databasePath}");
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
@@ -41,6 +43,7 @@ public sealed class ReminderCronEndpointTests : IAsyncLifetime
         await _app.DisposeAsync();
         _store.Dispose();
         _http.Dispose();
+        NotificationsHost.DeleteDatabase(_databasePath);
     }
 
     [Fact]

@@ -100,5 +100,16 @@ internal sealed class NotificationsHost : IDisposable
     {
         Host.Dispose();
         _sqlite.Dispose();
+        DeleteDatabase(DatabasePath);
+    }
+
+    /// <summary>Removes the database's temp directory; another store may still have it open, which Linux allows.</summary>
+    public static void DeleteDatabase(string databasePath)
+    {
+        var directory = Path.GetDirectoryName(databasePath)!;
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 }
