@@ -1,13 +1,13 @@
-using System.Text.Json;
 using Appointments.Booking.Contracts;
 using Appointments.Notifications.Channels;
 using Appointments.Notifications.Tests.TestDoubles;
+using Appointments.Tests.DaprSidecar;
 using Dapr.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Appointments.Notifications.Tests;
 
-/// <summary>The Dapr output-binding channels through a real DaprClient against a gRPC stand-in for daprd.</summary>
+/// <summary>The Dapr output-binding channels through a real DaprClient against the sidecar double, which applies the SMTP and Twilio binding rules.</summary>
 public sealed class DaprBindingChannelsTests : IAsyncLifetime
 {
     private static readonly ReminderMessage Email =
@@ -15,19 +15,19 @@ public sealed class DaprBindingChannelsTests : IAsyncLifetime
 
     private static readonly ReminderMessage Sms = Email with { To = "+15555550100" };
 
-    private DaprSidecarStub _sidecar = null!;
+    private DaprSidecarDouble _sidecar = null!;
     private NotificationsHost _host = null!;
 
     public async Task InitializeAsync()
     {
-        _sidecar = await DaprSidecarStub.StartAsync();
+        _sidecar = await DaprSidecarDouble.StartAsync();
         _host = NotificationsHost.Create(new InMemorySchedule(), TimeProvider.System,
             settings: new Dictionary<string, string?>
             {
                 ["Notifications:Delivery"] = "DaprBindings",
                 ["EMAIL_ADDRESS"] = "clinic@example.com",
             },
-            services: services => services.AddSingleton(new DaprClientBuilder().UseGrpcEndpoint(_sidecar.Url).Build()));
+            services: services => services.AddSingleton(new DaprClientBuilder().UseGrpcEndpoint(_sidecar.GrpcEndpoint).UseHttpEndpoint(_sidecar.HttpEndpoint).Build()));
     }
 
     public async Task DisposeAsync()
@@ -41,14 +41,13 @@ public sealed class DaprBindingChannelsTests : IAsyncLifetime
     {
         await Channel(ReminderMethod.Email).SendAsync(Email, CancellationToken.None);
 
-        var request = _sidecar.Requests.Should().ContainSingle().Subject;
+        var request = _sidecar.BindingCalls.Should().ContainSingle().Subject;
         request.Name.Should().Be("email");
         request.Operation.Should().Be("create");
         request.Metadata.Should().Contain("emailTo", "alice@example.com")
             .And.Contain("emailFrom", "clinic@example.com")
             .And.Contain("subject", "Appointment Reminder");
-        var html = JsonSerializer.Deserialize<string>(request.Data.Span);
-        html.Should().StartWith("<p>").And.Contain("dr-house").And.Contain("2026-12-01 10:00 (Europe/Paris)");
+        request.SentText.Should().StartWith("<p>").And.Contain("dr-house").And.Contain("2026-12-01 10:00 (Europe/Paris)");
     }
 
     [Fact]
@@ -56,17 +55,17 @@ public sealed class DaprBindingChannelsTests : IAsyncLifetime
     {
         await Channel(ReminderMethod.Sms).SendAsync(Sms, CancellationToken.None);
 
-        var request = _sidecar.Requests.Should().ContainSingle().Subject;
+        var request = _sidecar.BindingCalls.Should().ContainSingle().Subject;
         request.Name.Should().Be("sms");
         request.Operation.Should().Be("create");
         request.Metadata.Should().Contain("toNumber", "+15555550100");
-        JsonSerializer.Deserialize<string>(request.Data.Span).Should().Contain("dr-house").And.Contain("2026-12-01 10:00");
+        request.SentText.Should().Contain("dr-house").And.Contain("2026-12-01 10:00");
     }
 
     [Fact]
     public async Task A_failing_binding_is_a_transient_failure()
     {
-        _sidecar.FailSends = true;
+        _sidecar.FailBinding("email");
 
         var send = () => Channel(ReminderMethod.Email).SendAsync(Email, CancellationToken.None);
 

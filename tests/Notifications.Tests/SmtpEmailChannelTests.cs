@@ -1,6 +1,7 @@
 using Appointments.Booking.Contracts;
 using Appointments.Notifications.Channels;
 using Appointments.Notifications.Tests.TestDoubles;
+using Appointments.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Appointments.Notifications.Tests;
