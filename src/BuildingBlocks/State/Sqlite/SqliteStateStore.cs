@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace Appointments.BuildingBlocks.State.Sqlite;
@@ -8,15 +9,25 @@ namespace Appointments.BuildingBlocks.State.Sqlite;
 /// The embedded adapter: one table of (key, value, etag) in a SQLite file in WAL mode.
 /// Writes take SQLite's write lock with BEGIN IMMEDIATE, so the ETag checks and the writes of one
 /// transaction are atomic across threads and across processes sharing the file.
+/// <para>
+/// Group commit: one writer loop applies the transactions waiting at that moment in one SQLite transaction,
+/// each inside its own savepoint, so a transaction whose condition fails is rolled back alone, and every
+/// caller is answered only after the COMMIT that holds its writes. The result is the same as running them one
+/// after another; what is saved is the WAL frames and commit work they would each have repeated.
+/// </para>
 /// </summary>
 public sealed class SqliteStateStore : IStateStore, IDisposable
 {
     private readonly string _connectionString;
 
-    // One writer connection per process: SQLite serialises writers anyway, and waiting on a semaphore
-    // is cheaper and fairer than spinning in SQLite's busy handler. Other processes still wait on the
+    // Most transactions one commit takes: bounds the wait of the first one in a batch.
+    private const int MaxBatch = 128;
+
+    // One writer connection per process, used only by the write loop: SQLite serialises writers anyway, and
+    // a queue is cheaper and fairer than spinning in SQLite's busy handler. Other processes still wait on the
     // file lock through the busy timeout.
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _writeLoop;
     private Writer? _writer;
 
     // Readers keep their connection and prepared statements between calls: preparing SQL and taking a
@@ -34,6 +45,7 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         _connectionString = builder.ToString();
         EnsureDirectory(builder.DataSource);
         Initialise();
+        _writeLoop = Task.Run(WriteLoopAsync);
     }
 
     public async Task<StateEntry> GetAsync(string key, CancellationToken cancellationToken = default)
@@ -75,35 +87,111 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
             return true;
         }
 
-        await _writeLock.WaitAsync(cancellationToken);
-        try
+        // A malformed operation is the caller's error, not a reason to fail the transactions batched with it.
+        foreach (var operation in operations)
         {
-            _writer ??= new Writer(Open());
-            return _writer.TryExecute(operations);
+            Validate(operation);
         }
-        catch (SqliteException ex)
-        {
-            _writer?.Dispose();
-            _writer = null;
-            throw Unavailable(ex);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var write = new PendingWrite(operations);
+        ObjectDisposedException.ThrowIf(!_writes.Writer.TryWrite(write), this);
+
+        // Cancelled while still queued: nothing is written. Once the writer has taken it, it runs to the end.
+        await using var registration = cancellationToken.Register(() => write.TryAbandon(cancellationToken));
+        return await write.Result.Task;
     }
 
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         _disposed = true;
+        _writes.Writer.TryComplete();
+        _writeLoop.Wait();
         _writer?.Dispose();
         _writer = null;
         while (_readers.TryTake(out var reader))
         {
             reader.Dispose();
         }
+    }
 
-        _writeLock.Dispose();
+    private static void Validate(StateOperation operation)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        switch (operation.Kind)
+        {
+            case StateOperationKind.Create or StateOperationKind.Save when operation.Value is null:
+                throw new ArgumentException($"Operation on '{operation.Key}' has no value.", nameof(operation));
+            case StateOperationKind.Create or StateOperationKind.Save or StateOperationKind.Delete:
+                return;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(operation), operation.Kind, "Unknown state operation.");
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingWrite>(MaxBatch);
+        while (await _writes.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && _writes.Reader.TryRead(out var write))
+            {
+                if (write.TryTake())
+                {
+                    batch.Add(write);
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                Execute(batch);
+                batch.Clear();
+            }
+        }
+    }
+
+    private void Execute(List<PendingWrite> batch)
+    {
+        try
+        {
+            _writer ??= new Writer(Open());
+            var results = _writer.TryExecute(batch);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Result.TrySetResult(results[i]);
+            }
+        }
+        catch (Exception) when (batch.Count > 1)
+        {
+            // Nothing of the batch was committed. Run its transactions one by one, so that a failure
+            // belongs to the transaction that caused it, as without batching.
+            ResetWriter();
+            foreach (var write in batch)
+            {
+                Execute([write]);
+            }
+        }
+        catch (SqliteException ex)
+        {
+            ResetWriter();
+            batch[0].Result.TrySetException(Unavailable(ex));
+        }
+        catch (Exception ex)
+        {
+            ResetWriter();
+            batch[0].Result.TrySetException(ex);
+        }
+    }
+
+    private void ResetWriter()
+    {
+        _writer?.Dispose();
+        _writer = null;
     }
 
     private void Return(Reader reader)
@@ -173,9 +261,31 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
     private static StateStoreUnavailableException Unavailable(SqliteException ex) =>
         new($"SQLite state store failed: {ex.Message}", ex);
 
+    /// <summary>A transaction waiting for the write loop. Taken by the loop or abandoned by its caller, never both.</summary>
+    private sealed class PendingWrite(IReadOnlyList<StateOperation> operations)
+    {
+        private int _state;
+
+        public IReadOnlyList<StateOperation> Operations { get; } = operations;
+
+        public TaskCompletionSource<bool> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool TryTake() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;
+
+        public void TryAbandon(CancellationToken cancellationToken)
+        {
+            if (Interlocked.CompareExchange(ref _state, 2, 0) == 0)
+            {
+                Result.TrySetCanceled(cancellationToken);
+            }
+        }
+    }
+
     /// <summary>The one writer connection with a prepared statement per kind of operation, reused across transactions.</summary>
     private sealed class Writer(SqliteConnection connection) : IDisposable
     {
+        private const string SavepointName = "w";
+
         private readonly SqliteCommand _create = Command(connection,
             "INSERT INTO state (key, value, etag) VALUES ($key, $value, $etag) ON CONFLICT (key) DO NOTHING", "$key", "$value", "$etag");
 
@@ -194,19 +304,49 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
 
         private readonly SqliteCommand _deleteIf = Command(connection, "DELETE FROM state WHERE key = $key AND etag = $expected", "$key", "$expected");
 
-        public bool TryExecute(IReadOnlyList<StateOperation> operations)
+        /// <summary>One SQLite transaction for the whole batch; with more than one write, a savepoint each.</summary>
+        public bool[] TryExecute(List<PendingWrite> batch)
         {
+            var results = new bool[batch.Count];
             using var transaction = connection.BeginTransaction(deferred: false);
-            foreach (var operation in operations)
+            if (batch.Count == 1)
             {
-                if (!Apply(transaction, operation))
+                results[0] = TryApplyAll(transaction, batch[0].Operations);
+                if (!results[0])
                 {
                     transaction.Rollback();
-                    return false;
+                    return results;
+                }
+            }
+            else
+            {
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    transaction.Save(SavepointName);
+                    results[i] = TryApplyAll(transaction, batch[i].Operations);
+                    if (!results[i])
+                    {
+                        transaction.Rollback(SavepointName);
+                    }
+
+                    transaction.Release(SavepointName);
                 }
             }
 
             transaction.Commit();
+            return results;
+        }
+
+        private bool TryApplyAll(SqliteTransaction transaction, IReadOnlyList<StateOperation> operations)
+        {
+            foreach (var operation in operations)
+            {
+                if (!Apply(transaction, operation))
+                {
+                    return false;
+                }
+            }
+
             return true;
         }
 
