@@ -19,7 +19,7 @@ public abstract class AppFixture : IAsyncLifetime
     public UserServiceStub Users { get; private set; } = null!;
 
     /// <summary>Lets a test make the store fail as if it were unreachable.</summary>
-    public BreakableStateStore Store { get; private set; } = null!;
+    public SwitchableStateStore Store { get; private set; } = null!;
 
     protected TempDirectory Directory { get; } = new();
 
@@ -49,13 +49,13 @@ public abstract class AppFixture : IAsyncLifetime
                 {
                     var inner = registered.ImplementationInstance as IStateStore
                         ?? (IStateStore)registered.ImplementationFactory!(provider);
-                    return new BreakableStateStore(inner);
+                    return new SwitchableStateStore(inner);
                 });
-                services.AddSingleton<IStateStore>(provider => provider.GetRequiredService<BreakableStateStore>());
+                services.AddSingleton<IStateStore>(provider => provider.GetRequiredService<SwitchableStateStore>());
             });
         });
         _factory.Server.PreserveExecutionContext = true;
-        Store = _factory.Services.GetRequiredService<BreakableStateStore>();
+        Store = _factory.Services.GetRequiredService<SwitchableStateStore>();
     }
 
     /// <summary>Adds the mode's settings (storage, sidecar addresses).</summary>
@@ -101,27 +101,4 @@ public sealed class EmbeddedApp : AppFixture
         settings["ConnectionStrings:Appointments"] = $"Data Source={Directory.File("appointments.db")}";
         return Task.CompletedTask;
     }
-}
-
-/// <summary>The real store, which a test can switch into an outage.</summary>
-public sealed class BreakableStateStore(IStateStore inner) : IStateStore
-{
-    private volatile bool _broken;
-
-    public bool Broken
-    {
-        get => _broken;
-        set => _broken = value;
-    }
-
-    public Task<StateEntry> GetAsync(string key, CancellationToken cancellationToken = default) =>
-        Broken ? throw Outage() : inner.GetAsync(key, cancellationToken);
-
-    public Task<IReadOnlyList<StateEntry>> GetBulkAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default) =>
-        Broken ? throw Outage() : inner.GetBulkAsync(keys, cancellationToken);
-
-    public Task<bool> TryExecuteAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default) =>
-        Broken ? throw Outage() : inner.TryExecuteAsync(operations, cancellationToken);
-
-    private static StateStoreUnavailableException Outage() => new("The test broke the store.");
 }

@@ -229,7 +229,7 @@ public abstract class ErrorsApiTests<TApp>(TApp app) : ApiTestBase<TApp>(app)
     public async Task An_unreachable_state_store_is_503_with_retry_after_and_not_ready()
     {
         var client = App.NewPatient(out _);
-        App.Store.Broken = true;
+        App.Store.Down = true;
         try
         {
             var booking = await Book(client, Booking(NewDoctor()));
@@ -243,7 +243,7 @@ public abstract class ErrorsApiTests<TApp>(TApp app) : ApiTestBase<TApp>(app)
         }
         finally
         {
-            App.Store.Broken = false;
+            App.Store.Down = false;
         }
     }
 

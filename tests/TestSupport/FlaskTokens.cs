@@ -14,17 +14,7 @@ public static class FlaskTokens
 
     public static string Access(string username, string? role = null, string key = Key, TimeSpan? lifetime = null)
     {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var claims = new Dictionary<string, object>
-        {
-            ["fresh"] = false,
-            ["iat"] = now,
-            ["jti"] = Guid.NewGuid().ToString(),
-            ["type"] = "access",
-            ["sub"] = username,
-            ["nbf"] = now,
-            ["exp"] = now + (long)(lifetime ?? TimeSpan.FromMinutes(15)).TotalSeconds,
-        };
+        var claims = Claims(username, (long)(lifetime ?? TimeSpan.FromMinutes(15)).TotalSeconds);
         if (role is not null)
         {
             claims["role"] = role;

@@ -2,6 +2,7 @@ using Appointments.Booking.Contracts;
 using Appointments.BuildingBlocks.State;
 using Appointments.BuildingBlocks.State.Sqlite;
 using Appointments.Notifications.Channels;
+using Appointments.TestSupport;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,9 +1,9 @@
 using Appointments.BuildingBlocks.State;
 
-namespace Appointments.Notifications.Tests.TestDoubles;
+namespace Appointments.TestSupport;
 
 /// <summary>A real store that can be taken down, as an outage looks to its callers.</summary>
-internal sealed class SwitchableStateStore(IStateStore inner) : IStateStore
+public sealed class SwitchableStateStore(IStateStore inner) : IStateStore
 {
     public bool Down { get; set; }
 
