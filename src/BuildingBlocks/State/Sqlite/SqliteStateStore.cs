@@ -30,6 +30,20 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
     private readonly Task _writeLoop;
     private Writer? _writer;
 
+    // Checkpoints (copying the WAL back into the database file, with its fsyncs) run on their own connection
+    // after every CheckpointEvery committed writes, instead of inside whichever COMMIT crossed SQLite's
+    // auto-checkpoint threshold: a commit no longer waits for a checkpoint's fsync.
+    private const int CheckpointEvery = 256;
+    private readonly Channel<bool> _checkpointDue = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private readonly Task _checkpointLoop;
+    private int _writesSinceCheckpoint;
+
+    // A checkpoint running beside the writer rarely catches up with it, and SQLite only rewinds the WAL after a
+    // checkpoint that did. Past this many WAL frames (16 MiB of 4 KiB pages) the write loop runs one itself,
+    // between two batches: it copies only what the background checkpoints left, and the next commit rewinds the WAL.
+    private const int CatchUpFrames = 4096;
+    private int _catchUpDue;
+
     // Readers keep their connection and prepared statements between calls: preparing SQL and taking a
     // connection from the pool cost more than a lookup by primary key. A reader is used by one call at a time.
     private readonly ConcurrentBag<Reader> _readers = [];
@@ -46,6 +60,7 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         EnsureDirectory(builder.DataSource);
         Initialise();
         _writeLoop = Task.Run(WriteLoopAsync);
+        _checkpointLoop = Task.Run(CheckpointLoopAsync);
     }
 
     public async Task<StateEntry> GetAsync(string key, CancellationToken cancellationToken = default)
@@ -112,6 +127,8 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         _disposed = true;
         _writes.Writer.TryComplete();
         _writeLoop.Wait();
+        _checkpointDue.Writer.TryComplete();
+        _checkpointLoop.Wait();
         _writer?.Dispose();
         _writer = null;
         while (_readers.TryTake(out var reader))
@@ -159,11 +176,23 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
     {
         try
         {
-            _writer ??= new Writer(Open());
+            _writer ??= new Writer(Open(), manualCheckpoints: true);
+            if (Interlocked.Exchange(ref _catchUpDue, 0) == 1)
+            {
+                _writer.Checkpoint();
+            }
+
             var results = _writer.TryExecute(batch);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Result.TrySetResult(results[i]);
+            }
+
+            _writesSinceCheckpoint += batch.Count;
+            if (_writesSinceCheckpoint >= CheckpointEvery)
+            {
+                _writesSinceCheckpoint = 0;
+                _checkpointDue.Writer.TryWrite(true);
             }
         }
         catch (Exception) when (batch.Count > 1)
@@ -185,6 +214,42 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         {
             ResetWriter();
             batch[0].Result.TrySetException(ex);
+        }
+    }
+
+    private async Task CheckpointLoopAsync()
+    {
+        SqliteConnection? connection = null;
+        try
+        {
+            while (await _checkpointDue.Reader.WaitToReadAsync())
+            {
+                _checkpointDue.Reader.TryRead(out _);
+                try
+                {
+                    connection ??= Open();
+                    using var command = connection.CreateCommand();
+
+                    // PASSIVE: copies what it can without waiting for readers or the writer. With
+                    // synchronous=NORMAL it syncs the WAL before copying and the database after.
+                    command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+                    using var result = command.ExecuteReader();
+                    if (result.Read() && result.GetInt64(1) >= CatchUpFrames)
+                    {
+                        Volatile.Write(ref _catchUpDue, 1);
+                    }
+                }
+                catch (SqliteException)
+                {
+                    // Nothing is lost: the frames stay in the WAL and the next checkpoint copies them.
+                    connection?.Dispose();
+                    connection = null;
+                }
+            }
+        }
+        finally
+        {
+            connection?.Dispose();
         }
     }
 
@@ -282,33 +347,57 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
     }
 
     /// <summary>The one writer connection with a prepared statement per kind of operation, reused across transactions.</summary>
-    private sealed class Writer(SqliteConnection connection) : IDisposable
+    private sealed class Writer : IDisposable
     {
         private const string SavepointName = "w";
+        private readonly SqliteConnection _connection;
 
-        private readonly SqliteCommand _create = Command(connection,
+        private readonly SqliteCommand _create;
+        private readonly SqliteCommand _upsert;
+        private readonly SqliteCommand _save;
+        private readonly SqliteCommand _delete;
+        private readonly SqliteCommand _deleteIf;
+
+        public Writer(SqliteConnection connection, bool manualCheckpoints)
+        {
+            _connection = connection;
+            if (manualCheckpoints)
+            {
+                using var pragma = connection.CreateCommand();
+                pragma.CommandText = "PRAGMA wal_autocheckpoint = 0;";
+                pragma.ExecuteNonQuery();
+            }
+
+            _create = Command(connection,
             "INSERT INTO state (key, value, etag) VALUES ($key, $value, $etag) ON CONFLICT (key) DO NOTHING", "$key", "$value", "$etag");
 
-        private readonly SqliteCommand _upsert = Command(connection, """
+            _upsert = Command(connection, """
             INSERT INTO state (key, value, etag) VALUES ($key, $value, $etag)
             ON CONFLICT (key) DO UPDATE SET value = excluded.value, etag = excluded.etag
             """, "$key", "$value", "$etag");
 
-        // Like MongoDB: a given ETag must match an existing key, but a missing key is inserted.
-        private readonly SqliteCommand _save = Command(connection, """
+            // Like MongoDB: a given ETag must match an existing key, but a missing key is inserted.
+            _save = Command(connection, """
             INSERT INTO state (key, value, etag) VALUES ($key, $value, $etag)
             ON CONFLICT (key) DO UPDATE SET value = excluded.value, etag = excluded.etag WHERE state.etag = $expected
             """, "$key", "$value", "$etag", "$expected");
 
-        private readonly SqliteCommand _delete = Command(connection, "DELETE FROM state WHERE key = $key", "$key");
+            _delete = Command(connection, "DELETE FROM state WHERE key = $key", "$key");
+            _deleteIf = Command(connection, "DELETE FROM state WHERE key = $key AND etag = $expected", "$key", "$expected");
+        }
 
-        private readonly SqliteCommand _deleteIf = Command(connection, "DELETE FROM state WHERE key = $key AND etag = $expected", "$key", "$expected");
+        public void Checkpoint()
+        {
+            using var command = _connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+            command.ExecuteNonQuery();
+        }
 
         /// <summary>One SQLite transaction for the whole batch; with more than one write, a savepoint each.</summary>
         public bool[] TryExecute(List<PendingWrite> batch)
         {
             var results = new bool[batch.Count];
-            using var transaction = connection.BeginTransaction(deferred: false);
+            using var transaction = _connection.BeginTransaction(deferred: false);
             if (batch.Count == 1)
             {
                 results[0] = TryApplyAll(transaction, batch[0].Operations);
@@ -357,7 +446,7 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
                 command.Dispose();
             }
 
-            connection.Dispose();
+            _connection.Dispose();
         }
 
         private bool Apply(SqliteTransaction transaction, StateOperation operation)
