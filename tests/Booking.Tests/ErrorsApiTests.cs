@@ -17,6 +17,8 @@ public abstract class ErrorsApiTests<TApp>(TApp app) : ApiTestBase<TApp>(app)
         { "null", "body" },
         { "42", "body" },
         { "\"text\"", "body" },
+        { new string('[', 5000) + new string(']', 5000), "body" },
+        { "{\"doctor\": " + new string('[', 5000) + new string(']', 5000) + "}", "body" },
         { "{}", "doctor" },
         { "{\"date_time\": \"2031-03-10 10:00:00\", \"email\": \"a@example.com\"}", "doctor" },
         { "{\"doctor\": \"dr-a\", \"email\": \"a@example.com\"}", "date_time" },
