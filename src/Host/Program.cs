@@ -4,6 +4,13 @@ using Appointments.Notifications;
 
 DotEnv.Load(Path.Combine(Directory.GetCurrentDirectory(), ".env"));
 
+// Configuration is read once. Watching the content root for appsettings changes would also wake on every
+// write to the SQLite file and its WAL under data/ (about 10% of booking throughput in bench/README.md).
+if (Environment.GetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange") is null)
+{
+    Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
+}
+
 var builder = WebApplication.CreateBuilder(args);
 if (TokenCommand.IsRequested(args))
 {
