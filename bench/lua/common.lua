@@ -11,6 +11,26 @@ function M.lines(path)
   return out
 end
 
+-- A response() hook that counts answers into the thread's globals ok, bad and statuses, which done() reads.
+-- is_ok(status) says which answers count as success.
+function M.counter(is_ok)
+  ok, bad, statuses = 0, 0, ""
+  local counts = {}
+  return function(status, headers, body)
+    if is_ok(status) then ok = ok + 1 else
+      bad = bad + 1
+      counts[status] = (counts[status] or 0) + 1
+      local parts = {}
+      for code, c in pairs(counts) do parts[#parts + 1] = code .. "=" .. c end
+      statuses = table.concat(parts, ",")
+    end
+  end
+end
+
+function M.is_2xx(status)
+  return status >= 200 and status < 300
+end
+
 -- setup()/done() run in the main Lua state; each thread has its own state with its own counters.
 M.threads = {}
 

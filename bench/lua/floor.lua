@@ -5,15 +5,4 @@ local common = require("common")
 setup = common.setup
 done = common.done
 
-ok, bad, statuses = 0, 0, ""
-local counts = {}
-
-function response(status, headers, body)
-  if status >= 200 and status < 300 then ok = ok + 1 else
-    bad = bad + 1
-    counts[status] = (counts[status] or 0) + 1
-    local parts = {}
-    for code, c in pairs(counts) do parts[#parts + 1] = code .. "=" .. c end
-    statuses = table.concat(parts, ",")
-  end
-end
+response = common.counter(common.is_2xx)

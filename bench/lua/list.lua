@@ -6,8 +6,7 @@ setup = common.setup
 done = common.done
 
 local req
-ok, bad, statuses = 0, 0, ""
-local counts = {}
+response = common.counter(common.is_2xx)
 
 function init(args)
   req = wrk.format("GET", "/api/appointments", { ["Authorization"] = "Bearer " .. common.lines(os.getenv("TOKEN_FILE"))[1] })
@@ -15,14 +14,4 @@ end
 
 function request()
   return req
-end
-
-function response(status, headers, body)
-  if status >= 200 and status < 300 then ok = ok + 1 else
-    bad = bad + 1
-    counts[status] = (counts[status] or 0) + 1
-    local parts = {}
-    for code, c in pairs(counts) do parts[#parts + 1] = code .. "=" .. c end
-    statuses = table.concat(parts, ",")
-  end
 end

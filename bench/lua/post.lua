@@ -11,8 +11,7 @@ done = common.done
 
 local tokens, run, n = nil, nil, 0
 local base = 1799020800 -- 2027-01-04 00:00:00 UTC
-ok, bad, statuses = 0, 0, ""
-local counts = {}
+response = common.counter(function(status) return status == 201 end)
 
 function init(args)
   tokens = common.lines(os.getenv("TOKENS_FILE"))
@@ -29,14 +28,4 @@ function request()
     ["Authorization"] = tokens[((n * 7 + id) % #tokens) + 1],
     ["Content-Type"] = "application/json",
   }, body)
-end
-
-function response(status, headers, body)
-  if status == 201 then ok = ok + 1 else
-    bad = bad + 1
-    counts[status] = (counts[status] or 0) + 1
-    local parts = {}
-    for code, c in pairs(counts) do parts[#parts + 1] = code .. "=" .. c end
-    statuses = table.concat(parts, ",")
-  end
 end
