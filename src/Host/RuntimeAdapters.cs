@@ -22,8 +22,8 @@ internal static class RuntimeAdapters
     {
         var connectionString = builder.Configuration.GetConnectionString("Appointments") ?? DefaultConnectionString;
         builder.Services.AddSingleton<IStateStore>(_ => new SqliteStateStore(connectionString));
-        var users = builder.Configuration["UserService:Url"] ?? builder.Configuration["USER_SERVICE_URL"] ?? "(not set)";
-        return $"state: SQLite ({connectionString}); users: HTTP {users}; reminders: in-process timer, SMTP and Twilio REST";
+        // Booking's own start-up line says which user service URL it resolved, or that the check is off.
+        return $"state: SQLite ({connectionString}); users: HTTP to the user service; reminders: in-process timer, SMTP and Twilio REST";
     }
 
     private static string AddDapr(IHostApplicationBuilder builder)
