@@ -119,6 +119,43 @@ public sealed class HostProcessTests : IAsyncLifetime
         (await client.PostAsJsonAsync("/api/appointments", BookingBodies.For("dr-dotenv", Day(32, "10:00")))).StatusCode.Should().Be(HttpStatusCode.Created);
     }
 
+    [Fact]
+    public async Task A_booking_retried_with_its_key_after_the_host_was_killed_is_answered_from_what_was_stored()
+    {
+        var body = BookingBodies.For("dr-retry", Day(33, "10:00"));
+        await using (var host = await StartAsync())
+        {
+            // The client never reads the answer: the host dies with the booking stored and its answer lost.
+            using var client = host.CreateClient(Patient("retrier"));
+            _ = client.SendAsync(WithKey(body, "checkout-42"));
+            for (var waited = 0; !(await client.GetStringAsync("/api/appointments")).Contains("dr-retry", StringComparison.Ordinal); waited++)
+            {
+                waited.Should().BeLessThan(400, "the booking should be stored within seconds");
+                await Task.Delay(50);
+            }
+
+            host.Kill();
+        }
+
+        await using var restarted = await StartAsync();
+        using var again = restarted.CreateClient(Patient("retrier"));
+        var retry = await again.SendAsync(WithKey(body, "checkout-42"));
+        var stored = JsonDocument.Parse(await again.GetStringAsync("/api/appointments")).RootElement.EnumerateArray().ToList();
+
+        retry.StatusCode.Should().Be(HttpStatusCode.Created);
+        retry.Headers.GetValues("Idempotent-Replayed").Should().Equal("true");
+        stored.Should().ContainSingle();
+        JsonDocument.Parse(await retry.Content.ReadAsStringAsync()).RootElement.GetProperty("_id").GetString()
+            .Should().Be(stored[0].GetProperty("_id").GetString());
+    }
+
+    private static HttpRequestMessage WithKey(object body, string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/appointments") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        return request;
+    }
+
     private Task<HostProcess> StartAsync() => HostProcess.StartAsync(_directory.Path, Environment(FlaskTokens.Key));
 
     private Dictionary<string, string?> Environment(string? key)
