@@ -1,6 +1,5 @@
 using Appointments.BuildingBlocks.State;
 using Appointments.BuildingBlocks.State.Dapr;
-using Appointments.BuildingBlocks.State.Sqlite;
 using Dapr.Client;
 
 namespace Appointments.Host;
@@ -21,7 +20,7 @@ internal static class RuntimeAdapters
     private static string AddEmbedded(IHostApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetConnectionString("Appointments") ?? DefaultConnectionString;
-        builder.Services.AddSingleton<IStateStore>(_ => new SqliteStateStore(connectionString));
+        builder.AddSqliteStateStore(connectionString);
         // Booking's own start-up line says which user service URL it resolved, or that the check is off.
         return $"state: SQLite ({connectionString}); users: HTTP to the user service; reminders: in-process timer, SMTP and Twilio REST";
     }

@@ -9,15 +9,19 @@ namespace Appointments.BuildingBlocks.State.Sqlite;
 internal sealed class SqliteDatabase
 {
     private readonly string _connectionString;
+    private readonly string _pragmas;
 
-    public SqliteDatabase(string connectionString)
+    public SqliteDatabase(SqliteStoreOptions options)
     {
-        var builder = new SqliteConnectionStringBuilder(connectionString)
+        var builder = new SqliteConnectionStringBuilder(options.ConnectionString)
         {
             Pooling = true,
             DefaultTimeout = 30,
         };
         _connectionString = builder.ToString();
+
+        // Both are per connection, so every connection sets them. Writers wait for each other instead of failing.
+        _pragmas = $"PRAGMA synchronous = {Synchronous(options.Synchronous)}; PRAGMA busy_timeout = 30000;";
         EnsureDirectory(builder.DataSource);
         CreateSchema();
     }
@@ -27,10 +31,7 @@ internal sealed class SqliteDatabase
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var command = connection.CreateCommand();
-
-        // WAL + NORMAL: a committed transaction survives the process being killed; only a power
-        // loss may take the last few back. Writers wait for each other instead of failing.
-        command.CommandText = "PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000;";
+        command.CommandText = _pragmas;
         command.ExecuteNonQuery();
         return connection;
     }
@@ -50,6 +51,13 @@ internal sealed class SqliteDatabase
 
     public static StateStoreUnavailableException Unavailable(SqliteException ex) =>
         new($"SQLite state store failed: {ex.Message}", ex);
+
+    private static string Synchronous(SqliteSynchronous synchronous) => synchronous switch
+    {
+        SqliteSynchronous.Full => "FULL",
+        SqliteSynchronous.Normal => "NORMAL",
+        _ => throw new ArgumentOutOfRangeException(nameof(synchronous), synchronous, "Synchronous must be Full or Normal."),
+    };
 
     private void CreateSchema()
     {

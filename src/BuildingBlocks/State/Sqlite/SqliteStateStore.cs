@@ -11,9 +11,10 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
     private readonly SqliteWriteLoop _writes;
     private bool _disposed;
 
-    public SqliteStateStore(string connectionString)
+    public SqliteStateStore(SqliteStoreOptions options)
     {
-        var database = new SqliteDatabase(connectionString);
+        ArgumentNullException.ThrowIfNull(options);
+        var database = new SqliteDatabase(options);
         _reads = new SqliteReadPool(database);
         _writes = new SqliteWriteLoop(database);
     }

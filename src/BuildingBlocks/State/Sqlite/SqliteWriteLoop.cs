@@ -7,7 +7,8 @@ namespace Appointments.BuildingBlocks.State.Sqlite;
 /// Group commit: one loop applies the transactions waiting at that moment in one SQLite transaction, each
 /// inside its own savepoint, so a transaction whose condition fails is rolled back alone, and every caller is
 /// answered only after the COMMIT that holds its writes. The result is the same as running them one after
-/// another; what is saved is the WAL frames and commit work they would each have repeated.
+/// another; what is saved is the WAL frames and commit work (and, with synchronous=FULL, the sync) they would
+/// each have repeated.
 /// <para>
 /// One writer connection per process, used only by this loop: SQLite serialises writers anyway, and a queue is
 /// cheaper and fairer than spinning in SQLite's busy handler. Other processes still wait on the file lock
@@ -138,8 +139,8 @@ internal sealed class SqliteWriteLoop : IDisposable
                     connection ??= _database.Open();
                     using var command = connection.CreateCommand();
 
-                    // PASSIVE: copies what it can without waiting for readers or the writer. With
-                    // synchronous=NORMAL it syncs the WAL before copying and the database after.
+                    // PASSIVE: copies what it can without waiting for readers or the writer. It syncs the
+                    // WAL before copying and the database after.
                     command.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
                     using var result = command.ExecuteReader();
                     if (result.Read() && result.GetInt64(1) >= CatchUpFrames)
