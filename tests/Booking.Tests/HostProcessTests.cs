@@ -116,6 +116,21 @@ public sealed class HostProcessTests : IAsyncLifetime
         (await client.PostAsJsonAsync("/api/appointments", Body("dr-dotenv", "2031-06-03 10:00:00"))).StatusCode.Should().Be(HttpStatusCode.Created);
     }
 
+    [Fact]
+    public async Task A_dot_env_file_reads_as_python_dotenv_does_and_the_environment_wins_over_it()
+    {
+        await File.WriteAllTextAsync(_directory.File(".env"), $"""
+            JWT_SECRET_KEY={FlaskTokens.Key} # an inline comment is not part of the value
+            USER_SERVICE_URL=http://127.0.0.1:9/
+            """);
+
+        await using var host = await HostProcess.StartAsync(_directory.Path, Environment(key: null));
+        using var client = host.CreateClient(Patient("dotenv-rules"));
+
+        (await client.PostAsJsonAsync("/api/appointments", Body("dr-dotenv", "2031-06-04 10:00:00"))).StatusCode
+            .Should().Be(HttpStatusCode.Created, "the token is signed with the key without its comment, and the user service is the environment's");
+    }
+
     private Task<HostProcess> StartAsync() => HostProcess.StartAsync(_directory.Path, Environment(FlaskTokens.Key));
 
     private Dictionary<string, string?> Environment(string? key)
