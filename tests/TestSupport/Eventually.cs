@@ -1,8 +1,8 @@
-namespace Appointments.Notifications.Tests.TestDoubles;
+namespace Appointments.TestSupport;
 
-internal static class Eventually
+public static class Eventually
 {
-    /// <summary>Waits for something a background service does; the limit only stops a broken test from hanging.</summary>
+    /// <summary>Waits for something a background service or another process does; the limit only stops a broken test from hanging.</summary>
     public static async Task TrueAsync(Func<bool> condition, string because)
     {
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
