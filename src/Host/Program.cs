@@ -19,7 +19,14 @@ if (TokenCommand.IsRequested(args))
 }
 
 builder.AddAppointmentsHost();
-builder.AddBookingModule();
+
+// Embedded by default; Dapr when asked (Runtime:Mode) or when a sidecar's address is in the environment.
+var runtime = RuntimeModes.Resolve(builder.Configuration) == RuntimeMode.Dapr
+    ? RuntimeAdapters.AddDapr(builder)
+    : RuntimeAdapters.AddEmbedded(builder);
+builder.Services.AddSingleton(runtime);
+
+builder.AddBookingModule(runtime.Booking);
 builder.AddNotificationsModule();
 
 var app = builder.Build();

@@ -13,9 +13,10 @@ public static class FlaskTokens
 {
     public const string Key = "test-signing-key-that-is-long-enough-for-hs256";
 
-    public static string Access(string username, string? role = null, string key = Key, TimeSpan? lifetime = null)
+    /// <param name="now">When the token is issued; the real time by default, a test host's clock when it has one.</param>
+    public static string Access(string username, string? role = null, string key = Key, TimeSpan? lifetime = null, DateTimeOffset? now = null)
     {
-        var claims = Claims(username, (long)(lifetime ?? TimeSpan.FromMinutes(15)).TotalSeconds);
+        var claims = Claims(username, (long)(lifetime ?? TimeSpan.FromMinutes(15)).TotalSeconds, now);
         if (role is not null)
         {
             claims["role"] = role;
@@ -37,9 +38,9 @@ public static class FlaskTokens
         return $"{header}.{payload}.{Base64Url.EncodeToString(signature)}";
     }
 
-    public static Dictionary<string, object> Claims(string username, long expiresIn = 900)
+    public static Dictionary<string, object> Claims(string username, long expiresIn = 900, DateTimeOffset? issuedAt = null)
     {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var now = (issuedAt ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
         return new Dictionary<string, object>
         {
             ["fresh"] = false,

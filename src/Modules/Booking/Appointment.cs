@@ -31,6 +31,64 @@ internal sealed record Appointment
 
     [JsonIgnore] public DateTimeOffset EndUtc => StartUtc.AddMinutes(DurationMinutes);
 
+    public static Appointment New(string id, string username, NewAppointment request, int defaultMinutes, DateTimeOffset now) => new()
+    {
+        Id = id,
+        Username = username,
+        Doctor = request.Doctor,
+        StartUtc = request.Start,
+        DurationMinutes = request.DurationMinutes ?? defaultMinutes,
+        Slot = request.Slot,
+        Status = AppointmentStatus.Scheduled,
+        Email = request.Email,
+        Phone = request.Phone,
+        ReminderMethod = request.ReminderMethod ?? ReminderMethods.Email,
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
+
+    /// <summary>
+    /// This appointment with <paramref name="changes"/> applied, or why it may not change so. Moving the time or
+    /// the doctor marks a scheduled appointment rescheduled unless the change names a status itself.
+    /// </summary>
+    public (Appointment? Next, BookingError? Error) Apply(AppointmentChanges changes, DateTimeOffset now)
+    {
+        var next = this with
+        {
+            Doctor = changes.Doctor ?? Doctor,
+            StartUtc = changes.Start ?? StartUtc,
+            DurationMinutes = changes.DurationMinutes ?? DurationMinutes,
+            Slot = changes.Slot.Or(Slot),
+            Email = changes.Email.Or(Email),
+            Phone = changes.Phone.Or(Phone),
+            ReminderMethod = changes.ReminderMethod ?? ReminderMethod,
+            UpdatedAt = now,
+        };
+
+        var moved = next.Doctor != Doctor || next.StartUtc != StartUtc || next.DurationMinutes != DurationMinutes;
+        if (moved && RefuseMove() is { } refusal)
+        {
+            return (null, BookingError.Invalid("date_time", refusal));
+        }
+
+        var status = changes.Status ?? (moved && Status == AppointmentStatus.Scheduled ? AppointmentStatus.Rescheduled : Status);
+        if (RefuseStatus(status) is { } statusRefusal)
+        {
+            return (null, BookingError.Invalid("status", statusRefusal));
+        }
+
+        next = next with { Status = status };
+        return next.MissingContact() is { } missing ? (null, missing) : (next, null);
+    }
+
+    /// <summary>A reminder that can never be sent is refused up front: email needs an address, SMS a number.</summary>
+    public BookingError? MissingContact() => ReminderMethod switch
+    {
+        ReminderMethods.Email when Email is null => BookingError.Invalid("email", "is required when reminder_method is email"),
+        ReminderMethods.Sms when Phone is null => BookingError.Invalid("phone", "is required when reminder_method is sms"),
+        _ => null,
+    };
+
     /// <summary>Why this appointment may not go to <paramref name="next"/>, or null when it may.</summary>
     public string? RefuseStatus(string next) => (Status, next) switch
     {

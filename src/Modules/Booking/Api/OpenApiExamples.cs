@@ -31,6 +31,19 @@ internal static class OpenApiExamples
 
     public static string Message(string message) => $$"""{"message": "{{message}}"}""";
 
+    /// <summary>Describes a header that a route's <paramref name="status"/> answer carries.</summary>
+    public static RouteHandlerBuilder WithResponseHeader(this RouteHandlerBuilder route, int status, string name, string description) =>
+        route.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            if (operation.Responses?.TryGetValue(status.ToString(System.Globalization.CultureInfo.InvariantCulture), out var answer) == true && answer is OpenApiResponse response)
+            {
+                response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                response.Headers[name] = new OpenApiHeader { Description = description, Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+            }
+
+            return Task.CompletedTask;
+        });
+
     public static RouteHandlerBuilder WithExamples(this RouteHandlerBuilder route, Type? requestType, string? request, string? response) =>
         route.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
         {

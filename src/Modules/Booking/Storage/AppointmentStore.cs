@@ -25,6 +25,9 @@ internal sealed class AppointmentStore(IStateStore state)
 {
     private const int MaxIndexRetries = 20;
 
+    // A page reads the user's month buckets a few at a time, and stops at the first that fills it.
+    private const int MonthsPerRead = 3;
+
     public async Task<StoredAppointment?> FindAsync(string id, CancellationToken cancellationToken)
     {
         var entry = await state.GetAsync(BookingKeys.Appointment(id), cancellationToken);
@@ -32,12 +35,48 @@ internal sealed class AppointmentStore(IStateStore state)
         return appointment is null || appointment.IsDeleted ? null : new StoredAppointment(appointment, entry.ETag);
     }
 
-    public async Task<IReadOnlyList<Appointment>> ForUserAsync(string username, CancellationToken cancellationToken)
+    /// <summary>
+    /// One page of a user's appointments. Costs the month directory, the month buckets the page passes through,
+    /// and the documents it shows: the same for a patient with twenty appointments as for one with thousands.
+    /// </summary>
+    public async Task<AppointmentPage> PageForUserAsync(string username, ListFilter filter, int limit, PagePosition? after, CancellationToken cancellationToken)
     {
-        var index = await state.GetAsync(BookingKeys.UserIndex(username), cancellationToken);
-        return await LoadAsync(Ids(index), cancellationToken);
+        var fromTicks = Math.Max(filter.From?.UtcTicks ?? 0, after?.StartTicks ?? 0);
+        var toTicks = filter.To?.UtcTicks ?? DateTimeOffset.MaxValue.UtcTicks;
+        if (fromTicks >= toTicks)
+        {
+            return new AppointmentPage([], null);
+        }
+
+        var (firstMonth, lastMonth) = (BookingKeys.MonthOf(fromTicks), BookingKeys.MonthOf(toTicks - 1));
+        var months = ReadList(await state.GetAsync(BookingKeys.UserMonths(username), cancellationToken), StorageJson.Default.ListString)
+            .Where(m => string.CompareOrdinal(m, firstMonth) >= 0 && string.CompareOrdinal(m, lastMonth) <= 0)
+            .ToList();
+
+        var found = new List<Appointment>(limit + 1);
+        foreach (var chunk in months.Chunk(MonthsPerRead))
+        {
+            var buckets = await state.GetBulkAsync(chunk.Select(m => BookingKeys.UserMonth(username, m)).ToList(), cancellationToken);
+
+            // Buckets are sorted and come back in month order, so their entries are in page order.
+            var entries = buckets.SelectMany(IndexEntries)
+                .Where(e => e.Start >= fromTicks && e.Start < toTicks && (after is not { } a || a.IsBefore(e.Start, e.Id)))
+                .ToList();
+            foreach (var batch in entries.Chunk(limit + 1 - found.Count))
+            {
+                var appointments = await LoadAsync(batch.Select(e => e.Id).ToList(), cancellationToken);
+                found.AddRange(appointments.Where(a => filter.Status is null || a.Status == filter.Status));
+                if (found.Count > limit)
+                {
+                    return new AppointmentPage(found[..limit], PagePosition.Of(found[limit - 1]));
+                }
+            }
+        }
+
+        return new AppointmentPage(found, null);
     }
 
+    /// <summary>Active appointments starting in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>), from the start-hour index.</summary>
     public async Task<IReadOnlyList<Appointment>> StartingBetweenAsync(DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken)
     {
         var keys = new List<string>();
@@ -50,7 +89,11 @@ internal sealed class AppointmentStore(IStateStore state)
         }
 
         var indexes = await state.GetBulkAsync(keys, cancellationToken);
-        var appointments = await LoadAsync(indexes.SelectMany(Ids).ToList(), cancellationToken);
+        var ids = indexes.SelectMany(IndexEntries)
+            .Where(e => e.Start >= fromUtc.UtcTicks && e.Start < toUtc.UtcTicks)
+            .Select(e => e.Id)
+            .ToList();
+        var appointments = await LoadAsync(ids, cancellationToken);
         return appointments.Where(a => a.IsActive && a.StartUtc >= fromUtc && a.StartUtc < toUtc).ToList();
     }
 
@@ -64,13 +107,13 @@ internal sealed class AppointmentStore(IStateStore state)
         var holds = BookingKeys.Holds(next).ToHashSet(StringComparer.Ordinal);
         var taking = holds.Where(key => !held.Contains(key)).ToList();
         var releasing = held.Where(key => !holds.Contains(key)).ToList();
-        var indexChanges = IndexChanges(current?.Appointment, next);
+        var indexChanges = IndexChange.Between(current?.Appointment, next);
         var documentKey = BookingKeys.Appointment(next.Id);
         var heldBy = JsonSerializer.SerializeToUtf8Bytes(next.Id, StorageJson.Default.String);
 
         for (var attempt = 0; attempt < MaxIndexRetries; attempt++)
         {
-            var operations = new List<StateOperation>(taking.Count + releasing.Count + indexChanges.Count + 1)
+            var operations = new List<StateOperation>(taking.Count + releasing.Count + indexChanges.Count + 2)
             {
                 current is null
                     ? StateOperation.Create(documentKey, Serialize(next))
@@ -81,7 +124,7 @@ internal sealed class AppointmentStore(IStateStore state)
             // The document's ETag guards these: only the transaction that moves this appointment away
             // from a cell can release it.
             operations.AddRange(releasing.Select(key => StateOperation.Delete(key)));
-            operations.AddRange(await IndexOperationsAsync(indexChanges, next.Id, cancellationToken));
+            operations.AddRange(await IndexOperationsAsync(indexChanges, next, cancellationToken));
 
             if (await state.TryExecuteAsync(operations, cancellationToken))
             {
@@ -111,9 +154,12 @@ internal sealed class AppointmentStore(IStateStore state)
     private static Appointment? Read(StateEntry entry) =>
         entry.Value is null ? null : JsonSerializer.Deserialize(entry.Value, StorageJson.Default.Appointment);
 
-    private static List<string> Ids(StateEntry index) =>
-        index.Value is null ? [] : JsonSerializer.Deserialize(index.Value, StorageJson.Default.ListString) ?? [];
+    private static List<IndexEntry> IndexEntries(StateEntry index) => ReadList(index, StorageJson.Default.ListIndexEntry);
 
+    private static List<T> ReadList<T>(StateEntry entry, System.Text.Json.Serialization.Metadata.JsonTypeInfo<List<T>> type) =>
+        entry.Value is null ? [] : JsonSerializer.Deserialize(entry.Value, type) ?? [];
+
+    /// <summary>The documents of <paramref name="ids"/> in that order, leaving out missing and deleted ones.</summary>
     private async Task<IReadOnlyList<Appointment>> LoadAsync(List<string> ids, CancellationToken cancellationToken)
     {
         if (ids.Count == 0)
@@ -125,68 +171,61 @@ internal sealed class AppointmentStore(IStateStore state)
         return entries.Select(Read).OfType<Appointment>().Where(a => !a.IsDeleted).ToList();
     }
 
-    /// <summary>Which index keys gain (true) or lose (false) this appointment's id.</summary>
-    private static Dictionary<string, bool> IndexChanges(Appointment? current, Appointment next)
-    {
-        var changes = new Dictionary<string, bool>(StringComparer.Ordinal);
-        if (current is null)
-        {
-            changes[BookingKeys.UserIndex(next.Username)] = true;
-        }
-        else if (next.IsDeleted)
-        {
-            changes[BookingKeys.UserIndex(next.Username)] = false;
-        }
-
-        // The start index lists exactly the appointments that hold time, where they hold it.
-        var before = current is { HoldsTime: true } ? BookingKeys.StartIndexFor(current) : null;
-        var after = next.HoldsTime ? BookingKeys.StartIndexFor(next) : null;
-        if (before != after)
-        {
-            if (before is not null)
-            {
-                changes[before] = false;
-            }
-
-            if (after is not null)
-            {
-                changes[after] = true;
-            }
-        }
-
-        return changes;
-    }
-
-    private async Task<List<StateOperation>> IndexOperationsAsync(Dictionary<string, bool> changes, string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// The writes that bring every changed index up to date, each guarded by the ETag just read (or first-write
+    /// when the index is new), plus the user's month directory when a month bucket appears or empties.
+    /// </summary>
+    private async Task<List<StateOperation>> IndexOperationsAsync(IReadOnlyList<IndexChange> changes, Appointment next, CancellationToken cancellationToken)
     {
         if (changes.Count == 0)
         {
             return [];
         }
 
-        var entries = await state.GetBulkAsync(changes.Keys.ToList(), cancellationToken);
+        var monthsKey = BookingKeys.UserMonths(next.Username);
+        var touchesMonths = changes.Any(c => c.UserMonth is not null);
+        var entries = await state.GetBulkAsync([.. changes.Select(c => c.Key), .. touchesMonths ? [monthsKey] : Array.Empty<string>()], cancellationToken);
+
         var operations = new List<StateOperation>(entries.Count);
-        foreach (var entry in entries)
+        var months = touchesMonths ? new SortedSet<string>(ReadList(entries[^1], StorageJson.Default.ListString), StringComparer.Ordinal) : [];
+        var monthsChanged = false;
+        for (var i = 0; i < changes.Count; i++)
         {
-            var ids = Ids(entry);
-            ids.Remove(id);
-            if (changes[entry.Key])
+            var list = IndexEntries(entries[i]);
+            list.RemoveAll(e => e.Id == next.Id);
+            if (changes[i].Entry is { } entry)
             {
-                ids.Add(id);
+                var at = list.FindIndex(e => e.CompareTo(entry) > 0);
+                list.Insert(at < 0 ? list.Count : at, entry);
             }
 
-            var value = JsonSerializer.SerializeToUtf8Bytes(ids, StorageJson.Default.ListString);
-            if (entry.Exists)
+            operations.AddRange(ListOperation(entries[i], list, StorageJson.Default.ListIndexEntry));
+            if (changes[i].UserMonth is { } month)
             {
-                operations.Add(ids.Count == 0 ? StateOperation.Delete(entry.Key, entry.ETag) : StateOperation.Save(entry.Key, value, entry.ETag));
-            }
-            else if (ids.Count > 0)
-            {
-                // First-write: two bookings that both found the index missing cannot both create it.
-                operations.Add(StateOperation.Create(entry.Key, value));
+                monthsChanged |= list.Count == 0 ? months.Remove(month) : months.Add(month);
             }
         }
 
+        if (monthsChanged)
+        {
+            operations.AddRange(ListOperation(entries[^1], months.ToList(), StorageJson.Default.ListString));
+        }
+
         return operations;
+    }
+
+    private static IEnumerable<StateOperation> ListOperation<T>(StateEntry stored, List<T> list, System.Text.Json.Serialization.Metadata.JsonTypeInfo<List<T>> type)
+    {
+        if (stored.Exists)
+        {
+            yield return list.Count == 0
+                ? StateOperation.Delete(stored.Key, stored.ETag)
+                : StateOperation.Save(stored.Key, JsonSerializer.SerializeToUtf8Bytes(list, type), stored.ETag);
+        }
+        else if (list.Count > 0)
+        {
+            // First-write: two bookings that both found the index missing cannot both create it.
+            yield return StateOperation.Create(stored.Key, JsonSerializer.SerializeToUtf8Bytes(list, type));
+        }
     }
 }

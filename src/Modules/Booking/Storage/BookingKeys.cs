@@ -17,7 +17,15 @@ internal static class BookingKeys
 
     public static string Slot(string doctor, string slot) => $"doctor-slot|{doctor}|{slot}";
 
-    public static string UserIndex(string username) => $"user-appointments|{Uri.EscapeDataString(username)}";
+    /// <summary>The months (<c>yyyyMM</c>, UTC) in which a user has appointments, so a page knows which buckets to read.</summary>
+    public static string UserMonths(string username) => $"user-months|{Uri.EscapeDataString(username)}";
+
+    /// <summary>A user's appointments starting in one month, ordered by start: a page reads only the months it shows.</summary>
+    public static string UserMonth(string username, string month) => $"user-appointments|{Uri.EscapeDataString(username)}|{month}";
+
+    public static string MonthOf(DateTimeOffset utc) => utc.UtcDateTime.ToString("yyyyMM", CultureInfo.InvariantCulture);
+
+    public static string MonthOf(long utcTicks) => MonthOf(new DateTimeOffset(utcTicks, TimeSpan.Zero));
 
     /// <summary>Appointments by start hour, sharded so that a busy hour is not one hot key.</summary>
     public static string StartIndex(DateTimeOffset hourUtc, int shard) =>

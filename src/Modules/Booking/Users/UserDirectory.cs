@@ -31,8 +31,9 @@ internal sealed class HttpUserDirectory(IHttpClientFactory clients, ILogger<Http
         {
             response = await http.GetAsync($"api/auth/user/{Uri.EscapeDataString(username)}", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            // A refused connection, a timeout of ours or the resilience pipeline's, an open circuit: nobody can say.
             logger.LogWarning("User service at {BaseAddress} did not answer: {Error}", http.BaseAddress, ex.Message);
             throw new UserServiceUnavailableException("The user service did not answer.", ex);
         }

@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Appointments.TestSupport;
 
-namespace Appointments.Booking.Tests;
+namespace Appointments.Host.Tests;
 
 /// <summary>
 /// The built host as real processes over real sockets: several on one SQLite file, one killed and
@@ -28,15 +28,18 @@ public sealed class HostProcessTests : IAsyncLifetime
         await using var first = await StartAsync();
         await using var second = await StartAsync();
         var hosts = new[] { first, second };
-        using var start = new SemaphoreSlim(0);
+        var clients = Enumerable.Range(0, 60).Select(i => hosts[i % 2].CreateClient(Patient($"racer-{i}"))).ToList();
+        using var ready = new Barrier(clients.Count);
 
-        var attempts = Enumerable.Range(0, 60).Select(i => Task.Run(async () =>
-        {
-            using var client = hosts[i % 2].CreateClient(Patient($"racer-{i}"));
-            await start.WaitAsync();
-            return (await client.PostAsJsonAsync("/api/appointments", Body("dr-shared", $"2031-06-01 10:{i % 30:00}:00"))).StatusCode;
-        })).ToList();
-        start.Release(60);
+        var attempts = clients.Select((client, i) => Task.Factory.StartNew(
+            async () =>
+            {
+                ready.SignalAndWait(TimeSpan.FromSeconds(30));
+                return (await client.PostAsJsonAsync("/api/appointments", BookingBodies.For("dr-shared", Day(30, $"10:{i % 30:00}")))).StatusCode;
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default).Unwrap());
         var results = await Task.WhenAll(attempts);
 
         results.Count(s => s == HttpStatusCode.Created).Should().Be(1);
@@ -52,7 +55,7 @@ public sealed class HostProcessTests : IAsyncLifetime
             using var client = host.CreateClient(Patient("durable"));
             for (var i = 0; i < 10; i++)
             {
-                var response = await client.PostAsJsonAsync("/api/appointments", Body("dr-durable", $"2031-06-02 {8 + i:00}:00:00"));
+                var response = await client.PostAsJsonAsync("/api/appointments", BookingBodies.For("dr-durable", Day(31, $"{8 + i:00}:00")));
                 response.StatusCode.Should().Be(HttpStatusCode.Created);
                 ids.Add(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("_id").GetString()!);
             }
@@ -65,7 +68,7 @@ public sealed class HostProcessTests : IAsyncLifetime
         var list = JsonDocument.Parse(await again.GetStringAsync("/api/appointments")).RootElement;
 
         list.EnumerateArray().Select(a => a.GetProperty("_id").GetString()).Should().Equal(ids);
-        (await again.PostAsJsonAsync("/api/appointments", Body("dr-durable", "2031-06-02 08:00:00"))).StatusCode
+        (await again.PostAsJsonAsync("/api/appointments", BookingBodies.For("dr-durable", Day(31, "08:00")))).StatusCode
             .Should().Be(HttpStatusCode.Conflict, "the time cells survived too");
     }
 
@@ -113,7 +116,7 @@ public sealed class HostProcessTests : IAsyncLifetime
         await using var host = await HostProcess.StartAsync(_directory.Path, environment);
         using var client = host.CreateClient(Patient("dotenv"));
 
-        (await client.PostAsJsonAsync("/api/appointments", Body("dr-dotenv", "2031-06-03 10:00:00"))).StatusCode.Should().Be(HttpStatusCode.Created);
+        (await client.PostAsJsonAsync("/api/appointments", BookingBodies.For("dr-dotenv", Day(32, "10:00")))).StatusCode.Should().Be(HttpStatusCode.Created);
     }
 
     [Fact]
@@ -127,7 +130,7 @@ public sealed class HostProcessTests : IAsyncLifetime
         await using var host = await HostProcess.StartAsync(_directory.Path, Environment(key: null));
         using var client = host.CreateClient(Patient("dotenv-rules"));
 
-        (await client.PostAsJsonAsync("/api/appointments", Body("dr-dotenv", "2031-06-04 10:00:00"))).StatusCode
+        (await client.PostAsJsonAsync("/api/appointments", BookingBodies.For("dr-dotenv", Day(33, "10:00")))).StatusCode
             .Should().Be(HttpStatusCode.Created, "the token is signed with the key without its comment, and the user service is the environment's");
     }
 
@@ -155,6 +158,6 @@ public sealed class HostProcessTests : IAsyncLifetime
         return FlaskTokens.Access(username);
     }
 
-    private static object Body(string doctor, string dateTime) =>
-        new { doctor, date_time = dateTime, email = "patient@example.com" };
+    // These hosts run on the real clock: book a month or so ahead of it.
+    private static string Day(int days, string time) => BookingBodies.At(DateTimeOffset.UtcNow, days, time);
 }

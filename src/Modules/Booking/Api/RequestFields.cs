@@ -7,37 +7,91 @@ namespace Appointments.Booking.Api;
 /// <summary>
 /// A request body read field by field, so every problem is reported against its field instead of
 /// failing the whole model binding. Absent members stay unset; <c>null</c> clears an optional one.
+/// The use cases get plain values from it: <see cref="ToNewAppointment"/>, <see cref="ToChanges"/>,
+/// <see cref="ToNewStart"/>.
 /// </summary>
-internal sealed partial class AppointmentInput
+internal sealed partial class RequestFields
 {
     private const int MaxNameLength = 128;
     private const int MaxEmailLength = 254;
 
     private readonly Dictionary<string, List<string>> _errors = [];
 
-    public Field<string> Doctor { get; private set; }
-    public Field<string> DateTime { get; private set; }
-    public Field<string> NewDateTime { get; private set; }
-    public Field<string?> Slot { get; private set; }
-    public Field<string?> Email { get; private set; }
-    public Field<string?> Phone { get; private set; }
-    public Field<string> ReminderMethod { get; private set; }
-    public Field<string> Status { get; private set; }
-    public Field<int> DurationMinutes { get; private set; }
-    public Field<string> Username { get; private set; }
+    public Optional<string> Doctor { get; private set; }
+    public Optional<string> DateTime { get; private set; }
+    public Optional<string> NewDateTime { get; private set; }
+    public Optional<string?> Slot { get; private set; }
+    public Optional<string?> Email { get; private set; }
+    public Optional<string?> Phone { get; private set; }
+    public Optional<string> ReminderMethod { get; private set; }
+    public Optional<string> Status { get; private set; }
+    public Optional<int> DurationMinutes { get; private set; }
+    public Optional<string> Username { get; private set; }
 
-    public bool IsValid => _errors.Count == 0;
+    public (NewAppointment? Request, BookingError? Error) ToNewAppointment(Clinic clinic)
+    {
+        Require(Doctor, "doctor");
+        Require(DateTime, "date_time");
+        if (_errors.Count > 0)
+        {
+            return (null, ToError());
+        }
 
-    public bool IsObject { get; private set; } = true;
+        return clinic.Parse(DateTime.Value) is { } start
+            ? (new NewAppointment(Doctor.Value, start)
+            {
+                DurationMinutes = DurationMinutes.IsSet ? DurationMinutes.Value : null,
+                Slot = Slot.Or(null),
+                Email = Email.Or(null),
+                Phone = Phone.Or(null),
+                ReminderMethod = ReminderMethod.OrNull(),
+                Username = Username.OrNull(),
+            }, null)
+            : (null, BookingError.InvalidDate);
+    }
 
-    public BookingError ToError() =>
+    public (AppointmentChanges? Changes, BookingError? Error) ToChanges(Clinic clinic)
+    {
+        if (_errors.Count > 0)
+        {
+            return (null, ToError());
+        }
+
+        DateTimeOffset? start = null;
+        if (DateTime.IsSet && (start = clinic.Parse(DateTime.Value)) is null)
+        {
+            return (null, BookingError.InvalidDate);
+        }
+
+        return (new AppointmentChanges
+        {
+            Doctor = Doctor.OrNull(),
+            Start = start,
+            DurationMinutes = DurationMinutes.IsSet ? DurationMinutes.Value : null,
+            Slot = Slot,
+            Email = Email,
+            Phone = Phone,
+            ReminderMethod = ReminderMethod.OrNull(),
+            Status = Status.OrNull(),
+        }, null);
+    }
+
+    /// <summary>The reschedule route's <c>new_date_time</c>.</summary>
+    public (DateTimeOffset? Start, BookingError? Error) ToNewStart(Clinic clinic)
+    {
+        Require(NewDateTime, "new_date_time");
+        if (_errors.Count > 0)
+        {
+            return (null, ToError());
+        }
+
+        return clinic.Parse(NewDateTime.Value) is { } start ? (start, null) : (null, BookingError.InvalidDate);
+    }
+
+    private BookingError ToError() =>
         BookingError.Invalid(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
 
-    public void SetDateTime(string value) => DateTime = new Field<string>(value);
-
-    public void SetStatus(string value) => Status = new Field<string>(value);
-
-    public void Require<T>(Field<T> field, string name)
+    private void Require<T>(Optional<T> field, string name)
     {
         if (!field.IsSet && !_errors.ContainsKey(name))
         {
@@ -45,7 +99,7 @@ internal sealed partial class AppointmentInput
         }
     }
 
-    public void AddError(string field, string problem)
+    private void AddError(string field, string problem)
     {
         if (!_errors.TryGetValue(field, out var list))
         {
@@ -55,13 +109,12 @@ internal sealed partial class AppointmentInput
         list.Add(problem);
     }
 
-    public static AppointmentInput Read(JsonElement body)
+    public static RequestFields Read(JsonElement body)
     {
-        var input = new AppointmentInput();
+        var input = new RequestFields();
         if (body.ValueKind != JsonValueKind.Object)
         {
             input.AddError("body", "must be a JSON object");
-            input.IsObject = false;
             return input;
         }
 
@@ -72,7 +125,7 @@ internal sealed partial class AppointmentInput
             {
                 case "doctor":
                     var doctor = input.Name(value, "doctor", allowEmpty: false);
-                    input.Doctor = doctor.IsSet ? new Field<string>(doctor.Value!) : default;
+                    input.Doctor = doctor.IsSet ? new Optional<string>(doctor.Value!) : default;
                     break;
                 case "slot":
                     input.Slot = input.Name(value, "slot", allowEmpty: true);
@@ -84,11 +137,11 @@ internal sealed partial class AppointmentInput
                     input.NewDateTime = input.Text(value, "new_date_time");
                     break;
                 case "email":
-                    input.Email = input.Optional(value, "email", text =>
+                    input.Email = input.Checked(value, "email", text =>
                         text.Length <= MaxEmailLength && IsEmail(text) ? null : $"must be a valid email address of at most {MaxEmailLength} characters");
                     break;
                 case "phone":
-                    input.Phone = input.Optional(value, "phone", text =>
+                    input.Phone = input.Checked(value, "phone", text =>
                         PhonePattern().IsMatch(text) ? null : "must be an E.164 number: + and 8 to 15 digits");
                     break;
                 case "reminder_method":
@@ -111,7 +164,7 @@ internal sealed partial class AppointmentInput
         return input;
     }
 
-    private Field<string> Text(JsonElement value, string name)
+    private Optional<string> Text(JsonElement value, string name)
     {
         if (value.ValueKind != JsonValueKind.String)
         {
@@ -119,14 +172,14 @@ internal sealed partial class AppointmentInput
             return default;
         }
 
-        return new Field<string>(value.GetString()!);
+        return new Optional<string>(value.GetString()!);
     }
 
-    private Field<string?> Name(JsonElement value, string name, bool allowEmpty)
+    private Optional<string?> Name(JsonElement value, string name, bool allowEmpty)
     {
         if (allowEmpty && value.ValueKind == JsonValueKind.Null)
         {
-            return new Field<string?>(null);
+            return new Optional<string?>(null);
         }
 
         var text = Text(value, name);
@@ -141,14 +194,14 @@ internal sealed partial class AppointmentInput
             return default;
         }
 
-        return new Field<string?>(text.Value.Length == 0 ? null : text.Value);
+        return new Optional<string?>(text.Value.Length == 0 ? null : text.Value);
     }
 
-    private Field<string?> Optional(JsonElement value, string name, Func<string, string?> check)
+    private Optional<string?> Checked(JsonElement value, string name, Func<string, string?> check)
     {
         if (value.ValueKind == JsonValueKind.Null)
         {
-            return new Field<string?>(null);
+            return new Optional<string?>(null);
         }
 
         var text = Text(value, name);
@@ -159,7 +212,7 @@ internal sealed partial class AppointmentInput
 
         if (text.Value.Length == 0)
         {
-            return new Field<string?>(null);
+            return new Optional<string?>(null);
         }
 
         var problem = check(text.Value);
@@ -169,10 +222,10 @@ internal sealed partial class AppointmentInput
             return default;
         }
 
-        return new Field<string?>(text.Value);
+        return new Optional<string?>(text.Value);
     }
 
-    private Field<string> OneOf(JsonElement value, string name, string[] allowed)
+    private Optional<string> OneOf(JsonElement value, string name, string[] allowed)
     {
         var text = Text(value, name);
         if (text.IsSet && !allowed.Contains(text.Value, StringComparer.Ordinal))
@@ -184,7 +237,7 @@ internal sealed partial class AppointmentInput
         return text;
     }
 
-    private Field<int> Minutes(JsonElement value)
+    private Optional<int> Minutes(JsonElement value)
     {
         if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var minutes))
         {
@@ -198,7 +251,7 @@ internal sealed partial class AppointmentInput
             return default;
         }
 
-        return new Field<int>(minutes);
+        return new Optional<int>(minutes);
     }
 
     private static bool IsNameCharacter(char c) => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' or ':' or '@';
@@ -206,17 +259,14 @@ internal sealed partial class AppointmentInput
     private static bool IsEmail(string text) =>
         EmailPattern().IsMatch(text) && MailAddress.TryCreate(text, out var address) && address.Address == text;
 
-    [GeneratedRegex(@"^\+[0-9]{8,15}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^\+[0-9]{8,15}\z", RegexOptions.CultureInvariant)]
     private static partial Regex PhonePattern();
 
-    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+\z", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
     private static partial Regex EmailPattern();
 }
 
-/// <summary>A request member that may be absent (<see cref="IsSet"/> false) or present with a value.</summary>
-internal readonly record struct Field<T>(T Value)
+internal static class OptionalText
 {
-    public bool IsSet { get; } = true;
-
-    public T Or(T fallback) => IsSet ? Value : fallback;
+    public static string? OrNull(this Optional<string> field) => field.IsSet ? field.Value : null;
 }
