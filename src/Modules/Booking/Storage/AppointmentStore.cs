@@ -7,19 +7,34 @@ internal enum WriteOutcome
 {
     Written,
 
-    /// <summary>Another active appointment holds one of the time cells or the slot.</summary>
+    /// <summary>Another active appointment of the doctor holds one of the time cells or the slot.</summary>
     TimeTaken,
+
+    /// <summary>Another active appointment of the patient holds one of the time cells.</summary>
+    PatientBusy,
 
     /// <summary>The appointment changed since it was read (its ETag moved on).</summary>
     Changed,
+
+    /// <summary>The <c>Idempotency-Key</c> was used by another request meanwhile.</summary>
+    KeyTaken,
 }
 
 internal sealed record StoredAppointment(Appointment Appointment, string ETag);
 
 /// <summary>
-/// Reads and writes appointments as keys in the state store. One write is one transaction: the document,
-/// the first-write keys for every time cell and slot it newly holds, deletes for the ones it releases, and
-/// the index entries. Index conflicts are retried here; a taken cell or slot is reported.
+/// One change of one appointment: <paramref name="Current"/> (null for a new one) becomes <paramref name="Next"/>,
+/// recorded by <paramref name="History"/>, with an idempotency record when the request carried a key.
+/// </summary>
+internal sealed record AppointmentWrite(StoredAppointment? Current, Appointment Next, HistoryEntry History)
+{
+    public StateOperation? Idempotency { get; init; }
+}
+
+/// <summary>
+/// Reads and writes appointments as keys in the state store. One write is one transaction: the document, its
+/// history record, the first-write keys for every time cell and slot it newly holds, deletes for the ones it
+/// releases, and the index entries. Index conflicts are retried here; a taken cell or slot is reported.
 /// </summary>
 internal sealed class AppointmentStore(IStateStore state)
 {
@@ -28,11 +43,63 @@ internal sealed class AppointmentStore(IStateStore state)
     // A page reads the user's month buckets a few at a time, and stops at the first that fills it.
     private const int MonthsPerRead = 3;
 
-    public async Task<StoredAppointment?> FindAsync(string id, CancellationToken cancellationToken)
+    public async Task<StoredAppointment?> FindAsync(string id, CancellationToken cancellationToken) =>
+        await FindIncludingDeletedAsync(id, cancellationToken) is { Appointment.IsDeleted: false } stored ? stored : null;
+
+    /// <summary>The document, tombstones included: a deleted appointment keeps its history for admins.</summary>
+    public async Task<StoredAppointment?> FindIncludingDeletedAsync(string id, CancellationToken cancellationToken)
     {
         var entry = await state.GetAsync(BookingKeys.Appointment(id), cancellationToken);
-        var appointment = Read(entry);
-        return appointment is null || appointment.IsDeleted ? null : new StoredAppointment(appointment, entry.ETag);
+        return Read(entry) is { } appointment ? new StoredAppointment(appointment, entry.ETag) : null;
+    }
+
+    /// <summary>The document and its reminder bookkeeping, in one read.</summary>
+    public async Task<(StoredAppointment? Stored, AppointmentReminder? Reminder)> FindWithReminderAsync(string id, CancellationToken cancellationToken)
+    {
+        var entries = await state.GetBulkAsync([BookingKeys.Appointment(id), BookingKeys.Reminder(id)], cancellationToken);
+        if (Read(entries[0]) is not { IsDeleted: false } appointment)
+        {
+            return (null, null);
+        }
+
+        var reminder = entries[1].Value is { } value ? JsonSerializer.Deserialize(value, StorageJson.Default.AppointmentReminder) : null;
+        return (new StoredAppointment(appointment, entries[0].ETag), reminder);
+    }
+
+    /// <summary>Last write wins: only the scanner holding the reminder's claim records it.</summary>
+    public Task RecordReminderAsync(string id, AppointmentReminder reminder, CancellationToken cancellationToken) =>
+        state.TryExecuteAsync(
+            [StateOperation.Save(BookingKeys.Reminder(id), JsonSerializer.SerializeToUtf8Bytes(reminder, StorageJson.Default.AppointmentReminder))],
+            cancellationToken);
+
+    /// <summary>The appointment's audit trail, oldest first.</summary>
+    public async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(Appointment appointment, CancellationToken cancellationToken)
+    {
+        if (appointment.Version == 0)
+        {
+            return [];
+        }
+
+        var keys = Enumerable.Range(1, appointment.Version).Select(version => BookingKeys.History(appointment.Id, version)).ToList();
+        var entries = await state.GetBulkAsync(keys, cancellationToken);
+        return entries.Where(e => e.Value is not null)
+            .Select(e => JsonSerializer.Deserialize(e.Value, StorageJson.Default.HistoryEntry)!)
+            .ToList();
+    }
+
+    /// <summary>What a caller's idempotency key was used for, with the entry (and its ETag) it was read from.</summary>
+    public async Task<(IdempotencyRecord? Record, StateEntry Entry)> FindIdempotencyAsync(string key, CancellationToken cancellationToken)
+    {
+        var entry = await state.GetAsync(key, cancellationToken);
+        return (entry.Value is { } value ? JsonSerializer.Deserialize(value, StorageJson.Default.IdempotencyRecord) : null, entry);
+    }
+
+    public static StateOperation IdempotencyWrite(StateEntry previous, IdempotencyRecord record)
+    {
+        var value = JsonSerializer.SerializeToUtf8Bytes(record, StorageJson.Default.IdempotencyRecord);
+
+        // An expired record is replaced under its ETag; a new one is first-write, so one request wins a key.
+        return previous.Exists ? StateOperation.Save(previous.Key, value, previous.ETag) : StateOperation.Create(previous.Key, value);
     }
 
     /// <summary>
@@ -97,12 +164,10 @@ internal sealed class AppointmentStore(IStateStore state)
         return appointments.Where(a => a.IsActive && a.StartUtc >= fromUtc && a.StartUtc < toUtc).ToList();
     }
 
-    /// <summary>
-    /// Replaces <paramref name="current"/> (null for a new appointment) with <paramref name="next"/>,
-    /// all or nothing.
-    /// </summary>
-    public async Task<WriteOutcome> TryWriteAsync(StoredAppointment? current, Appointment next, CancellationToken cancellationToken)
+    /// <summary>Applies <paramref name="write"/> all or nothing, retrying only when an index moved under it.</summary>
+    public async Task<WriteOutcome> TryWriteAsync(AppointmentWrite write, CancellationToken cancellationToken)
     {
+        var (current, next) = (write.Current, write.Next);
         var held = current is null ? [] : BookingKeys.Holds(current.Appointment).ToHashSet(StringComparer.Ordinal);
         var holds = BookingKeys.Holds(next).ToHashSet(StringComparer.Ordinal);
         var taking = holds.Where(key => !held.Contains(key)).ToList();
@@ -110,15 +175,22 @@ internal sealed class AppointmentStore(IStateStore state)
         var indexChanges = IndexChange.Between(current?.Appointment, next);
         var documentKey = BookingKeys.Appointment(next.Id);
         var heldBy = JsonSerializer.SerializeToUtf8Bytes(next.Id, StorageJson.Default.String);
+        var history = StateOperation.Create(BookingKeys.History(next.Id, next.Version), JsonSerializer.SerializeToUtf8Bytes(write.History, StorageJson.Default.HistoryEntry));
 
         for (var attempt = 0; attempt < MaxIndexRetries; attempt++)
         {
-            var operations = new List<StateOperation>(taking.Count + releasing.Count + indexChanges.Count + 2)
+            var operations = new List<StateOperation>(taking.Count + releasing.Count + indexChanges.Count + 4)
             {
                 current is null
                     ? StateOperation.Create(documentKey, Serialize(next))
                     : StateOperation.Save(documentKey, Serialize(next), current.ETag),
+                history,
             };
+            if (write.Idempotency is { } idempotency)
+            {
+                operations.Add(idempotency);
+            }
+
             operations.AddRange(taking.Select(key => StateOperation.Create(key, heldBy)));
 
             // The document's ETag guards these: only the transaction that moves this appointment away
@@ -131,21 +203,39 @@ internal sealed class AppointmentStore(IStateStore state)
                 return WriteOutcome.Written;
             }
 
-            var now = await state.GetBulkAsync([documentKey, .. taking], cancellationToken);
-            if (current is null ? now[0].Exists : now[0].ETag != current.ETag)
+            var outcome = await WhyNotAsync(current, documentKey, write.Idempotency, taking, cancellationToken);
+            if (outcome is not null)
             {
-                return WriteOutcome.Changed;
-            }
-
-            if (now.Skip(1).Any(entry => entry.Exists))
-            {
-                return WriteOutcome.TimeTaken;
+                return outcome.Value;
             }
 
             // Only an index moved under us: read it again and retry.
         }
 
         throw new StateStoreUnavailableException($"Writing appointment {next.Id} kept conflicting on its indexes.");
+    }
+
+    /// <summary>
+    /// Why a transaction failed, from what its first-write and ETag-checked keys hold now (a failed transaction
+    /// does not say): null when none of them explains it, which leaves an index that moved.
+    /// </summary>
+    private async Task<WriteOutcome?> WhyNotAsync(StoredAppointment? current, string documentKey, StateOperation? idempotency, List<string> taking, CancellationToken cancellationToken)
+    {
+        var now = await state.GetBulkAsync([documentKey, .. idempotency is null ? Array.Empty<string>() : [idempotency.Key], .. taking], cancellationToken);
+        if (current is null ? now[0].Exists : now[0].ETag != current.ETag)
+        {
+            return WriteOutcome.Changed;
+        }
+
+        if (idempotency is not null && (idempotency.Kind == StateOperationKind.Create ? now[1].Exists : now[1].ETag != idempotency.ETag))
+        {
+            return WriteOutcome.KeyTaken;
+        }
+
+        var taken = now.Skip(idempotency is null ? 1 : 2).Where(entry => entry.Exists).Select(entry => entry.Key).ToList();
+        return taken.Count == 0 ? null
+            : taken.All(BookingKeys.IsPatientTime) ? WriteOutcome.PatientBusy
+            : WriteOutcome.TimeTaken;
     }
 
     private static byte[] Serialize(Appointment appointment) =>
