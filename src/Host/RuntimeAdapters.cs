@@ -1,7 +1,6 @@
 using Appointments.Booking;
 using Appointments.BuildingBlocks.State;
 using Appointments.BuildingBlocks.State.Dapr;
-using Appointments.BuildingBlocks.State.Sqlite;
 using Dapr.Client;
 
 namespace Appointments.Host;
@@ -19,7 +18,7 @@ internal sealed record RuntimeAdapters(RuntimeMode Mode, BookingSettings Booking
     {
         var configuration = builder.Configuration;
         var connectionString = configuration.GetConnectionString("Appointments") ?? DefaultConnectionString;
-        builder.Services.AddSingleton<IStateStore>(_ => new SqliteStateStore(connectionString));
+        builder.AddSqliteStateStore(connectionString);
 
         var userService = configuration["UserService:Url"] is { Length: > 0 } url ? url : configuration["USER_SERVICE_URL"];
         var booking = new BookingSettings { UserServiceUrl = Uri.TryCreate(userService, UriKind.Absolute, out var parsed) ? parsed : null };

@@ -23,7 +23,7 @@ internal sealed class BookingModuleHost : IDisposable
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Production" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["UserService:Enabled"] = "false" });
-        Store = new CountingStateStore(new SqliteStateStore($"Data Source={_directory.File("booking.db")}"));
+        Store = new CountingStateStore(new SqliteStateStore(new SqliteStoreOptions { ConnectionString = $"Data Source={_directory.File("booking.db")}" }));
         builder.Services.AddSingleton<IStateStore>(Store);
         builder.Services.AddSingleton<TimeProvider>(Clock);
         builder.AddBookingModule(new BookingSettings());

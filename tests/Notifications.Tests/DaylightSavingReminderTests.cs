@@ -32,7 +32,7 @@ public sealed class DaylightSavingReminderTests : IDisposable
             ["Reminders:Timer"] = "false",
         });
         builder.Services.AddSingleton<TimeProvider>(_clock);
-        builder.Services.AddSingleton<IStateStore>(new SqliteStateStore($"Data Source={_directory.File("dst.db")}"));
+        builder.Services.AddSingleton<IStateStore>(new SqliteStateStore(new SqliteStoreOptions { ConnectionString = $"Data Source={_directory.File("dst.db")}" }));
         builder.AddBookingModule(new BookingSettings());
         builder.AddNotificationsModule();
         builder.Services.AddKeyedSingleton<IReminderChannel>(Booking.Contracts.ReminderMethod.Email, _email);
