@@ -34,7 +34,9 @@ internal sealed class BookingModuleHost : IDisposable
 
     public CountingStateStore Store { get; }
 
-    public AppointmentBook Book => _host.Services.GetRequiredService<AppointmentBook>();
+    public IServiceProvider Services => _host.Services;
+
+    public AppointmentBook Book => Services.GetRequiredService<AppointmentBook>();
 
     public static Caller Patient(string username) => new(username, Caller.Patient);
 

@@ -16,6 +16,7 @@ internal sealed class AppointmentBook(
     IUserDirectory users,
     Clinic clinic,
     IOptions<BookingOptions> options,
+    Availability availability,
     ILogger<AppointmentBook> logger)
 {
     // A change that finds the appointment changed under it starts again from a fresh read.
@@ -46,7 +47,8 @@ internal sealed class AppointmentBook(
         }
 
         var appointment = Appointment.New(NewId(now), username, request, (int)options.Value.DefaultDuration.TotalMinutes, now);
-        if ((appointment.MissingContact() ?? RefuseStart(caller, appointment.StartUtc, now)) is { } invalid)
+        if ((appointment.MissingContact() ?? RefuseStart(caller, appointment.StartUtc, now)
+            ?? await availability.RefuseOutsideHoursAsync(null, appointment, cancellationToken)) is { } invalid)
         {
             return (null, invalid);
         }
@@ -163,7 +165,7 @@ internal sealed class AppointmentBook(
                 return null;
             }
 
-            if (RefuseTimeChange(caller, current, next) is { } refused)
+            if ((RefuseTimeChange(caller, current, next) ?? await availability.RefuseOutsideHoursAsync(current, next, cancellationToken)) is { } refused)
             {
                 return refused;
             }

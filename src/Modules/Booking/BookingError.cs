@@ -16,6 +16,10 @@ internal sealed record BookingError(int Status, string Message, IReadOnlyDiction
     public static readonly BookingError NotAllowed = new(403, "Not allowed to make this change");
     public static readonly BookingError KeyReused = new(422, "Idempotency key reused with a different request");
     public static readonly BookingError TooLarge = new(413, "Request body too large");
+    public static readonly BookingError Unavailable = new(409, "Doctor is not available at this time");
+    public static readonly BookingError NoSchedule = new(404, "Schedule not found");
+    public static readonly BookingError ScheduleChanged = new(412, "Schedule was changed by someone else");
+    public static readonly BookingError NotYourAgenda = new(403, "Not allowed to see this doctor's appointments");
 
     public static BookingError Invalid(string field, string problem) => Invalid(new Dictionary<string, string[]> { [field] = [problem] });
 

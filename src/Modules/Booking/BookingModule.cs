@@ -32,6 +32,9 @@ public static class BookingModule
         services.AddSingleton<Clinic>();
         services.AddSingleton<AppointmentStore>();
         services.AddSingleton<AppointmentBook>();
+        services.AddSingleton<ScheduleStore>();
+        services.AddSingleton<DoctorDays>();
+        services.AddSingleton<Availability>();
         services.AddSingleton<IAppointmentSchedule, AppointmentSchedule>();
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, BookingApiJson.Default));
 

@@ -36,7 +36,7 @@ internal sealed record AppointmentWrite(StoredAppointment? Current, Appointment 
 /// history record, the first-write keys for every time cell and slot it newly holds, deletes for the ones it
 /// releases, and the index entries. Index conflicts are retried here; a taken cell or slot is reported.
 /// </summary>
-internal sealed class AppointmentStore(IStateStore state)
+internal sealed class AppointmentStore(IStateStore state, Clinic clinic)
 {
     private const int MaxIndexRetries = 20;
 
@@ -172,7 +172,7 @@ internal sealed class AppointmentStore(IStateStore state)
         var holds = BookingKeys.Holds(next).ToHashSet(StringComparer.Ordinal);
         var taking = holds.Where(key => !held.Contains(key)).ToList();
         var releasing = held.Where(key => !holds.Contains(key)).ToList();
-        var indexChanges = IndexChange.Between(current?.Appointment, next);
+        var indexChanges = IndexChange.Between(current?.Appointment, next, clinic.Zone);
         var documentKey = BookingKeys.Appointment(next.Id);
         var heldBy = JsonSerializer.SerializeToUtf8Bytes(next.Id, StorageJson.Default.String);
         var history = StateOperation.Create(BookingKeys.History(next.Id, next.Version), JsonSerializer.SerializeToUtf8Bytes(write.History, StorageJson.Default.HistoryEntry));
@@ -244,13 +244,13 @@ internal sealed class AppointmentStore(IStateStore state)
     private static Appointment? Read(StateEntry entry) =>
         entry.Value is null ? null : JsonSerializer.Deserialize(entry.Value, StorageJson.Default.Appointment);
 
-    private static List<IndexEntry> IndexEntries(StateEntry index) => ReadList(index, StorageJson.Default.ListIndexEntry);
+    public static List<IndexEntry> IndexEntries(StateEntry index) => ReadList(index, StorageJson.Default.ListIndexEntry);
 
     private static List<T> ReadList<T>(StateEntry entry, System.Text.Json.Serialization.Metadata.JsonTypeInfo<List<T>> type) =>
         entry.Value is null ? [] : JsonSerializer.Deserialize(entry.Value, type) ?? [];
 
     /// <summary>The documents of <paramref name="ids"/> in that order, leaving out missing and deleted ones.</summary>
-    private async Task<IReadOnlyList<Appointment>> LoadAsync(List<string> ids, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Appointment>> LoadAsync(List<string> ids, CancellationToken cancellationToken)
     {
         if (ids.Count == 0)
         {

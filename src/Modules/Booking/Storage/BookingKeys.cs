@@ -39,6 +39,19 @@ internal static class BookingKeys
 
     public static string MonthOf(long utcTicks) => MonthOf(new DateTimeOffset(utcTicks, TimeSpan.Zero));
 
+    /// <summary>A doctor's schedule: weekly hours, slot length, closed dates.</summary>
+    public static string Schedule(string doctor) => $"doctor-schedule|{doctor}";
+
+    /// <summary>
+    /// A doctor's appointments by the clinic-local date of their start, so the agenda and the free-slot search read
+    /// one key a day whatever else the doctor has booked.
+    /// </summary>
+    public static string DoctorDay(string doctor, DateOnly day) =>
+        $"doctor-day|{doctor}|{day.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}";
+
+    public static string DoctorDayFor(Appointment appointment, TimeZoneInfo zone) =>
+        DoctorDay(appointment.Doctor, Booking.Schedule.DayOf(appointment.StartUtc, zone));
+
     /// <summary>Appointments by start hour, sharded so that a busy hour is not one hot key.</summary>
     public static string StartIndex(DateTimeOffset hourUtc, int shard) =>
         $"appointment-starts|{hourUtc.UtcDateTime.ToString("yyyyMMddHH", CultureInfo.InvariantCulture)}|{shard}";

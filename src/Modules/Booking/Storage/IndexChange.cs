@@ -2,12 +2,20 @@ using System.Text.Json.Serialization;
 
 namespace Appointments.Booking.Storage;
 
-/// <summary>One appointment in an index list: lists are kept ordered by start, then id.</summary>
+/// <summary>
+/// One appointment in an index list: lists are kept ordered by start, then id. <see cref="End"/> is set only in a
+/// doctor's day index, where the free-slot search needs it: the end of the time the appointment holds, or null
+/// when it holds none (cancelled).
+/// </summary>
 internal sealed record IndexEntry(
     [property: JsonPropertyName("id")] string Id,
-    [property: JsonPropertyName("start")] long Start) : IComparable<IndexEntry>
+    [property: JsonPropertyName("start")] long Start,
+    [property: JsonPropertyName("end")] long? End = null) : IComparable<IndexEntry>
 {
     public static IndexEntry Of(Appointment appointment) => new(appointment.Id, appointment.StartUtc.UtcTicks);
+
+    public static IndexEntry ForDay(Appointment appointment) =>
+        new(appointment.Id, appointment.StartUtc.UtcTicks, appointment.HoldsTime ? appointment.EndUtc.UtcTicks : null);
 
     public int CompareTo(IndexEntry? other) =>
         other is null ? 1 : Start != other.Start ? Start.CompareTo(other.Start) : string.CompareOrdinal(Id, other.Id);
@@ -22,9 +30,10 @@ internal sealed record IndexChange(string Key, IndexEntry? Entry, string? UserMo
     /// <summary>
     /// The index changes from <paramref name="current"/> (null for a new appointment) to <paramref name="next"/>:
     /// a user lists every appointment that is not deleted, by the month of its start; the start-hour index lists
-    /// exactly the appointments that hold time, where they hold it.
+    /// exactly the appointments that hold time, where they hold it; a doctor's day (in the clinic's
+    /// <paramref name="zone"/>) lists every appointment with them that is not deleted, with the time it holds.
     /// </summary>
-    public static IReadOnlyList<IndexChange> Between(Appointment? current, Appointment next)
+    public static IReadOnlyList<IndexChange> Between(Appointment? current, Appointment next, TimeZoneInfo zone)
     {
         var changes = new List<IndexChange>();
         var entry = IndexEntry.Of(next);
@@ -52,6 +61,19 @@ internal sealed record IndexChange(string Key, IndexEntry? Entry, string? UserMo
         if (hourAfter is not null && (hourBefore != hourAfter || startMoved))
         {
             changes.Add(new IndexChange(hourAfter, entry));
+        }
+
+        var dayBefore = current is { IsDeleted: false } ? BookingKeys.DoctorDayFor(current, zone) : null;
+        var dayAfter = next.IsDeleted ? null : BookingKeys.DoctorDayFor(next, zone);
+        var dayEntry = IndexEntry.ForDay(next);
+        if (dayBefore is not null && dayBefore != dayAfter)
+        {
+            changes.Add(new IndexChange(dayBefore, null));
+        }
+
+        if (dayAfter is not null && (dayBefore != dayAfter || IndexEntry.ForDay(current!) != dayEntry))
+        {
+            changes.Add(new IndexChange(dayAfter, dayEntry));
         }
 
         return changes;

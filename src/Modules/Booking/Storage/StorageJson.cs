@@ -6,6 +6,7 @@ namespace Appointments.Booking.Storage;
 [JsonSerializable(typeof(AppointmentReminder))]
 [JsonSerializable(typeof(HistoryEntry))]
 [JsonSerializable(typeof(IdempotencyRecord))]
+[JsonSerializable(typeof(Schedule))]
 [JsonSerializable(typeof(NewAppointment))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(List<IndexEntry>))]

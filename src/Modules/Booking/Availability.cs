@@ -1,0 +1,118 @@
+using Appointments.Booking.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Appointments.Booking;
+
+/// <summary>
+/// Doctors' hours and what they leave free: one method per thing a caller can do (save or read a schedule, list
+/// free slots, read a doctor's day), and the check every booking passes once its doctor has a schedule.
+/// </summary>
+internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Clinic clinic, IOptions<BookingOptions> options)
+{
+    /// <summary>The longest range of days one free-slot search covers.</summary>
+    public const int MaxDays = 31;
+
+    /// <summary>The doctor themself or an admin replaces the doctor's schedule. Existing appointments stay as they are.</summary>
+    public async Task<BookingError?> SaveScheduleAsync(Caller caller, string doctor, Schedule schedule, ETagCondition? ifMatch, CancellationToken cancellationToken)
+    {
+        if (!IsAdminOrThe(caller, doctor))
+        {
+            return BookingError.NotAllowed;
+        }
+
+        return await schedules.TrySaveAsync(doctor, schedule, ifMatch, cancellationToken) ? null : BookingError.ScheduleChanged;
+    }
+
+    public async Task<(StoredSchedule? Schedule, BookingError? Error)> ReadScheduleAsync(string doctor, CancellationToken cancellationToken) =>
+        await schedules.FindAsync(doctor, cancellationToken) is { } stored ? (stored, null) : (null, BookingError.NoSchedule);
+
+    /// <summary>
+    /// The doctor's free slots on the clinic-local days <paramref name="from"/> to <paramref name="to"/>, ordered:
+    /// the schedule's grid, less the time the doctor's appointments hold, from the minimum notice to the horizon.
+    /// Reads the schedule and one day index key a day (the day before too: an evening visit may run past midnight).
+    /// </summary>
+    public async Task<(IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>? Slots, BookingError? Error)> FreeSlotsAsync(
+        string doctor, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
+        if (to < from || to.DayNumber - from.DayNumber >= MaxDays)
+        {
+            return (null, BookingError.Invalid("to", $"must be on or after from, and at most {MaxDays} days from it"));
+        }
+
+        var stored = await schedules.FindAsync(doctor, cancellationToken);
+        if (stored is null)
+        {
+            return (null, BookingError.NoSchedule);
+        }
+
+        var (now, o) = (clinic.UtcNow, options.Value);
+        var (earliest, latest) = (now + o.MinimumNotice, now + o.Horizon);
+
+        // Days outside notice and horizon have no slots to list; skipping them keeps any date from year 1 to 9999 cheap.
+        var first = Max(from, Schedule.DayOf(earliest, clinic.Zone));
+        var last = Min(to, Schedule.DayOf(latest, clinic.Zone));
+        if (first > last)
+        {
+            return ([], null);
+        }
+
+        var held = (await days.EntriesAsync(doctor, first.AddDays(-1), last, cancellationToken)).Where(e => e.End is not null).ToList();
+        var slots = new List<(DateTimeOffset Start, DateTimeOffset End)>();
+        var next = 0;
+        for (var day = first; day <= last; day = day.AddDays(1))
+        {
+            foreach (var slot in stored.Schedule.Grid(day, clinic.Zone).Where(s => s.Start > now && s.Start >= earliest && s.Start <= latest))
+            {
+                // Slots come in order, and a doctor's held times never overlap (their cells are unique), so ordered by
+                // start they are ordered by end too: one pass over both.
+                while (next < held.Count && held[next].End <= slot.Start.UtcTicks)
+                {
+                    next++;
+                }
+
+                if (next == held.Count || held[next].Start >= slot.End.UtcTicks)
+                {
+                    slots.Add(slot);
+                }
+            }
+        }
+
+        return (slots, null);
+    }
+
+    /// <summary>The doctor's appointments starting on <paramref name="date"/> (clinic-local), ordered: for the doctor themself or an admin.</summary>
+    public async Task<(IReadOnlyList<Appointment>? Appointments, BookingError? Error)> AgendaAsync(
+        Caller caller, string doctor, DateOnly date, CancellationToken cancellationToken)
+    {
+        if (!IsAdminOrThe(caller, doctor))
+        {
+            return (null, BookingError.NotYourAgenda);
+        }
+
+        return (await days.AppointmentsAsync(doctor, date, date, cancellationToken), null);
+    }
+
+    /// <summary>
+    /// Once the doctor has a schedule, the time an appointment newly takes (a booking, a move, a new doctor, an
+    /// un-cancel) must lie wholly inside one window of its local day, on a date that is not closed. Doctors without a
+    /// schedule take any time. A schedule that changes never refuses what is already booked.
+    /// </summary>
+    public async Task<BookingError?> RefuseOutsideHoursAsync(Appointment? current, Appointment next, CancellationToken cancellationToken)
+    {
+        var takesTime = next.HoldsTime
+            && (current is not { HoldsTime: true } || current.Doctor != next.Doctor || current.StartUtc != next.StartUtc || current.EndUtc != next.EndUtc);
+        if (!takesTime || await schedules.FindAsync(next.Doctor, cancellationToken) is not { } stored)
+        {
+            return null;
+        }
+
+        return stored.Schedule.Covers(next.StartUtc, next.EndUtc, clinic.Zone) ? null : BookingError.Unavailable;
+    }
+
+    private static bool IsAdminOrThe(Caller caller, string doctor) =>
+        caller.IsAdmin || (caller.Role == Caller.Doctor && caller.Username == doctor);
+
+    private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
+
+    private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
+}

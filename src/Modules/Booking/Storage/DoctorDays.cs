@@ -1,0 +1,34 @@
+using Appointments.BuildingBlocks.State;
+
+namespace Appointments.Booking.Storage;
+
+/// <summary>
+/// Reads a doctor's day index (<c>doctor-day|{doctor}|{yyyyMMdd}</c>), which every appointment write keeps up to date
+/// in its own transaction: a range of days costs one key a day, whatever the doctor has booked on other days.
+/// </summary>
+internal sealed class DoctorDays(IStateStore state, AppointmentStore appointments)
+{
+    /// <summary>The entries of the doctor's days <paramref name="first"/> to <paramref name="last"/>, ordered by start.</summary>
+    public async Task<IReadOnlyList<IndexEntry>> EntriesAsync(string doctor, DateOnly first, DateOnly last, CancellationToken cancellationToken)
+    {
+        var keys = new List<string>(last.DayNumber - first.DayNumber + 1);
+        for (var day = first; day <= last; day = day.AddDays(1))
+        {
+            keys.Add(BookingKeys.DoctorDay(doctor, day));
+            if (day == DateOnly.MaxValue)
+            {
+                break;
+            }
+        }
+
+        var days = await state.GetBulkAsync(keys, cancellationToken);
+        return days.SelectMany(AppointmentStore.IndexEntries).ToList();
+    }
+
+    /// <summary>The appointments of the doctor's days <paramref name="first"/> to <paramref name="last"/>, ordered by start: one bulk read of documents.</summary>
+    public async Task<IReadOnlyList<Appointment>> AppointmentsAsync(string doctor, DateOnly first, DateOnly last, CancellationToken cancellationToken)
+    {
+        var entries = await EntriesAsync(doctor, first, last, cancellationToken);
+        return await appointments.LoadAsync(entries.Select(e => e.Id).ToList(), cancellationToken);
+    }
+}
