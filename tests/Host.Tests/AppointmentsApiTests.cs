@@ -320,6 +320,10 @@ public sealed class OpenApiDocumentTests(EmbeddedApp app) : ApiTestBase<Embedded
     [InlineData("put", "/api/appointments/{id}/reschedule", "200 400 401 403 404 409 412 413 503")]
     [InlineData("get", "/api/appointments/status/{id}", "200 401 404 503")]
     [InlineData("get", "/api/appointments/{id}/history", "200 401 404 503")]
+    [InlineData("put", "/api/doctors/{doctor}/schedule", "200 400 401 403 412 413 503")]
+    [InlineData("get", "/api/doctors/{doctor}/schedule", "200 400 401 404 503")]
+    [InlineData("get", "/api/doctors/{doctor}/slots", "200 400 401 404 503")]
+    [InlineData("get", "/api/doctors/{doctor}/appointments", "200 400 401 403 503")]
     public async Task Every_route_lists_every_status_it_can_answer(string method, string path, string statuses)
     {
         var operation = await OperationAsync(method, path);
@@ -332,6 +336,7 @@ public sealed class OpenApiDocumentTests(EmbeddedApp app) : ApiTestBase<Embedded
     [InlineData("delete", "/api/appointments/{id}")]
     [InlineData("post", "/api/appointments/{id}/cancel")]
     [InlineData("put", "/api/appointments/{id}/reschedule")]
+    [InlineData("put", "/api/doctors/{doctor}/schedule")]
     public async Task Every_change_route_takes_if_match(string method, string path)
     {
         var operation = await OperationAsync(method, path);
@@ -345,6 +350,7 @@ public sealed class OpenApiDocumentTests(EmbeddedApp app) : ApiTestBase<Embedded
     [InlineData("post", "/api/appointments", "201", "Idempotent-Replayed")]
     [InlineData("get", "/api/appointments", "200", "X-Next-Cursor")]
     [InlineData("get", "/api/appointments/{id}", "200", "ETag")]
+    [InlineData("get", "/api/doctors/{doctor}/schedule", "200", "ETag")]
     public async Task Answers_describe_the_headers_they_carry(string method, string path, string status, string header)
     {
         var operation = await OperationAsync(method, path);
@@ -368,6 +374,17 @@ public sealed class OpenApiDocumentTests(EmbeddedApp app) : ApiTestBase<Embedded
 
         operation.GetProperty("parameters").EnumerateArray().Where(p => p.GetProperty("in").GetString() == "query")
             .Select(p => p.GetProperty("name").GetString()).Should().BeEquivalentTo("status", "from", "to", "limit", "cursor");
+    }
+
+    [Theory]
+    [InlineData("/api/doctors/{doctor}/slots", "from to")]
+    [InlineData("/api/doctors/{doctor}/appointments", "date")]
+    public async Task The_doctors_routes_name_their_query_parameters(string path, string names)
+    {
+        var operation = await OperationAsync("get", path);
+
+        operation.GetProperty("parameters").EnumerateArray().Where(p => p.GetProperty("in").GetString() == "query")
+            .Select(p => p.GetProperty("name").GetString()).Should().BeEquivalentTo(names.Split(' '));
     }
 
     private async Task<JsonElement> OperationAsync(string method, string path)

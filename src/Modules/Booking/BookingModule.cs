@@ -36,7 +36,11 @@ public static class BookingModule
         services.AddSingleton<DoctorDays>();
         services.AddSingleton<Availability>();
         services.AddSingleton<IAppointmentSchedule, AppointmentSchedule>();
-        services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, BookingApiJson.Default));
+        services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, BookingApiJson.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, DoctorsApiJson.Default);
+        });
 
         AddUserDirectory(services, settings);
         return builder;
@@ -45,6 +49,7 @@ public static class BookingModule
     public static IEndpointRouteBuilder MapBookingEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapAppointmentsApi();
+        app.MapDoctorsApi();
         return app;
     }
 

@@ -40,6 +40,17 @@ internal static class OpenApiExamples
          "cancellation": null, "reminder": {"status": "sent", "attempts": 1, "sent_at": "2026-11-30T10:00:05+00:00", "last_error": null}}
         """;
 
+    public const string Schedule = """
+        {"slot_minutes": 30,
+         "weekly": {"monday": [{"start": "09:00", "end": "12:00"}, {"start": "13:00", "end": "17:00"}],
+                    "wednesday": [{"start": "09:00", "end": "13:00"}]},
+         "closed": ["2027-12-24", "2027-12-25"]}
+        """;
+
+    public const string Slots = """
+        [{"start": "2027-12-20 09:00:00", "end": "2027-12-20 09:30:00"}, {"start": "2027-12-20 09:30:00", "end": "2027-12-20 10:00:00"}]
+        """;
+
     public static string Message(string message) => $$"""{"message": "{{message}}"}""";
 
     /// <summary>Describes a header that a route's <paramref name="status"/> answer carries.</summary>

@@ -198,9 +198,9 @@ internal sealed partial class RequestFields
             return default;
         }
 
-        if ((text.Value.Length == 0 && !allowEmpty) || text.Value.Length > MaxNameLength || !text.Value.All(IsNameCharacter))
+        if (text.Value.Length > 0 ? !IsName(text.Value) : !allowEmpty)
         {
-            AddError(name, $"must be {(allowEmpty ? 0 : 1)} to {MaxNameLength} letters, digits or -_.:@");
+            AddError(name, NameRule(allowEmpty ? 0 : 1));
             return default;
         }
 
@@ -280,6 +280,11 @@ internal sealed partial class RequestFields
 
         return new Optional<int>(minutes);
     }
+
+    /// <summary>Doctor and slot names: 1 to 128 letters, digits or <c>-_.:@</c>, so they can stand in a state key.</summary>
+    public static bool IsName(string text) => text.Length is > 0 and <= MaxNameLength && text.All(IsNameCharacter);
+
+    public static string NameRule(int minimumLength) => $"must be {minimumLength} to {MaxNameLength} letters, digits or -_.:@";
 
     private static bool IsNameCharacter(char c) => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' or ':' or '@';
 

@@ -1,0 +1,26 @@
+using System.Net;
+using System.Text;
+
+namespace Appointments.Host.Tests;
+
+/// <summary>Helpers for the <c>/api/doctors/{doctor}</c> tests: schedules, free slots and the agenda.</summary>
+public abstract class DoctorsTestBase<TApp>(TApp app) : ApiTestBase<TApp>(app)
+    where TApp : AppFixture
+{
+    protected static Task<HttpResponseMessage> PutSchedule(HttpClient client, string doctor, string body) =>
+        client.PutAsync($"/api/doctors/{doctor}/schedule", new StringContent(body, Encoding.UTF8, "application/json"));
+
+    protected static async Task PutScheduleOk(HttpClient client, string doctor, string body)
+    {
+        var response = await PutSchedule(client, doctor, body);
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The doctor's free slots as <c>"start–end"</c>, in the order they are listed.</summary>
+    protected async Task<List<string>> Slots(string doctor, string from, string to)
+    {
+        var response = await App.NewPatient(out _).GetAsync($"/api/doctors/{doctor}/slots?from={from}&to={to}");
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return (await Json(response)).EnumerateArray().Select(s => $"{s.GetProperty("start").GetString()}–{s.GetProperty("end").GetString()}").ToList();
+    }
+}
