@@ -52,6 +52,17 @@ public sealed class ModuleBoundaryTests
     }
 
     [Fact]
+    public void Inside_Booking_only_the_HTTP_edge_knows_the_FHIR_model()
+    {
+        Booking.GetTypes().Should().Contain(t => t.Namespace == "Appointments.Booking.Api" && t.Name == "FhirResources", "the check must find the FHIR views it guards");
+        var inside = Types.InAssembly(Booking).That().DoNotResideInNamespace("Appointments.Booking.Api");
+
+        var result = inside.ShouldNot().HaveDependencyOn("Hl7.Fhir").GetResult();
+
+        result.IsSuccessful.Should().BeTrue(Failing(result));
+    }
+
+    [Fact]
     public void Building_blocks_know_no_module()
     {
         var result = Types.InAssembly(BuildingBlocks).ShouldNot()

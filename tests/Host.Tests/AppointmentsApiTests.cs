@@ -324,6 +324,9 @@ public sealed class OpenApiDocumentTests(EmbeddedApp app) : ApiTestBase<Embedded
     [InlineData("get", "/api/doctors/{doctor}/schedule", "200 400 401 404 503")]
     [InlineData("get", "/api/doctors/{doctor}/slots", "200 400 401 404 503")]
     [InlineData("get", "/api/doctors/{doctor}/appointments", "200 400 401 403 503")]
+    [InlineData("get", "/fhir/Appointment/{id}", "200 401 404 503")]
+    [InlineData("get", "/fhir/Appointment", "200 400 401 503")]
+    [InlineData("get", "/fhir/Slot", "200 400 401 404 503")]
     public async Task Every_route_lists_every_status_it_can_answer(string method, string path, string statuses)
     {
         var operation = await OperationAsync(method, path);
@@ -379,12 +382,27 @@ public sealed class OpenApiDocumentTests(EmbeddedApp app) : ApiTestBase<Embedded
     [Theory]
     [InlineData("/api/doctors/{doctor}/slots", "from to")]
     [InlineData("/api/doctors/{doctor}/appointments", "date")]
-    public async Task The_doctors_routes_name_their_query_parameters(string path, string names)
+    [InlineData("/fhir/Appointment", "date patient practitioner")]
+    [InlineData("/fhir/Slot", "schedule start")]
+    public async Task The_doctors_and_fhir_routes_name_their_query_parameters(string path, string names)
     {
         var operation = await OperationAsync("get", path);
 
         operation.GetProperty("parameters").EnumerateArray().Where(p => p.GetProperty("in").GetString() == "query")
             .Select(p => p.GetProperty("name").GetString()).Should().BeEquivalentTo(names.Split(' '));
+    }
+
+    [Theory]
+    [InlineData("/fhir/Appointment/{id}", "Appointment")]
+    [InlineData("/fhir/Appointment", "Bundle")]
+    [InlineData("/fhir/Slot", "Bundle")]
+    public async Task Fhir_routes_answer_fhir_json_with_an_example(string path, string resourceType)
+    {
+        var operation = await OperationAsync("get", path);
+
+        var ok = operation.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/fhir+json");
+        ok.GetProperty("example").GetProperty("resourceType").GetString().Should().Be(resourceType);
+        operation.GetProperty("responses").GetProperty("401").GetProperty("content").TryGetProperty("application/fhir+json", out _).Should().BeTrue();
     }
 
     private async Task<JsonElement> OperationAsync(string method, string path)

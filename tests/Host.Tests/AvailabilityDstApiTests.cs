@@ -72,6 +72,21 @@ public sealed class AvailabilityDstApiTests(BerlinApp app) : DoctorsTestBase<Ber
         response.StatusCode.Should().Be(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task The_FHIR_view_gives_times_with_the_clinics_offset_of_that_day()
+    {
+        var patient = App.NewPatient(out _);
+        var winter = await BookOk(patient, Booking(NewDoctor(), "2031-03-28 09:00:00"));
+        var summer = await BookOk(patient, Booking(NewDoctor(), "2031-03-31 09:00:00"));
+
+        var before = await FhirR4.ValidAsync<Hl7.Fhir.Model.Appointment>(await patient.GetAsync($"/fhir/Appointment/{winter}"));
+        var after = await FhirR4.ValidAsync<Hl7.Fhir.Model.Appointment>(await patient.GetAsync($"/fhir/Appointment/{summer}"));
+
+        FhirR4.Text(before.StartElement).Should().Be("2031-03-28T09:00:00+01:00");
+        FhirR4.Text(after.StartElement).Should().Be("2031-03-31T09:00:00+02:00");
+        FhirR4.Text(after.EndElement).Should().Be("2031-03-31T09:30:00+02:00");
+    }
+
     private async Task<string> DoctorWithSchedule(string schedule)
     {
         var doctor = NewDoctor();

@@ -12,6 +12,8 @@ internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Cli
     /// <summary>The longest range of days one free-slot search covers.</summary>
     public const int MaxDays = 31;
 
+    public static readonly string RangeRule = $"must be a range of at most {MaxDays} days, its start before its end";
+
     /// <summary>The doctor themself or an admin replaces the doctor's schedule. Existing appointments stay as they are.</summary>
     public async Task<BookingError?> SaveScheduleAsync(Caller caller, string doctor, Schedule schedule, ETagCondition? ifMatch, CancellationToken cancellationToken)
     {
@@ -107,6 +109,21 @@ internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Cli
         }
 
         return stored.Schedule.Covers(next.StartUtc, next.EndUtc, clinic.Zone) ? null : BookingError.Unavailable;
+    }
+
+    /// <summary>
+    /// The clinic-local days an instant range [<paramref name="from"/>, <paramref name="to"/>) touches, or null when it
+    /// is empty or touches more than <see cref="MaxDays"/>.
+    /// </summary>
+    public static (DateOnly First, DateOnly Last)? DaysOf(DateTimeOffset from, DateTimeOffset to, TimeZoneInfo zone)
+    {
+        if (to <= from)
+        {
+            return null;
+        }
+
+        var (first, last) = (Schedule.DayOf(from, zone), Schedule.DayOf(to.AddTicks(-1), zone));
+        return last.DayNumber - first.DayNumber < MaxDays ? (first, last) : null;
     }
 
     private static bool IsAdminOrThe(Caller caller, string doctor) =>

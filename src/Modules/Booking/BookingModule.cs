@@ -35,6 +35,7 @@ public static class BookingModule
         services.AddSingleton<ScheduleStore>();
         services.AddSingleton<DoctorDays>();
         services.AddSingleton<Availability>();
+        services.AddSingleton<AppointmentSearch>();
         services.AddSingleton<IAppointmentSchedule, AppointmentSchedule>();
         services.Configure<JsonOptions>(o =>
         {
@@ -50,6 +51,7 @@ public static class BookingModule
     {
         app.MapAppointmentsApi();
         app.MapDoctorsApi();
+        app.MapFhirApi();
         return app;
     }
 

@@ -51,6 +51,29 @@ internal static class OpenApiExamples
         [{"start": "2027-12-20 09:00:00", "end": "2027-12-20 09:30:00"}, {"start": "2027-12-20 09:30:00", "end": "2027-12-20 10:00:00"}]
         """;
 
+    public const string FhirAppointment = $$$"""
+        {"resourceType": "Appointment", "id": "{{{Id}}}", "meta": {"versionId": "1", "lastUpdated": "2026-11-25T09:00:00+00:00"},
+         "status": "booked", "start": "2026-12-01T10:00:00+01:00", "end": "2026-12-01T10:30:00+01:00", "minutesDuration": 30,
+         "created": "2026-11-25T09:00:00+00:00",
+         "participant": [{"actor": {"reference": "Patient/alice", "display": "alice"}, "status": "accepted"},
+                         {"actor": {"reference": "Practitioner/dr-house", "display": "dr-house"}, "status": "accepted"}]}
+        """;
+
+    public const string FhirAppointments = $$$"""
+        {"resourceType": "Bundle", "type": "searchset", "total": 1,
+         "link": [{"relation": "self", "url": "http://localhost:5001/fhir/Appointment?date=ge2026-12-01&date=lt2027-01-01"}],
+         "entry": [{"fullUrl": "http://localhost:5001/fhir/Appointment/{{{Id}}}", "resource": {{{FhirAppointment}}}, "search": {"mode": "match"}}]}
+        """;
+
+    public const string FhirSlots = """
+        {"resourceType": "Bundle", "type": "searchset", "total": 1,
+         "link": [{"relation": "self", "url": "http://localhost:5001/fhir/Slot?schedule=Schedule/dr-house&start=ge2026-12-01&start=lt2026-12-02"}],
+         "entry": [{"fullUrl": "urn:uuid:8b4fd5a4-1c4b-5b8e-9d0a-3f1e2c7a6b5d",
+                    "resource": {"resourceType": "Slot", "id": "8b4fd5a4-1c4b-5b8e-9d0a-3f1e2c7a6b5d", "schedule": {"reference": "Schedule/dr-house"},
+                                 "status": "free", "start": "2026-12-01T09:00:00+01:00", "end": "2026-12-01T09:30:00+01:00"},
+                    "search": {"mode": "match"}}]}
+        """;
+
     public static string Message(string message) => $$"""{"message": "{{message}}"}""";
 
     /// <summary>Describes a header that a route's <paramref name="status"/> answer carries.</summary>
@@ -61,6 +84,24 @@ internal static class OpenApiExamples
             {
                 response.Headers ??= new Dictionary<string, IOpenApiHeader>();
                 response.Headers[name] = new OpenApiHeader { Description = description, Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+            }
+
+            return Task.CompletedTask;
+        });
+
+    /// <summary>An example of a FHIR route's <c>200</c> answer, which is <c>application/fhir+json</c>.</summary>
+    public static RouteHandlerBuilder WithFhirExample(this RouteHandlerBuilder route, string example) =>
+        route.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            if (operation.Responses?.TryGetValue("200", out var answer) == true && answer is OpenApiResponse response)
+            {
+                response.Content ??= new Dictionary<string, OpenApiMediaType>();
+                if (!response.Content.TryGetValue(FhirResult.ContentType, out var content))
+                {
+                    response.Content[FhirResult.ContentType] = content = new OpenApiMediaType();
+                }
+
+                content.Example = JsonNode.Parse(example);
             }
 
             return Task.CompletedTask;
