@@ -56,18 +56,19 @@ internal sealed partial class ScheduleFields
         var weekly = new Dictionary<string, IReadOnlyList<Window>>(StringComparer.Ordinal);
         foreach (var day in value.EnumerateObject())
         {
-            var field = $"weekly.{day.Name}";
-            if (!Schedule.Days.Contains(day.Name, StringComparer.Ordinal))
+            var name = Text(() => day.Name);
+            var field = name is null ? "weekly" : $"weekly.{name}";
+            if (name is null || !Schedule.Days.Contains(name, StringComparer.Ordinal))
             {
                 Add(field, "is not a day: use monday to sunday");
             }
-            else if (weekly.ContainsKey(day.Name))
+            else if (weekly.ContainsKey(name))
             {
                 Add(field, "appears more than once");
             }
             else if (Windows(day.Value, field) is { } windows)
             {
-                weekly[day.Name] = windows;
+                weekly[name] = windows;
             }
         }
 
@@ -126,7 +127,7 @@ internal sealed partial class ScheduleFields
 
     private int? Time(JsonElement window, string at, string name, int lastMinute)
     {
-        var text = window.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+        var text = window.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? Text(value.GetString) ?? "" : "";
         if (TimePattern().Match(text) is { Success: true } match)
         {
             var (hours, minutes) = (int.Parse(match.Groups["h"].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups["m"].Value, CultureInfo.InvariantCulture));
@@ -159,7 +160,7 @@ internal sealed partial class ScheduleFields
         foreach (var item in value.EnumerateArray())
         {
             var at = $"closed[{index++}]";
-            if (item.ValueKind == JsonValueKind.String && DoctorQuery.ReadDate(item.GetString()!) is { } date)
+            if (item.ValueKind == JsonValueKind.String && DoctorQuery.ReadDate(Text(item.GetString) ?? "") is { } date)
             {
                 closed.Add(date);
             }
@@ -170,6 +171,22 @@ internal sealed partial class ScheduleFields
         }
 
         return closed.ToList();
+    }
+
+    /// <summary>
+    /// A JSON string, or null when it is not text: an escaped lone surrogate (<c>"\ud800"</c>) is valid JSON that no
+    /// string can hold.
+    /// </summary>
+    private static string? Text(Func<string?> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private T? Missing<T>(string field)
