@@ -4,7 +4,8 @@
 #
 #   bench/run-http.sh                          # defaults below
 #   THREADS=2 CONNECTIONS=64 DURATION=20s WARMUP=5s bench/run-http.sh
-#   SCENARIOS="floor get" bench/run-http.sh     # a subset (floor get list post)
+#   SCENARIOS="floor get" bench/run-http.sh     # a subset (floor get list post slots slots-busy agenda agenda-busy)
+#   BUSY_APPOINTMENTS=50000 SCENARIOS="floor slots slots-busy agenda agenda-busy" bench/run-http.sh
 #   DB_IN_CONTENT_ROOT=1 bench/run-http.sh      # database under the host's content root, as by default
 set -euo pipefail
 
@@ -18,6 +19,8 @@ HOST_PORT="${HOST_PORT:-5301}"
 FLOOR_PORT="${FLOOR_PORT:-5302}"
 SCENARIOS="${SCENARIOS:-floor get list post}"
 POST_USERS="${POST_USERS:-1000}"
+# The availability scenarios' doctors: dr-avail has 500 appointments, dr-busy this many, with the same week.
+BUSY_APPOINTMENTS="${BUSY_APPOINTMENTS:-50000}"
 SKIP_BUILD="${SKIP_BUILD:-0}"
 WORK="$(mktemp -d /tmp/appointments-bench.XXXXXX)"
 # The host runs in $WORK/run (its content root). The database is kept OUTSIDE it by default: ASP.NET Core watches
@@ -87,6 +90,33 @@ count=$(curl -fsS "http://127.0.0.1:$HOST_PORT/api/appointments" -H "Authorizati
 [ "$count" = 20 ] || { echo "bench-user has $count appointments, expected 20" >&2; exit 1; }
 curl -fsS "http://127.0.0.1:$HOST_PORT/api/appointments/$(head -1 "$WORK/ids.txt")" -H "Authorization: Bearer $TOKEN" | jq -c '{_id, doctor, date_time}'
 
+# The availability scenarios book both doctors over HTTP (as an admin, before they have hours, so any time is
+# bookable), then give them the same hours: every day 08:00-20:00 in 15-minute slots. See availability-bodies.awk.
+WEEK="$(date -u -d 'next monday + 7 days' +%F)"
+WEEK_END="$(date -u -d "$WEEK + 6 days" +%F)"
+if [[ " $SCENARIOS " =~ \ (slots|slots-busy|agenda|agenda-busy)\  ]]; then
+  echo "== seeding availability: dr-avail 500 appointments, dr-busy $BUSY_APPOINTMENTS, both with the same week from $WEEK"
+  dotnet "$TOKENS_DLL" bench-admin --role admin >"$WORK/admin.txt"
+  dotnet "$TOKENS_DLL" dr-avail --role doctor >"$WORK/dr-avail.txt"
+  dotnet "$TOKENS_DLL" dr-busy --role doctor >"$WORK/dr-busy.txt"
+  TZ=UTC awk -v week="$WEEK" -v busy="$BUSY_APPOINTMENTS" -f "$BENCH/availability-bodies.awk" >"$WORK/bodies.txt"
+  seeded=$(env BODIES_FILE="$WORK/bodies.txt" TOKEN_FILE="$WORK/admin.txt" THREADS="$THREADS" \
+    wrk -t"$THREADS" -c32 -d600s -s "$BENCH/lua/seed.lua" "http://127.0.0.1:$HOST_PORT" | sed -n 's/^BENCH //p')
+  echo "   $seeded"
+  [[ "$seeded" == "2xx=$((500 + BUSY_APPOINTMENTS)) non2xx=0 "* ]] || { echo "seeding failed" >&2; exit 1; }
+  hours='{"slot_minutes": 15, "weekly": {'
+  for day in monday tuesday wednesday thursday friday saturday sunday; do hours+="\"$day\": [{\"start\": \"08:00\", \"end\": \"20:00\"}],"; done
+  hours="${hours%,}}}"
+  for dr in dr-avail dr-busy; do
+    curl -fsS -X PUT "http://127.0.0.1:$HOST_PORT/api/doctors/$dr/schedule" -H "Authorization: Bearer $(head -1 "$WORK/admin.txt")" \
+      -H 'Content-Type: application/json' -d "$hours" >/dev/null
+    free=$(curl -fsS "http://127.0.0.1:$HOST_PORT/api/doctors/$dr/slots?from=$WEEK&to=$WEEK_END" -H "Authorization: Bearer $TOKEN" | jq length)
+    day=$(curl -fsS "http://127.0.0.1:$HOST_PORT/api/doctors/$dr/appointments?date=$WEEK" -H "Authorization: Bearer $(head -1 "$WORK/$dr.txt")" | jq length)
+    echo "   $dr: $free free slots in the week, $day appointments on its first day"
+    [ "$free" = 72 ] && [ "$day" = 24 ] || { echo "unexpected availability for $dr" >&2; exit 1; }
+  done
+fi
+
 # run <name> <url> <script> [env...]: a warm-up run, then the measured run; keeps wrk's output.
 run() {
   local name="$1" url="$2" script="$3"; shift 3
@@ -99,7 +129,13 @@ for s in $SCENARIOS; do
   case "$s" in
     floor) run floor "http://127.0.0.1:$FLOOR_PORT/ping" floor.lua ;;
     get)   run get "http://127.0.0.1:$HOST_PORT" get.lua IDS_FILE="$WORK/ids.txt" TOKEN_FILE="$WORK/token.txt" ;;
-    list)  run list "http://127.0.0.1:$HOST_PORT" list.lua TOKEN_FILE="$WORK/token.txt" ;;
+    list)  run list "http://127.0.0.1:$HOST_PORT" path.lua URL_PATH=/api/appointments TOKEN_FILE="$WORK/token.txt" ;;
+    slots|slots-busy)
+      dr=dr-avail; [ "$s" = slots-busy ] && dr=dr-busy
+      run "$s" "http://127.0.0.1:$HOST_PORT" path.lua URL_PATH="/api/doctors/$dr/slots?from=$WEEK&to=$WEEK_END" TOKEN_FILE="$WORK/token.txt" ;;
+    agenda|agenda-busy)
+      dr=dr-avail; [ "$s" = agenda-busy ] && dr=dr-busy
+      run "$s" "http://127.0.0.1:$HOST_PORT" path.lua URL_PATH="/api/doctors/$dr/appointments?date=$WEEK" TOKEN_FILE="$WORK/$dr.txt" ;;
     post)  run post "http://127.0.0.1:$HOST_PORT" post.lua TOKENS_FILE="$WORK/tokens.txt" ;;
     *) echo "unknown scenario $s" >&2; exit 2 ;;
   esac
@@ -120,6 +156,8 @@ for s in $SCENARIOS; do
   case "$s" in
     floor) label="GET /ping (floor)";; get) label="GET /api/appointments/{id}";;
     list) label="GET /api/appointments (20)";; post) label="POST /api/appointments";;
+    slots) label="GET slots, 7 days (500 booked)";; slots-busy) label="GET slots, 7 days ($BUSY_APPOINTMENTS booked)";;
+    agenda) label="GET agenda, 24 (500 booked)";; agenda-busy) label="GET agenda, 24 ($BUSY_APPOINTMENTS booked)";;
   esac
   r=$(rps "$s")
   pct="-"; [ -n "$floor_rps" ] && [ "$s" != floor ] && pct=$(awk -v a="$r" -v b="$floor_rps" 'BEGIN { printf "%.0f%%", 100 * a / b }')

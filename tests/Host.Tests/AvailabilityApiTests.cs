@@ -199,6 +199,20 @@ public abstract class AvailabilityApiTests<TApp>(TApp app) : DoctorsTestBase<TAp
     }
 
     [Fact]
+    public async Task Thirty_two_patients_booking_different_times_of_one_doctors_day_at_once_all_get_them()
+    {
+        var doctor = await DoctorWithSchedule(AllDay);
+        var patients = Enumerable.Range(0, 32).Select(_ => App.NewPatient(out string _)).ToList();
+        var bodies = Enumerable.Range(0, 32).Select(i => Booking(doctor, $"2031-04-15 {8 + (i / 4):00}:{i % 4 * 15:00}:00")).ToList();
+        bodies.ForEach(b => b["duration_minutes"] = 15);
+
+        var results = await Race(patients.Count, i => Book(patients[i], bodies[i]));
+
+        results.Should().OnlyContain(s => s == HttpStatusCode.Created, "they share the day's index key, whose conflicts are retried, never reported");
+        (await Agenda(Admin(), doctor, "2031-04-15")).Should().HaveCount(32);
+    }
+
+    [Fact]
     public async Task A_new_schedule_keeps_earlier_bookings_and_the_agenda_shows_them()
     {
         var doctor = NewDoctor();
@@ -271,13 +285,6 @@ public abstract class AvailabilityApiTests<TApp>(TApp app) : DoctorsTestBase<TAp
         var response = await Doctor(doctor).GetAsync($"/api/doctors/{doctor}/appointments?date={date}");
 
         (await ShouldBeProblem(response, HttpStatusCode.BadRequest, "Invalid request")).GetProperty("errors").TryGetProperty("date", out _).Should().BeTrue();
-    }
-
-    private async Task<string> DoctorWithSchedule(string schedule)
-    {
-        var doctor = NewDoctor();
-        await PutScheduleOk(Doctor(doctor), doctor, schedule);
-        return doctor;
     }
 
     private static async Task<List<System.Text.Json.JsonElement>> Agenda(HttpClient client, string doctor, string date)

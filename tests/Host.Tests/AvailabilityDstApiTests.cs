@@ -86,11 +86,4 @@ public sealed class AvailabilityDstApiTests(BerlinApp app) : DoctorsTestBase<Ber
         FhirR4.Text(after.StartElement).Should().Be("2031-03-31T09:00:00+02:00");
         FhirR4.Text(after.EndElement).Should().Be("2031-03-31T09:30:00+02:00");
     }
-
-    private async Task<string> DoctorWithSchedule(string schedule)
-    {
-        var doctor = NewDoctor();
-        await PutScheduleOk(Doctor(doctor), doctor, schedule);
-        return doctor;
-    }
 }

@@ -16,6 +16,14 @@ public abstract class DoctorsTestBase<TApp>(TApp app) : ApiTestBase<TApp>(app)
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>A new doctor who has set <paramref name="schedule"/> as their hours.</summary>
+    protected async Task<string> DoctorWithSchedule(string schedule)
+    {
+        var doctor = NewDoctor();
+        await PutScheduleOk(Doctor(doctor), doctor, schedule);
+        return doctor;
+    }
+
     /// <summary>The doctor's free slots as <c>"start–end"</c>, in the order they are listed.</summary>
     protected async Task<List<string>> Slots(string doctor, string from, string to)
     {

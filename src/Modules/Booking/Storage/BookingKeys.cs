@@ -13,6 +13,8 @@ internal static class BookingKeys
 
     public const int StartIndexShards = 4;
 
+    public const int DoctorDayShards = 4;
+
     private const string DoctorTime = "doctor-time|";
     private const string PatientTime = "patient-time|";
 
@@ -44,20 +46,21 @@ internal static class BookingKeys
 
     /// <summary>
     /// A doctor's appointments by the clinic-local date of their start, so the agenda and the free-slot search read
-    /// one key a day whatever else the doctor has booked.
+    /// a few keys a day whatever else the doctor has booked. Sharded like the start-hour index: every booking of a
+    /// doctor's day updates its key, and one key takes only about 20 writers at once before retries run out.
     /// </summary>
-    public static string DoctorDay(string doctor, DateOnly day) =>
-        $"doctor-day|{doctor}|{day.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}";
+    public static string DoctorDay(string doctor, DateOnly day, int shard) =>
+        $"doctor-day|{doctor}|{day.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}|{shard.ToString(CultureInfo.InvariantCulture)}";
 
     public static string DoctorDayFor(Appointment appointment, TimeZoneInfo zone) =>
-        DoctorDay(appointment.Doctor, Booking.Schedule.DayOf(appointment.StartUtc, zone));
+        DoctorDay(appointment.Doctor, Booking.Schedule.DayOf(appointment.StartUtc, zone), ShardOf(appointment.Id, DoctorDayShards));
 
     /// <summary>Appointments by start hour, sharded so that a busy hour is not one hot key.</summary>
     public static string StartIndex(DateTimeOffset hourUtc, int shard) =>
         $"appointment-starts|{hourUtc.UtcDateTime.ToString("yyyyMMddHH", CultureInfo.InvariantCulture)}|{shard}";
 
     public static string StartIndexFor(Appointment appointment) =>
-        StartIndex(appointment.StartUtc, ShardOf(appointment.Id));
+        StartIndex(appointment.StartUtc, ShardOf(appointment.Id, StartIndexShards));
 
     /// <summary>The doctor's time-cell keys an appointment holds: every cell its [start, end) touches.</summary>
     public static IEnumerable<string> Cells(Appointment appointment) => CellsOf(appointment, $"{DoctorTime}{appointment.Doctor}|");
@@ -100,5 +103,5 @@ internal static class BookingKeys
         new(utc.UtcTicks - (utc.UtcTicks % size.Ticks), TimeSpan.Zero);
 
     // Ids end in random hex digits, so the last one spreads appointments evenly over the shards.
-    private static int ShardOf(string id) => Convert.ToInt32(id[^1..], 16) % StartIndexShards;
+    private static int ShardOf(string id, int shards) => Convert.ToInt32(id[^1..], 16) % shards;
 }

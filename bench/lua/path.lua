@@ -1,4 +1,4 @@
--- GET /api/appointments as the user in $TOKEN_FILE (first line).
+-- GET $URL_PATH (path and query) as the user in $TOKEN_FILE (first line); only counts answers.
 package.path = (os.getenv("LUA_DIR") or ".") .. "/?.lua;" .. package.path
 local common = require("common")
 
@@ -9,7 +9,7 @@ local req
 response = common.counter(common.is_2xx)
 
 function init(args)
-  req = wrk.format("GET", "/api/appointments", { ["Authorization"] = "Bearer " .. common.lines(os.getenv("TOKEN_FILE"))[1] })
+  req = wrk.format("GET", os.getenv("URL_PATH"), { ["Authorization"] = "Bearer " .. common.lines(os.getenv("TOKEN_FILE"))[1] })
 end
 
 function request()
