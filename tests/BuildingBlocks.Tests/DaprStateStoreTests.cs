@@ -29,7 +29,7 @@ public sealed class DaprStateStoreTests : StateStoreContract, IAsyncLifetime
     public async Task A_state_outage_surfaces_as_StateStoreUnavailableException_on_reads_and_single_writes()
     {
         var store = await CreateStoreAsync();
-        _sidecar.StateOutage = true;
+        _sidecar.StateFailure = StateFailure.StoreDown;
 
         await FluentActions.Awaiting(() => store.GetAsync("k|1")).Should().ThrowAsync<StateStoreUnavailableException>();
         await FluentActions.Awaiting(() => store.GetBulkAsync(["k|1", "k|2"])).Should().ThrowAsync<StateStoreUnavailableException>();
@@ -49,7 +49,7 @@ public sealed class DaprStateStoreTests : StateStoreContract, IAsyncLifetime
         StateOperation[] transaction = [StateOperation.Create("cell|1", "2"u8.ToArray()), StateOperation.Save("doc|1", "2"u8.ToArray())];
 
         var conflict = await store.TryExecuteAsync(transaction);
-        _sidecar.StateOutage = true;
+        _sidecar.StateFailure = StateFailure.StoreDown;
         // The delete's key reads as missing if the re-read trusts the bulk answer, which would look like a conflict.
         var outage = FluentActions.Awaiting(() => store.TryExecuteAsync(
             [StateOperation.Create("cell|2", "1"u8.ToArray()), StateOperation.Delete("doc|2", "some-etag")]));

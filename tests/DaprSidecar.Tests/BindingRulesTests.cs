@@ -64,6 +64,18 @@ public sealed class BindingRulesTests : SidecarTest
     }
 
     [Fact]
+    public async Task A_request_field_sticks_to_the_email_component_and_goes_with_later_emails_that_do_not_set_it()
+    {
+        await Dapr.InvokeBindingAsync("email", "create", "first", new Dictionary<string, string>(FullEmail) { ["emailCC"] = "ana.sister@example.com" });
+        await Dapr.InvokeBindingAsync("email", "create", "second", new Dictionary<string, string> { ["emailTo"] = "bob@example.com" });
+
+        var second = Sidecar.BindingCalls[1];
+        second.Used.Should().Contain("emailTo", "bob@example.com")
+            .And.Contain("emailCC", "ana.sister@example.com")
+            .And.Contain("subject", "Your appointment");
+    }
+
+    [Fact]
     public async Task An_operation_other_than_create_fails_with_Internal()
     {
         var error = await Assert.ThrowsAsync<DaprException>(() => Dapr.InvokeBindingAsync("email", "send", "body", FullEmail));

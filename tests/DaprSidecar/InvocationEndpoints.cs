@@ -1,13 +1,16 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 
 namespace Appointments.Tests.DaprSidecar;
 
 /// <summary>
 /// The sidecar's HTTP API: service invocation (both the <c>/v1.0/invoke/{app-id}/method/{path}</c> form and the
-/// <c>dapr-app-id</c> header form), health and metadata. See DAPR.md, "Service invocation".
+/// <c>dapr-app-id</c> header form), health and metadata. See DAPR.md, "Service invocation": the method path is
+/// decoded and cleaned (<c>path.Clean</c>) before it is put back into a URL for the target, so an escaped <c>/</c>,
+/// <c>?</c>, <c>#</c> or <c>%</c> does not arrive as sent.
 /// </summary>
 internal sealed class InvocationEndpoints(string appId, HttpClient client)
 {
@@ -29,29 +32,54 @@ internal sealed class InvocationEndpoints(string appId, HttpClient client)
         {
             if (context.Request.Headers.TryGetValue(AppIdHeader, out var target) && !context.Request.Path.StartsWithSegments("/v1.0"))
             {
-                await ForwardAsync(context, target.ToString(), context.Request.Path.Value ?? "/");
+                await InvokeAsync(context, target.ToString(), path => path);
                 return;
             }
 
             await next(context);
         });
 
-        app.Map("/v1.0/invoke/{targetId}/method/{**path}", (HttpContext context, string targetId, string? path) =>
-            ForwardAsync(context, targetId, "/" + path));
+        app.Map("/v1.0/invoke/{targetId}/method/{**path}", (HttpContext context, string targetId) =>
+            InvokeAsync(context, targetId, path => path[(path.IndexOf("/method/", StringComparison.Ordinal) + "/method/".Length)..]));
         app.MapGet("/v1.0/healthz", () => Results.NoContent());
         app.MapGet("/v1.0/healthz/outbound", () => Results.NoContent());
         app.MapGet("/v1.0/metadata", () => Results.Json(new { id = appId, runtimeVersion = "test-double" }));
     }
 
-    private async Task ForwardAsync(HttpContext context, string targetId, string path)
+    /// <summary>
+    /// daprd reads the method from the decoded request path (Go's <c>r.URL.Path</c>), cleans it, and builds
+    /// <c>{app}/{method}?{query}</c> as text, which Go's URL parser then splits again at the first <c>?</c> and <c>#</c>.
+    /// </summary>
+    private async Task InvokeAsync(HttpContext context, string targetId, Func<string, string> methodOf)
     {
-        if (!_apps.TryGetValue(targetId, out var baseUrl))
+        var rawTarget = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
+        var queryAt = rawTarget.IndexOf('?', StringComparison.Ordinal);
+        var decodedPath = GoUrl.Unescape(queryAt < 0 ? rawTarget : rawTarget[..queryAt]);
+        if (decodedPath is null)
         {
-            await DirectInvokeErrorAsync(context, targetId, $"couldn't find service: {targetId}");
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync("400 Bad Request");
             return;
         }
 
-        using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), new Uri(baseUrl, path.TrimStart('/') + context.Request.QueryString));
+        var method = GoUrl.Clean(methodOf(decodedPath));
+        var target = "/" + (method == "." ? "" : method.TrimStart('/')) + (queryAt < 0 ? "" : rawTarget[queryAt..]);
+        target = target.Split('#')[0];
+        var pathEnd = target.IndexOf('?', StringComparison.Ordinal) is var at and >= 0 ? at : target.Length;
+        var wirePath = GoUrl.WirePath(target[..pathEnd]);
+        if (!_apps.TryGetValue(targetId, out var baseUrl) || wirePath is null)
+        {
+            await DirectInvokeErrorAsync(context, targetId, wirePath is null ? $"parse \"{target}\": invalid URL escape" : $"couldn't find service: {targetId}");
+            return;
+        }
+
+        var url = new Uri(baseUrl.GetLeftPart(UriPartial.Authority) + wirePath + target[pathEnd..], new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
+        await ForwardAsync(context, targetId, url);
+    }
+
+    private async Task ForwardAsync(HttpContext context, string targetId, Uri url)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), url);
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body, context.RequestAborted);
         if (body.Length > 0 || context.Request.ContentType is not null)
