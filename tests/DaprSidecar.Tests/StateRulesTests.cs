@@ -301,6 +301,20 @@ public sealed class StateRulesTests : SidecarTest
     }
 
     [Fact]
+    public async Task A_write_that_outlives_the_resiliency_timeout_is_answered_as_failed_and_lands_anyway()
+    {
+        Sidecar.StateFailure = StateFailure.WriteLandsAfterTimeout;
+
+        var transaction = await Assert.ThrowsAsync<DaprException>(() => Dapr.ExecuteStateTransactionAsync(Store,
+            [new StateTransactionRequest("cell", Json("1"), StateOperationType.Upsert, "", options: FirstWrite)]));
+        var save = await Assert.ThrowsAsync<DaprException>(() => Dapr.SaveStateAsync(Store, "doc", 1));
+
+        StatusOf(transaction).Should().Be(StatusCode.Internal);
+        StatusOf(save).Should().Be(StatusCode.Internal);
+        Sidecar.StoredStateKeys.Should().BeEquivalentTo("appointments||cell", "appointments||doc");
+    }
+
+    [Fact]
     public async Task Without_a_reachable_sidecar_every_state_call_fails_with_Unavailable()
     {
         Sidecar.StateFailure = StateFailure.SidecarUnreachable;

@@ -23,6 +23,12 @@ public enum StateFailure
     /// </summary>
     StoreTimeout,
 
+    /// <summary>
+    /// Writes are slower than the resiliency timeout but land anyway: daprd's resiliency runner answers <c>Internal</c>
+    /// at the timeout and leaves the operation running (<c>pkg/resiliency/policy.go</c>). Reads are answered.
+    /// </summary>
+    WriteLandsAfterTimeout,
+
     /// <summary>daprd is not there (starting, restarting): every state call fails with <c>Unavailable</c>.</summary>
     SidecarUnreachable,
 }
@@ -35,6 +41,7 @@ internal sealed class StateService(string appId, string storeName, StateTable ta
 {
     private const string Separator = "||";
     private const string StoreDownError = "server selection error: server selection timeout, current topology: connection refused";
+    private const string Timeout = "context deadline exceeded";
     private const string TransactionFailed = "error while executing state transaction: error during transaction, aborting the transaction";
 
     private int _failure;
@@ -83,7 +90,7 @@ internal sealed class StateService(string appId, string storeName, StateTable ta
             case StateFailure.StoreDown:
                 throw Fail(StatusCode.Unknown, StoreDownError);
             case StateFailure.StoreTimeout:
-                throw Fail(StatusCode.DeadlineExceeded, "context deadline exceeded");
+                throw Fail(StatusCode.DeadlineExceeded, Timeout);
         }
 
         var found = table.Find(keys);
@@ -120,6 +127,10 @@ internal sealed class StateService(string appId, string storeName, StateTable ta
             throw Fail(StatusCode.Internal, $"failed saving state in state store {storeName}: {error}");
         }
 
+        LandThenTimeOut(
+            items.Zip(values).Where(pair => pair.Second.Stored is not null).Select(pair => (IReadOnlyList<StoreWrite>)[Write(pair.First.Key, pair.First.Item, pair.Second.Stored)]),
+            $"failed saving state in state store {storeName}");
+
         var refusals = items.Zip(values, (item, value) => value.Error is not null
                 ? new StoreRefusal(item.Key, IsETagMismatch: false, value.Error)
                 : table.TryApply([Write(item.Key, item.Item, value.Stored)]))
@@ -146,6 +157,7 @@ internal sealed class StateService(string appId, string storeName, StateTable ta
         }
 
         var item = new StateItem { Key = request.Key, Etag = request.Etag, Options = request.Options };
+        LandThenTimeOut([[Write(key, item, value: null)]], $"failed deleting state with key {request.Key}");
         if (table.TryApply([Write(key, item, value: null)]) is { } refusal)
         {
             throw Fail(refusal.IsETagMismatch ? StatusCode.Aborted : StatusCode.Internal, $"failed deleting state with key {request.Key}: {refusal.Message}");
@@ -170,6 +182,8 @@ internal sealed class StateService(string appId, string storeName, StateTable ta
             throw Fail(StatusCode.Internal, $"error while executing state transaction: {error}");
         }
 
+        LandThenTimeOut([writes], "error while executing state transaction");
+
         var lose = TakeLostCommit();
         if (table.TryApply(writes, apply: !lose) is { } refusal)
         {
@@ -187,9 +201,23 @@ internal sealed class StateService(string appId, string storeName, StateTable ta
     private string? StoreError() => Failure switch
     {
         StateFailure.StoreDown => StoreDownError,
-        StateFailure.StoreTimeout => "context deadline exceeded",
+        StateFailure.StoreTimeout => Timeout,
         _ => null,
     };
+
+    /// <summary>For <see cref="StateFailure.WriteLandsAfterTimeout"/>: applies each batch whose conditions hold, then times out.</summary>
+    private void LandThenTimeOut(IEnumerable<IReadOnlyList<StoreWrite>> batches, string message)
+    {
+        if (Failure == StateFailure.WriteLandsAfterTimeout)
+        {
+            foreach (var batch in batches)
+            {
+                table.TryApply(batch);
+            }
+
+            throw Fail(StatusCode.Internal, $"{message}: {Timeout}");
+        }
+    }
 
     private void Reachable()
     {
