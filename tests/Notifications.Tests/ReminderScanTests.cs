@@ -137,6 +137,24 @@ public sealed class ReminderScanTests : IDisposable
     }
 
     [Fact]
+    public async Task A_send_that_hangs_past_the_send_timeout_is_left_for_a_later_scan_and_the_scan_goes_on_to_the_next_reminder()
+    {
+        var hung = _schedule.Add(InMemorySchedule.Appointment("a1", Now.AddHours(2)));
+        var next = _schedule.Add(InMemorySchedule.Appointment("a2", Now.AddHours(3)));
+        _email.HoldNextSend();
+
+        var scan = _host.Scan.RunAsync(CancellationToken.None);
+        await _email.FirstAttempt.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await scan.WaitAsync(TimeSpan.FromSeconds(30));
+
+        _email.Sent.Should().ContainSingle().Which.LocalStart.Should().Be(next.LocalStart);
+        var claim = await _host.ClaimAsync(hung);
+        claim!.Status.Should().Be("retrying");
+        claim.LastError.Should().Contain("no answer within 00:00:30");
+    }
+
+    [Fact]
     public async Task A_permanent_failure_is_recorded_as_failed_and_never_retried()
     {
         var appointment = _schedule.Add(InMemorySchedule.Appointment("a1", Now.AddHours(10)));
