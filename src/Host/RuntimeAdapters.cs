@@ -43,7 +43,9 @@ internal static class RuntimeAdapters
             ["Reminders:Timer"] = "false",
         });
 
-        builder.Services.AddSingleton(_ => new DaprClientBuilder().UseGrpcEndpoint(grpc).UseHttpEndpoint(http).Build());
+        var apiToken = configuration["DAPR_API_TOKEN"];
+        builder.Services.AddSingleton(_ => new DaprClientBuilder().UseGrpcEndpoint(grpc).UseHttpEndpoint(http).UseDaprApiToken(apiToken).Build());
+        builder.AddSidecarApiToken(new Uri(http), apiToken);
         builder.Services.AddSingleton<IStateStore>(provider => new DaprStateStore(provider.GetRequiredService<DaprClient>(), storeName));
         return $"state: Dapr state store '{storeName}' via {grpc}; users: service invocation of '{usersAppId}' via {http}; reminders: 'reminder-cron' binding, 'email' and 'sms' bindings";
     }

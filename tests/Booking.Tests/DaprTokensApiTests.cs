@@ -1,0 +1,97 @@
+using System.Net;
+using Appointments.TestSupport;
+using Appointments.Tests.DaprSidecar;
+
+namespace Appointments.Booking.Tests;
+
+/// <summary>
+/// Dapr mode with both tokens on, as deploy/k8s runs it: daprd refuses calls without <c>DAPR_API_TOKEN</c>, and
+/// sends <c>APP_API_TOKEN</c> to the app.
+/// </summary>
+public sealed class DaprTokensApp : AppFixture
+{
+    public const string ApiToken = "dapr-api-token-for-tests";
+    public const string AppToken = "app-api-token-for-tests";
+
+    public DaprSidecarDouble Sidecar { get; private set; } = null!;
+
+    protected override async Task ConfigureAsync(IDictionary<string, string?> settings)
+    {
+        Sidecar = await DaprSidecarDouble.StartAsync(new DaprSidecarOptions { ApiToken = ApiToken, AppToken = AppToken });
+        Sidecar.MapApp("user-service", Users.Url);
+        settings["Runtime:Mode"] = "Dapr";
+        settings["DAPR_GRPC_ENDPOINT"] = Sidecar.GrpcEndpoint;
+        settings["DAPR_HTTP_ENDPOINT"] = Sidecar.HttpEndpoint;
+        settings["DAPR_API_TOKEN"] = ApiToken;
+        settings["APP_API_TOKEN"] = AppToken;
+        settings.Remove("USER_SERVICE_URL");
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Sidecar.DisposeAsync();
+    }
+}
+
+public sealed class DaprTokensApiTests(DaprTokensApp app) : ApiTestBase<DaprTokensApp>(app)
+{
+    [Fact]
+    public async Task Booking_checks_the_user_through_the_sidecar_and_stores_through_it_with_the_api_token()
+    {
+        var client = App.NewPatient(out _);
+
+        var id = await BookOk(client, Booking(NewDoctor()));
+
+        (await Get(client, id)).GetProperty("_id").GetString().Should().Be(id);
+    }
+
+    [Fact]
+    public async Task An_unknown_user_is_still_404_not_a_refused_call_turned_503()
+    {
+        var client = App.Client(FlaskTokens.Access("nobody-known"));
+
+        var response = await Book(client, Booking(NewDoctor()));
+
+        await ShouldBeProblem(response, HttpStatusCode.NotFound, "User does not exist");
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("someone-else")]
+    public async Task The_cron_trigger_without_the_app_token_is_401(string? token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/reminder-cron");
+        if (token is not null)
+        {
+            request.Headers.Add("dapr-api-token", token);
+        }
+
+        var response = await App.Client().SendAsync(request);
+
+        await ShouldBeProblem(response, HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task The_cron_trigger_with_the_app_token_is_200()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/reminder-cron");
+        request.Headers.Add("dapr-api-token", DaprTokensApp.AppToken);
+
+        var response = await App.Client().SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+}
+
+/// <summary>In Embedded mode the in-process timer scans; the cron route does not exist.</summary>
+public sealed class EmbeddedReminderCronApiTests(EmbeddedApp app) : ApiTestBase<EmbeddedApp>(app)
+{
+    [Fact]
+    public async Task The_cron_route_is_404_in_Embedded_mode()
+    {
+        var response = await App.Client().PostAsync("/reminder-cron", content: null);
+
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+}
