@@ -5,8 +5,8 @@ using Appointments.Tests.DaprSidecar;
 namespace Appointments.Booking.Tests;
 
 /// <summary>
-/// Dapr mode with both tokens on, as deploy/k8s runs it: daprd refuses calls without <c>DAPR_API_TOKEN</c>, and
-/// sends <c>APP_API_TOKEN</c> to the app.
+/// Dapr mode as deploy/k8s runs it: both tokens on (daprd refuses calls without <c>DAPR_API_TOKEN</c>, and sends
+/// <c>APP_API_TOKEN</c> to the app) and the repo's resiliency policy applied to service invocation.
 /// </summary>
 public sealed class DaprTokensApp : AppFixture
 {
@@ -17,7 +17,12 @@ public sealed class DaprTokensApp : AppFixture
 
     protected override async Task ConfigureAsync(IDictionary<string, string?> settings)
     {
-        Sidecar = await DaprSidecarDouble.StartAsync(new DaprSidecarOptions { ApiToken = ApiToken, AppToken = AppToken });
+        Sidecar = await DaprSidecarDouble.StartAsync(new DaprSidecarOptions
+        {
+            ApiToken = ApiToken,
+            AppToken = AppToken,
+            Resiliency = AppResiliency.Load(Path.Combine(RepositoryPaths.Root, "deploy", "k8s", "resiliency.yaml")),
+        });
         Sidecar.MapApp("user-service", Users.Url);
         settings["Runtime:Mode"] = "Dapr";
         settings["DAPR_GRPC_ENDPOINT"] = Sidecar.GrpcEndpoint;
@@ -54,6 +59,18 @@ public sealed class DaprTokensApiTests(DaprTokensApp app) : ApiTestBase<DaprToke
         var response = await Book(client, Booking(NewDoctor()));
 
         await ShouldBeProblem(response, HttpStatusCode.NotFound, "User does not exist");
+    }
+
+    [Fact]
+    public async Task A_run_of_unknown_users_does_not_stop_the_next_booking()
+    {
+        for (var i = 0; i < 8; i++)
+        {
+            var stranger = App.Client(FlaskTokens.Access($"stranger-{Guid.NewGuid():N}"));
+            await ShouldBeProblem(await Book(stranger, Booking(NewDoctor())), HttpStatusCode.NotFound, "User does not exist");
+        }
+
+        await BookOk(App.NewPatient(out _), Booking(NewDoctor()));
     }
 
     [Theory]

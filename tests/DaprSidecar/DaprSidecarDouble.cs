@@ -70,7 +70,7 @@ public sealed class DaprSidecarDouble : IAsyncDisposable
             UseProxy = false,
             AutomaticDecompression = DecompressionMethods.None,
         });
-        var invocation = new InvocationEndpoints(options.AppId, client);
+        var invocation = new InvocationEndpoints(options.AppId, client, options.Resiliency);
 
         // An empty builder: no configuration files or environment that could move the endpoints.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());

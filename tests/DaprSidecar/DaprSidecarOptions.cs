@@ -19,6 +19,9 @@ public sealed class DaprSidecarOptions
     /// <summary><c>dapr.io/app-token-secret</c>: when set, calls to the app (the cron trigger) carry <c>dapr-api-token</c> with this value.</summary>
     public string? AppToken { get; init; }
 
+    /// <summary>Resiliency policies for service invocation, by target app id (e.g. <see cref="AppResiliency.Load"/> of the repo's file).</summary>
+    public IReadOnlyDictionary<string, AppResiliency> Resiliency { get; init; } = new Dictionary<string, AppResiliency>();
+
     /// <summary>Where the app listens, for the cron trigger; can also be set later on the double.</summary>
     public Uri? AppUrl { get; init; }
 

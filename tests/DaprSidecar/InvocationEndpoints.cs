@@ -12,7 +12,7 @@ namespace Appointments.Tests.DaprSidecar;
 /// decoded and cleaned (<c>path.Clean</c>) before it is put back into a URL for the target, so an escaped <c>/</c>,
 /// <c>?</c>, <c>#</c> or <c>%</c> does not arrive as sent.
 /// </summary>
-internal sealed class InvocationEndpoints(string appId, HttpClient client)
+internal sealed class InvocationEndpoints(string appId, HttpClient client, IReadOnlyDictionary<string, AppResiliency> resiliency)
 {
     private const string AppIdHeader = "dapr-app-id";
 
@@ -23,6 +23,7 @@ internal sealed class InvocationEndpoints(string appId, HttpClient client)
     };
 
     private readonly ConcurrentDictionary<string, Uri> _apps = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CircuitBreaker> _breakers = new(StringComparer.Ordinal);
 
     public void MapApp(string id, Uri baseUrl) => _apps[id] = baseUrl;
 
@@ -77,14 +78,45 @@ internal sealed class InvocationEndpoints(string appId, HttpClient client)
         await ForwardAsync(context, targetId, url);
     }
 
+    /// <summary>Sends the request under the target's resiliency policy and answers with what daprd would answer.</summary>
     private async Task ForwardAsync(HttpContext context, string targetId, Uri url)
     {
-        using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), url);
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+        var policy = resiliency.GetValueOrDefault(targetId) ?? new AppResiliency();
+        var breaker = policy.CircuitBreaker is { } breakerPolicy
+            ? _breakers.GetOrAdd(targetId, _ => new CircuitBreaker(breakerPolicy, TimeProvider.System))
+            : null;
+        var attempts = 1 + (policy.Retry?.MaxRetries ?? 0);
+        for (var attempt = 1; ; attempt++)
+        {
+            if (breaker is not null && !breaker.TryEnter())
+            {
+                await DirectInvokeErrorAsync(context, targetId, "circuit breaker is open");
+                return;
+            }
+
+            var (response, error) = await SendOnceAsync(context, url, body.ToArray(), policy.Timeout);
+            var status = (int?)response?.StatusCode;
+            breaker?.Record(status is >= 200 and <= 399);
+            var retry = attempt < attempts && (error is not null || (status is < 200 or > 399 && policy.Retry!.Retries(status.Value)));
+            if (!retry)
+            {
+                await AnswerAsync(context, targetId, response, error);
+                return;
+            }
+
+            response?.Dispose();
+            await Task.Delay(policy.Retry!.Delay, context.RequestAborted);
+        }
+    }
+
+    private async Task<(HttpResponseMessage? Response, string? Error)> SendOnceAsync(HttpContext context, Uri url, byte[] body, TimeSpan? timeout)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), url);
         if (body.Length > 0 || context.Request.ContentType is not null)
         {
-            request.Content = new ByteArrayContent(body.ToArray());
+            request.Content = new ByteArrayContent(body);
         }
 
         foreach (var (name, values) in context.Request.Headers)
@@ -95,14 +127,32 @@ internal sealed class InvocationEndpoints(string appId, HttpClient client)
             }
         }
 
-        HttpResponseMessage response;
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        if (timeout is { } limit)
+        {
+            attempt.CancelAfter(limit);
+        }
+
         try
         {
-            response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+            var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, attempt.Token);
+            return (response, null);
         }
         catch (HttpRequestException ex)
         {
-            await DirectInvokeErrorAsync(context, targetId, ex.Message);
+            return (null, ex.Message);
+        }
+        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            return (null, "context deadline exceeded");
+        }
+    }
+
+    private static async Task AnswerAsync(HttpContext context, string targetId, HttpResponseMessage? response, string? error)
+    {
+        if (response is null)
+        {
+            await DirectInvokeErrorAsync(context, targetId, error!);
             return;
         }
 
