@@ -18,7 +18,7 @@ public abstract class StateStoreContract
 
     private static string Text(StateEntry entry) => Encoding.UTF8.GetString(entry.Value!);
 
-    [Fact]
+    [ContractFact]
     public async Task A_missing_key_reads_as_no_value_and_an_empty_etag()
     {
         var store = await CreateStoreAsync();
@@ -29,7 +29,7 @@ public abstract class StateStoreContract
         entry.ETag.Should().BeEmpty();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task A_saved_value_reads_back_with_an_etag_that_changes_on_every_write()
     {
         var store = await CreateStoreAsync();
@@ -45,7 +45,7 @@ public abstract class StateStoreContract
         second.ETag.Should().NotBeEmpty().And.NotBe(first.ETag);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Create_succeeds_once_and_then_reports_a_conflict_without_overwriting()
     {
         var store = await CreateStoreAsync();
@@ -58,7 +58,7 @@ public abstract class StateStoreContract
         Text(await store.GetAsync("cell|1")).Should().Be("\"a\"");
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Save_with_the_current_etag_succeeds_and_with_a_stale_one_is_a_conflict()
     {
         var store = await CreateStoreAsync();
@@ -72,7 +72,7 @@ public abstract class StateStoreContract
         Text(await store.GetAsync("doc|1")).Should().Be("2");
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Save_with_an_etag_on_a_missing_key_inserts_it_or_is_a_conflict_as_the_store_does_never_an_outage()
     {
         var store = await CreateStoreAsync();
@@ -87,7 +87,7 @@ public abstract class StateStoreContract
         (await store.GetAsync("doc|new")).Exists.Should().Be(SaveWithAnETagInsertsAMissingKey);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Delete_with_a_stale_etag_or_of_a_missing_key_with_an_etag_is_a_conflict()
     {
         var store = await CreateStoreAsync();
@@ -100,7 +100,7 @@ public abstract class StateStoreContract
         (await store.GetAsync("doc|2")).Exists.Should().BeTrue();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Delete_with_the_current_etag_or_without_one_removes_the_key()
     {
         var store = await CreateStoreAsync();
@@ -114,7 +114,7 @@ public abstract class StateStoreContract
         (await store.GetAsync("doc|4")).Exists.Should().BeFalse();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task A_transaction_with_one_failing_condition_writes_nothing()
     {
         var store = await CreateStoreAsync();
@@ -133,7 +133,7 @@ public abstract class StateStoreContract
         Text(await store.GetAsync("held|1")).Should().Be("\"x\"");
     }
 
-    [Fact]
+    [ContractFact]
     public async Task A_transaction_whose_conditions_hold_applies_every_operation()
     {
         var store = await CreateStoreAsync();
@@ -152,7 +152,7 @@ public abstract class StateStoreContract
         entries.Select(e => e.Exists).Should().Equal(true, true, false);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Bulk_get_answers_every_key_in_order_missing_ones_included()
     {
         var store = await CreateStoreAsync();
@@ -165,7 +165,7 @@ public abstract class StateStoreContract
         entries[1].ETag.Should().BeEmpty();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Of_many_concurrent_creates_of_one_key_exactly_one_wins()
     {
         var store = await CreateStoreAsync();
@@ -186,7 +186,7 @@ public abstract class StateStoreContract
         Text(await store.GetAsync("race|cell")).Should().Be($"{winner}");
     }
 
-    [Fact]
+    [ContractFact]
     public async Task Concurrent_read_modify_writes_with_etags_lose_no_update()
     {
         var store = await CreateStoreAsync();
