@@ -155,6 +155,20 @@ public abstract class DaprStateStoreTests(StateStoreKind kind) : StateStoreContr
     }
 
     [Fact]
+    public async Task Losing_the_race_for_a_shared_first_write_key_that_holds_equal_bytes_is_a_conflict_not_our_write()
+    {
+        var store = await CreateStoreAsync();
+        var month = "[\"2031-03\"]"u8.ToArray();
+        (await store.TryExecuteAsync([StateOperation.Create("appointment|a1", "{}"u8.ToArray()), StateOperation.Create("user-months|ana", month)]))
+            .Should().BeTrue();
+
+        var second = await store.TryExecuteAsync([StateOperation.Create("appointment|a2", "{}"u8.ToArray()), StateOperation.Create("user-months|ana", month)]);
+
+        second.Should().BeFalse("the shared key's bytes are equal, but a2's own document is not there");
+        (await store.GetAsync("appointment|a2")).Exists.Should().BeFalse();
+    }
+
+    [Fact]
     public async Task A_write_answered_with_a_timeout_that_landed_anyway_counts_as_written_not_as_a_conflict()
     {
         var store = await CreateStoreAsync();

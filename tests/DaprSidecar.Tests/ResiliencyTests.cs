@@ -112,7 +112,7 @@ public sealed class ResiliencyTests : IAsyncLifetime
         {
             Resiliency = new Dictionary<string, AppResiliency>
             {
-                ["user-service"] = new(Timeout: TimeSpan.FromMilliseconds(300), Retry: new RetryPolicy(1, TimeSpan.FromMilliseconds(10), [(500, 599)])),
+                ["user-service"] = new(Timeout: TimeSpan.FromSeconds(2), Retry: new RetryPolicy(1, TimeSpan.FromMilliseconds(10), [(500, 599)])),
             },
         });
         sidecar.MapApp("user-service", slowOnce.Url);

@@ -9,8 +9,9 @@ namespace Appointments.BuildingBlocks.State;
 /// <item>A save with an ETag on a key that does not exist inserts it on MongoDB and is a conflict on PostgreSQL: an
 /// ETag is neither a "must exist" nor a "may create" test. Code that must not resurrect a record keeps a tombstone
 /// instead of deleting it.</item>
-/// <item>A first-write value names its writer (it holds an id unique to the change): the Dapr adapter recognises its
-/// own write by it when the sidecar's answer cannot be trusted.</item>
+/// <item>Every write with first-write operations creates at least one key whose value only it can write (the new
+/// document, a claim with its own id): the Dapr adapter recognises its own write by its first-write values when the
+/// sidecar's answer cannot be trusted.</item>
 /// </list>
 /// </summary>
 public interface IStateStore
