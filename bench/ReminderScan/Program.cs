@@ -19,8 +19,8 @@ using Microsoft.Extensions.Logging;
 //   ReminderScan [--dir /tmp/x] [--sizes 100000,1000000] [--due 1000] [--runs 15] [--keep]
 //
 // Seeding writes Booking's own keys through the IStateStore port, in batched transactions: the document
-// (appointment|{id}, serialised with Booking's storage JSON), the start-hour index entries
-// (appointment-starts|{hour}|{shard}) and the user index (user-appointments|{user}). The doctor-time cell
+// (serialised with Booking's storage JSON) and every index entry Booking's own IndexChange gives a new
+// appointment (start hour, the user's month bucket), plus the users' month directories. The doctor-time cell
 // and slot keys are NOT written: they only guard against double booking and the scan never reads them.
 var options = BenchOptions.Parse(args);
 Directory.CreateDirectory(options.Directory);
@@ -64,8 +64,8 @@ static async Task<SizeResult> RunSizeAsync(BenchOptions options, int stored)
     var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production", DisableDefaults = true });
     builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["UserService:Enabled"] = "false" });
     builder.Logging.ClearProviders();
-    builder.Services.AddSingleton<IStateStore>(_ => new SqliteStateStore(connectionString));
-    builder.AddBookingModule();
+    builder.Services.AddSingleton<IStateStore>(_ => new SqliteStateStore(new SqliteStoreOptions { ConnectionString = connectionString }));
+    builder.AddBookingModule(new BookingSettings());
     using var host = builder.Build();
     var store = host.Services.GetRequiredService<IStateStore>();
     var schedule = host.Services.GetRequiredService<IAppointmentSchedule>();
@@ -158,7 +158,8 @@ internal static class Seeder
     {
         // Fixed seed: every run stores the same starts, doctors and users.
         var random = new Random(20261125);
-        var indexes = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var indexes = new Dictionary<string, List<IndexEntry>>(StringComparer.Ordinal);
+        var months = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         var batch = new List<StateOperation>(BatchSize);
         for (var i = 0; i < stored; i++)
         {
@@ -184,17 +185,25 @@ internal static class Seeder
             };
 
             batch.Add(StateOperation.Create(BookingKeys.Appointment(appointment.Id), JsonSerializer.SerializeToUtf8Bytes(appointment, StorageJson.Default.Appointment)));
-            Add(indexes, BookingKeys.StartIndexFor(appointment), appointment.Id);
-            Add(indexes, BookingKeys.UserIndex(user), appointment.Id);
+            foreach (var change in IndexChange.Between(null, appointment))
+            {
+                Add(indexes, change.Key, change.Entry!);
+                if (change.UserMonth is { } month)
+                {
+                    Add(months, BookingKeys.UserMonths(user), month);
+                }
+            }
             if (batch.Count == BatchSize)
             {
                 await ExecuteAsync(store, batch);
             }
         }
 
-        foreach (var (key, ids) in indexes)
+        var lists = indexes.Select(i => (i.Key, Value: JsonSerializer.SerializeToUtf8Bytes(i.Value.Order().ToList(), StorageJson.Default.ListIndexEntry)))
+            .Concat(months.Select(m => (m.Key, Value: JsonSerializer.SerializeToUtf8Bytes(m.Value.ToList(), StorageJson.Default.ListString))));
+        foreach (var (key, value) in lists)
         {
-            batch.Add(StateOperation.Create(key, JsonSerializer.SerializeToUtf8Bytes(ids, StorageJson.Default.ListString)));
+            batch.Add(StateOperation.Create(key, value));
             if (batch.Count == BatchSize)
             {
                 await ExecuteAsync(store, batch);
@@ -204,14 +213,15 @@ internal static class Seeder
         await ExecuteAsync(store, batch);
     }
 
-    private static void Add(Dictionary<string, List<string>> indexes, string key, string id)
+    private static void Add<TItem, TCollection>(Dictionary<string, TCollection> lists, string key, TItem item)
+        where TCollection : ICollection<TItem>, new()
     {
-        if (!indexes.TryGetValue(key, out var ids))
+        if (!lists.TryGetValue(key, out var list))
         {
-            indexes[key] = ids = [];
+            lists[key] = list = new TCollection();
         }
 
-        ids.Add(id);
+        list.Add(item);
     }
 
     private static async Task ExecuteAsync(IStateStore store, List<StateOperation> batch)

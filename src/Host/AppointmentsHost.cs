@@ -1,5 +1,6 @@
 using Appointments.BuildingBlocks.State;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
@@ -20,14 +21,11 @@ internal static class AppointmentsHost
         // Bodies are read up to Booking:MaxBodyBytes by the API; this only stops absurd uploads early.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 1024 * 1024);
 
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ErrorAnswers.AddMessage);
         builder.Services.AddExceptionHandler<ErrorAnswers>();
         builder.AddJwtAuthentication();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDescription>());
-
-        var mode = RuntimeModes.Resolve(builder.Configuration);
-        var adapters = builder.AddRuntimeAdapters(mode);
-        builder.Services.AddSingleton(new RuntimeSelection(mode, adapters));
         builder.AddStateStoreHealthCheck();
     }
 
@@ -47,24 +45,50 @@ internal static class AppointmentsHost
 
         app.Lifetime.ApplicationStarted.Register(() =>
         {
-            var runtime = app.Services.GetRequiredService<RuntimeSelection>();
-            app.Logger.LogInformation("Appointments is running in {Mode} mode on {Urls}; {Adapters}", runtime.Mode, string.Join(", ", app.Urls), runtime.Adapters);
+            var runtime = app.Services.GetRequiredService<RuntimeAdapters>();
+            app.Logger.LogInformation("Appointments is running in {Mode} mode on {Urls}; {Adapters}", runtime.Mode, string.Join(", ", app.Urls), runtime.Description);
             app.ReportKey();
         });
     }
 
-    /// <summary>Runs the host; a configuration it cannot start with is one clear line and exit code 1.</summary>
+    /// <summary>
+    /// Runs the host. A configuration it cannot start with is one <c>Refusing to start:</c> line per problem on
+    /// standard error and exit code 1, checked before the host starts so no stack trace precedes it.
+    /// </summary>
     public static async Task<int> RunOrExplainAsync(this WebApplication app)
+    {
+        var problems = StartupProblems(app.Services);
+        if (problems.Count > 0)
+        {
+            foreach (var problem in problems)
+            {
+                await Console.Error.WriteLineAsync($"Refusing to start: {problem}");
+            }
+
+            return 1;
+        }
+
+        await app.RunAsync();
+        return 0;
+    }
+
+    private static List<string> StartupProblems(IServiceProvider services)
     {
         try
         {
-            await app.RunAsync();
-            return 0;
+            services.GetRequiredService<IStartupValidator>().Validate();
+            return [];
         }
-        catch (OptionsValidationException ex)
+        catch (Exception ex) when (ex is OptionsValidationException or AggregateException)
         {
-            await Console.Error.WriteLineAsync($"Refusing to start: {string.Join(" ", ex.Failures)}");
-            return 1;
+            // Options that depend on a failing option fail with its message too: say each problem once.
+            var failures = ex is AggregateException many ? many.Flatten().InnerExceptions : [ex];
+            if (!failures.All(f => f is OptionsValidationException))
+            {
+                throw;
+            }
+
+            return failures.OfType<OptionsValidationException>().SelectMany(f => f.Failures).Distinct(StringComparer.Ordinal).ToList();
         }
     }
 }

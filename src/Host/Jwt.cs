@@ -34,9 +34,10 @@ internal static class Jwt
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<JwtOptions>>((bearer, jwt) =>
+            .Configure<IOptions<JwtOptions>, TimeProvider>((bearer, jwt, time) =>
             {
                 bearer.MapInboundClaims = false;
+                bearer.TimeProvider = time;
                 bearer.TokenValidationParameters = new TokenValidationParameters
                 {
                     IssuerSigningKey = new SymmetricSecurityKey(jwt.Value.KeyBytes),
@@ -46,7 +47,8 @@ internal static class Jwt
                     ValidateLifetime = true,
                     RequireExpirationTime = true,
                     RequireSignedTokens = true,
-                    ClockSkew = TimeSpan.FromSeconds(30),
+                    ClockSkew = ClockSkew,
+                    LifetimeValidator = (notBefore, expires, _, _) => IsWithinLifetime(notBefore, expires, time.GetUtcNow()),
                     NameClaimType = "sub",
                     RoleClaimType = "role",
                 };
@@ -54,6 +56,13 @@ internal static class Jwt
             });
         builder.Services.AddAuthorization();
     }
+
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
+
+    // Against the service's own clock (TimeProvider), like every other "now" in it.
+    private static bool IsWithinLifetime(DateTime? notBefore, DateTime? expires, DateTimeOffset now) =>
+        expires is { } exp && now.UtcDateTime < exp.ToUniversalTime() + ClockSkew
+        && (notBefore is not { } nbf || now.UtcDateTime >= nbf.ToUniversalTime() - ClockSkew);
 
     /// <summary>Logs at start-up what is wrong with the key when Development lets it pass.</summary>
     public static void ReportKey(this WebApplication app)

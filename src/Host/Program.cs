@@ -2,7 +2,8 @@ using Appointments.Booking;
 using Appointments.Host;
 using Appointments.Notifications;
 
-DotEnv.Load(Path.Combine(Directory.GetCurrentDirectory(), ".env"));
+// .env read as python-dotenv reads it; variables already set win, so a deployment can always override the file.
+DotNetEnv.Env.NoClobber().Load(Path.Combine(Directory.GetCurrentDirectory(), ".env"));
 
 // Configuration is read once. Watching the content root for appsettings changes would also wake on every
 // write to the SQLite file and its WAL under data/ (about 10% of booking throughput in bench/README.md).
@@ -18,7 +19,14 @@ if (TokenCommand.IsRequested(args))
 }
 
 builder.AddAppointmentsHost();
-builder.AddBookingModule();
+
+// Embedded by default; Dapr when asked (Runtime:Mode) or when a sidecar's address is in the environment.
+var runtime = RuntimeModes.Resolve(builder.Configuration) == RuntimeMode.Dapr
+    ? RuntimeAdapters.AddDapr(builder)
+    : RuntimeAdapters.AddEmbedded(builder);
+builder.Services.AddSingleton(runtime);
+
+builder.AddBookingModule(runtime.Booking);
 builder.AddNotificationsModule();
 
 var app = builder.Build();

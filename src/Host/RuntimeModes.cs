@@ -7,9 +7,6 @@ internal enum RuntimeMode
     Dapr,
 }
 
-/// <param name="Adapters">Which adapters the mode chose, for the start-up log.</param>
-internal sealed record RuntimeSelection(RuntimeMode Mode, string Adapters);
-
 internal static class RuntimeModes
 {
     /// <summary><c>Runtime:Mode</c>; <c>Auto</c> picks Dapr when a sidecar's address is in the environment.</summary>

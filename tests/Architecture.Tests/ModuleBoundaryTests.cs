@@ -39,6 +39,19 @@ public sealed class ModuleBoundaryTests
     }
 
     [Fact]
+    public void Inside_Booking_only_its_front_door_knows_the_HTTP_edge()
+    {
+        const string edge = "Appointments.Booking.Api";
+        Booking.GetTypes().Should().Contain(t => t.Namespace == edge, "the check must find the edge it guards");
+        var inside = Types.InAssembly(Booking).That().DoNotResideInNamespace(edge).And().DoNotHaveName(nameof(BookingModule));
+        inside.GetTypes().Should().Contain(t => t.Name == "AppointmentBook", "the use cases are among the types checked");
+
+        var result = inside.ShouldNot().HaveDependencyOn(edge).GetResult();
+
+        result.IsSuccessful.Should().BeTrue(Failing(result));
+    }
+
+    [Fact]
     public void Building_blocks_know_no_module()
     {
         var result = Types.InAssembly(BuildingBlocks).ShouldNot()
@@ -67,8 +80,9 @@ public sealed class ModuleBoundaryTests
     {
         var assembly = module == "Booking" ? Booking : Notifications;
 
+        // The front door: {Module}Module, and the {Module}Settings the host passes to it.
         var exposed = assembly.GetExportedTypes()
-            .Where(t => !t.Name.EndsWith("Module", StringComparison.Ordinal) && t.Namespace?.EndsWith(".Contracts", StringComparison.Ordinal) != true)
+            .Where(t => t.Name != module + "Module" && t.Name != module + "Settings" && t.Namespace?.EndsWith(".Contracts", StringComparison.Ordinal) != true)
             .Select(t => t.FullName);
 
         exposed.Should().BeEmpty("everything else is internal");

@@ -28,7 +28,7 @@ public abstract class DaprStateStoreTests(StateStoreKind kind) : StateStoreContr
     public async Task InitializeAsync()
     {
         _sidecar = await DaprSidecarDouble.StartAsync(new DaprSidecarOptions { StateStore = kind });
-        _client = new DaprClientBuilder().UseGrpcEndpoint(_sidecar.GrpcEndpoint).UseHttpEndpoint(_sidecar.HttpEndpoint).Build();
+        _client = _sidecar.CreateDaprClient();
     }
 
     public async Task DisposeAsync()

@@ -1,4 +1,5 @@
 using Appointments.Notifications.Tests.TestDoubles;
+using Appointments.TestSupport;
 
 namespace Appointments.Notifications.Tests;
 

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -12,9 +13,10 @@ public static class FlaskTokens
 {
     public const string Key = "test-signing-key-that-is-long-enough-for-hs256";
 
-    public static string Access(string username, string? role = null, string key = Key, TimeSpan? lifetime = null)
+    /// <param name="now">When the token is issued; the real time by default, a test host's clock when it has one.</param>
+    public static string Access(string username, string? role = null, string key = Key, TimeSpan? lifetime = null, DateTimeOffset? now = null)
     {
-        var claims = Claims(username, (long)(lifetime ?? TimeSpan.FromMinutes(15)).TotalSeconds);
+        var claims = Claims(username, (long)(lifetime ?? TimeSpan.FromMinutes(15)).TotalSeconds, now);
         if (role is not null)
         {
             claims["role"] = role;
@@ -25,20 +27,20 @@ public static class FlaskTokens
 
     public static string Sign(IDictionary<string, object> claims, string key = Key, string algorithm = "HS256")
     {
-        var header = Encode(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["alg"] = algorithm, ["typ"] = "JWT" }));
-        var payload = Encode(JsonSerializer.SerializeToUtf8Bytes(claims));
+        var header = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["alg"] = algorithm, ["typ"] = "JWT" }));
+        var payload = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(claims));
         if (algorithm == "none")
         {
             return $"{header}.{payload}.";
         }
 
         var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.ASCII.GetBytes($"{header}.{payload}"));
-        return $"{header}.{payload}.{Encode(signature)}";
+        return $"{header}.{payload}.{Base64Url.EncodeToString(signature)}";
     }
 
-    public static Dictionary<string, object> Claims(string username, long expiresIn = 900)
+    public static Dictionary<string, object> Claims(string username, long expiresIn = 900, DateTimeOffset? issuedAt = null)
     {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var now = (issuedAt ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
         return new Dictionary<string, object>
         {
             ["fresh"] = false,
@@ -50,6 +52,4 @@ public static class FlaskTokens
             ["exp"] = now + expiresIn,
         };
     }
-
-    private static string Encode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -5,10 +5,10 @@ using Appointments.Booking.Users;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 
 namespace Appointments.Booking;
@@ -19,9 +19,10 @@ public static class BookingModule
     /// <summary>
     /// Registers appointments, their rules and the user check. Expects an <c>IStateStore</c> from the host.
     /// </summary>
-    public static IHostApplicationBuilder AddBookingModule(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddBookingModule(this IHostApplicationBuilder builder, BookingSettings settings)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(settings);
         var services = builder.Services;
 
         services.AddOptions<BookingOptions>().BindConfiguration(BookingOptions.Section).ValidateDataAnnotations()
@@ -30,11 +31,11 @@ public static class BookingModule
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<Clinic>();
         services.AddSingleton<AppointmentStore>();
-        services.AddSingleton<BookingService>();
+        services.AddSingleton<AppointmentBook>();
         services.AddSingleton<IAppointmentSchedule, AppointmentSchedule>();
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, BookingApiJson.Default));
 
-        AddUserDirectory(builder);
+        AddUserDirectory(services, settings);
         return builder;
     }
 
@@ -44,29 +45,39 @@ public static class BookingModule
         return app;
     }
 
-    private static void AddUserDirectory(IHostApplicationBuilder builder)
+    private static void AddUserDirectory(IServiceCollection services, BookingSettings settings)
     {
-        var services = builder.Services;
         services.AddOptions<UserServiceOptions>()
             .BindConfiguration(UserServiceOptions.Section)
-            .PostConfigure<IConfiguration>((o, configuration) =>
-            {
-                if (o.Url is null && Uri.TryCreate(configuration["USER_SERVICE_URL"], UriKind.Absolute, out var url))
-                {
-                    o.Url = url;
-                }
-            })
+            .PostConfigure(o => o.Url = settings.UserServiceUrl)
+            .Validate(o => o.Timeout > TimeSpan.Zero, "UserService:Timeout must be positive.")
             .Validate<IHostEnvironment>(
                 (o, environment) => !o.Enabled || o.Url is not null || environment.IsDevelopment(),
                 "USER_SERVICE_URL is not set. Set it to the user service's base URL, or set UserService__Enabled=false to book without checking that users exist.")
             .ValidateOnStart();
 
-        services.AddHttpClient(HttpUserDirectory.ClientName, (provider, http) =>
+        var client = services.AddHttpClient(HttpUserDirectory.ClientName, (provider, http) =>
         {
             var options = provider.GetRequiredService<IOptions<UserServiceOptions>>().Value;
             http.BaseAddress = options.Url is null ? null : WithTrailingSlash(options.Url);
-            http.Timeout = options.Timeout;
+            http.Timeout = settings.UserServiceResilience ? Timeout.InfiniteTimeSpan : options.Timeout;
         });
+        if (settings.UserServiceResilience)
+        {
+            // UserService:Timeout bounds the whole check, retries included; 404 ("no such user") is an answer, not
+            // a failure, so it neither retries nor counts towards opening the circuit.
+            var pipeline = client.AddStandardResilienceHandler();
+            services.AddOptions<HttpStandardResilienceOptions>(pipeline.PipelineName).Configure<IOptions<UserServiceOptions>>((resilience, userService) =>
+            {
+                var timeout = userService.Value.Timeout;
+                resilience.TotalRequestTimeout.Timeout = timeout;
+                resilience.AttemptTimeout.Timeout = timeout / 2;
+                resilience.Retry.MaxRetryAttempts = 2;
+                resilience.Retry.Delay = TimeSpan.FromMilliseconds(100);
+                resilience.CircuitBreaker.SamplingDuration = TimeSpan.FromSeconds(Math.Max(30, timeout.TotalSeconds * 2));
+            });
+        }
+
         services.AddSingleton<IUserDirectory>(provider =>
             provider.GetRequiredService<IOptions<UserServiceOptions>>().Value is { Enabled: true, Url: not null }
                 ? ActivatorUtilities.CreateInstance<HttpUserDirectory>(provider)

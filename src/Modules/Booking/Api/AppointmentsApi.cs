@@ -1,12 +1,11 @@
-using System.Buffers;
-using Appointments.Booking.Storage;
-using System.Text.Json;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace Appointments.Booking.Api;
 
@@ -21,191 +20,144 @@ internal static class AppointmentsApi
 
     public static RouteGroupBuilder MapAppointmentsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/appointments").RequireAuthorization().WithTags("Appointments");
+        var api = app.MapGroup("/api/appointments").RequireAuthorization().WithTags("Appointments")
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         api.MapPost("/", Book).WithExamples(typeof(CreateAppointmentRequest), OpenApiExamples.CreateRequest, OpenApiExamples.CreateResponse)
-            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(503);
-        api.MapGet("/", List).WithExamples(null, null, $"[{OpenApiExamples.Document}]").ProducesProblem(400);
-        api.MapGet("/{id}", Read).WithExamples(null, null, OpenApiExamples.Document).ProducesProblem(404);
+            .WithResponseHeader(StatusCodes.Status201Created, HeaderNames.Location, "The new appointment's URL.")
+            .WithResponseHeader(StatusCodes.Status201Created, Headers.IdempotentReplayed, "`true` when this answers an earlier request with the same `Idempotency-Key` again; nothing new was booked.")
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(422);
+        api.MapGet("/", List).WithExamples(null, null, $"[{OpenApiExamples.Document}]")
+            .WithResponseHeader(StatusCodes.Status200OK, Headers.NextCursor, "Present when there are more: pass it back as `cursor` for the next page.")
+            .ProducesProblem(400);
+        api.MapGet("/{id}", Read).WithExamples(null, null, OpenApiExamples.Document)
+            .WithResponseHeader(StatusCodes.Status200OK, HeaderNames.ETag, "The appointment's version: send it back in `If-Match` to change exactly this version.")
+            .ProducesProblem(404);
         api.MapPut("/{id}", Update).WithExamples(typeof(UpdateAppointmentRequest), OpenApiExamples.UpdateRequest, OpenApiExamples.Message(Updated))
-            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(413);
-        api.MapDelete("/{id}", Delete).WithExamples(null, null, OpenApiExamples.Message(Deleted)).ProducesProblem(404).ProducesProblem(412);
-        api.MapPost("/{id}/cancel", Cancel).WithExamples(null, null, OpenApiExamples.Message(Canceled)).ProducesProblem(404).ProducesProblem(412);
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(413);
+        api.MapDelete("/{id}", Delete).WithExamples(null, null, OpenApiExamples.Message(Deleted))
+            .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
+        api.MapPost("/{id}/cancel", Cancel).WithExamples(typeof(CancelRequest), OpenApiExamples.CancelRequest, OpenApiExamples.Message(Canceled), requestRequired: false)
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(413);
         api.MapPut("/{id}/reschedule", Reschedule).WithExamples(typeof(RescheduleRequest), OpenApiExamples.RescheduleRequest, OpenApiExamples.Message(Rescheduled))
-            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(413);
         api.MapGet("/status/{id}", ReadStatus).WithExamples(null, null, """{"status": "scheduled"}""").ProducesProblem(404);
+        api.MapGet("/{id}/history", History).WithExamples(null, null, OpenApiExamples.History).ProducesProblem(404);
         return api;
     }
 
     private static async Task<Results<Created<CreatedResponse>, ProblemHttpResult>> Book(
-        HttpContext context, BookingService booking, IOptions<BookingOptions> options, CancellationToken cancellationToken)
+        JsonBody body, [FromHeader(Name = Headers.IdempotencyKey)] string? idempotencyKey, ClaimsPrincipal user, HttpResponse response,
+        [AsParameters] BookingServices services, CancellationToken cancellationToken)
     {
-        var (input, bodyError) = await ReadBodyAsync(context.Request, options.Value.MaxBodyBytes, cancellationToken);
-        if (bodyError is not null)
+        var (fields, error) = body.Fields();
+        var (request, invalid) = fields is null ? (null, error) : fields.ToNewAppointment(services.Clinic);
+        if ((invalid ?? Headers.RefuseIdempotencyKey(idempotencyKey)) is { } refusal)
         {
-            return Problem(bodyError);
+            return Problems.From(refusal);
         }
 
-        var (id, error) = await booking.BookAsync(Caller.From(context.User), input!, cancellationToken);
-        return error is not null ? Problem(error) : TypedResults.Created($"/api/appointments/{id}", new CreatedResponse(Created, id!));
+        var (booked, refused) = await services.Book.BookAsync(Caller.From(user), request!, idempotencyKey, cancellationToken);
+        if (booked is null)
+        {
+            return Problems.From(refused!);
+        }
+
+        if (booked.Replayed)
+        {
+            response.Headers[Headers.IdempotentReplayed] = "true";
+        }
+
+        return TypedResults.Created($"/api/appointments/{booked.Id}", new CreatedResponse(Created, booked.Id));
     }
 
     private static async Task<Results<Ok<List<AppointmentDocument>>, ProblemHttpResult>> List(
-        HttpContext context, BookingService booking, Clinic clinic, IOptions<BookingOptions> options, CancellationToken cancellationToken)
+        [AsParameters] ListQuery query, ClaimsPrincipal user, HttpResponse response, [AsParameters] BookingServices services, CancellationToken cancellationToken)
     {
-        var (query, error) = ListQuery.Read(context.Request.Query, clinic, options.Value.MaxPageSize);
-        if (error is not null)
+        var (request, error) = query.Read(services.Clinic, services.Options.Value.MaxPageSize);
+        if (request is null)
         {
-            return Problem(error);
+            return Problems.From(error!);
         }
 
-        var all = await booking.ListAsync(Caller.From(context.User), cancellationToken);
-        var page = query!.Apply(all).ToList();
-        if (page.Count > query.Limit)
+        var page = await services.Book.ListPageAsync(Caller.From(user), request.Filter, request.Limit, request.After, cancellationToken);
+        if (page.Next is { } next)
         {
-            page.RemoveAt(page.Count - 1);
-            context.Response.Headers["X-Next-Cursor"] = ListQuery.CursorAfter(page[^1]);
+            response.Headers[Headers.NextCursor] = ListQuery.CursorAfter(next);
         }
 
-        return TypedResults.Ok(page.Select(a => AppointmentDocument.From(a, clinic)).ToList());
+        return TypedResults.Ok(page.Items.Select(a => AppointmentDocument.From(a, services.Clinic)).ToList());
     }
 
     private static async Task<Results<Ok<AppointmentDocument>, ProblemHttpResult>> Read(
-        string id, HttpContext context, BookingService booking, Clinic clinic, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, HttpResponse response, [AsParameters] BookingServices services, CancellationToken cancellationToken)
     {
-        var (stored, error) = await FindAsync(id, context, booking, cancellationToken);
-        if (error is not null)
+        var (stored, reminder, error) = await services.Book.ReadAsync(Caller.From(user), id, cancellationToken);
+        if (stored is null)
         {
-            return Problem(error);
+            return Problems.From(error!);
         }
 
-        context.Response.Headers.ETag = $"\"{stored!.ETag}\"";
-        return TypedResults.Ok(AppointmentDocument.From(stored.Appointment, clinic));
+        response.Headers.ETag = $"\"{stored.ETag}\"";
+        return TypedResults.Ok(AppointmentDocument.From(stored.Appointment, services.Clinic, reminder));
     }
 
     private static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> ReadStatus(
-        string id, HttpContext context, BookingService booking, CancellationToken cancellationToken)
+        string id, ClaimsPrincipal user, [AsParameters] BookingServices services, CancellationToken cancellationToken)
     {
-        var (stored, error) = await FindAsync(id, context, booking, cancellationToken);
-        return error is not null ? Problem(error) : TypedResults.Ok(new StatusResponse(stored!.Appointment.Status));
+        var (stored, _, error) = await services.Book.ReadAsync(Caller.From(user), id, cancellationToken);
+        return stored is null ? Problems.From(error!) : TypedResults.Ok(new StatusResponse(stored.Appointment.Status));
+    }
+
+    private static async Task<Results<Ok<List<HistoryEntry>>, ProblemHttpResult>> History(
+        string id, ClaimsPrincipal user, [AsParameters] BookingServices services, CancellationToken cancellationToken)
+    {
+        var (history, error) = await services.Book.HistoryAsync(Caller.From(user), id, cancellationToken);
+        return history is null ? Problems.From(error!) : TypedResults.Ok(history.ToList());
     }
 
     private static async Task<Results<Ok<MessageResponse>, ProblemHttpResult>> Update(
-        string id, HttpContext context, BookingService booking, IOptions<BookingOptions> options, CancellationToken cancellationToken)
+        string id, JsonBody body, [FromHeader(Name = "If-Match")] string? ifMatch, ClaimsPrincipal user,
+        [AsParameters] BookingServices services, CancellationToken cancellationToken)
     {
-        var (input, bodyError) = await ReadBodyAsync(context.Request, options.Value.MaxBodyBytes, cancellationToken);
-        return bodyError is not null
-            ? Problem(bodyError)
-            : await ChangeAsync(id, context, booking, input!, Updated, cancellationToken);
+        var (fields, error) = body.Fields();
+        var (changes, invalid) = fields is null ? (null, error) : fields.ToChanges(services.Clinic);
+        return changes is null
+            ? Problems.From(invalid!)
+            : Answer(await services.Book.UpdateAsync(Caller.From(user), id, changes, Headers.IfMatch(ifMatch), cancellationToken), Updated);
     }
 
     private static async Task<Results<Ok<MessageResponse>, ProblemHttpResult>> Reschedule(
-        string id, HttpContext context, BookingService booking, IOptions<BookingOptions> options, CancellationToken cancellationToken)
+        string id, JsonBody body, [FromHeader(Name = "If-Match")] string? ifMatch, ClaimsPrincipal user,
+        [AsParameters] BookingServices services, CancellationToken cancellationToken)
     {
-        var (body, bodyError) = await ReadBodyAsync(context.Request, options.Value.MaxBodyBytes, cancellationToken);
-        if (bodyError is not null)
-        {
-            return Problem(bodyError);
-        }
-
-        body!.Require(body.NewDateTime, "new_date_time");
-        var input = new AppointmentInput();
-        if (!body.IsValid)
-        {
-            return Problem(body.ToError());
-        }
-
-        input.SetDateTime(body.NewDateTime.Value);
-        return await ChangeAsync(id, context, booking, input, Rescheduled, cancellationToken);
+        var (fields, error) = body.Fields();
+        var (start, invalid) = fields is null ? (null, error) : fields.ToNewStart(services.Clinic);
+        return start is null
+            ? Problems.From(invalid!)
+            : Answer(await services.Book.RescheduleAsync(Caller.From(user), id, start.Value, Headers.IfMatch(ifMatch), cancellationToken), Rescheduled);
     }
 
-    private static Task<Results<Ok<MessageResponse>, ProblemHttpResult>> Cancel(
-        string id, HttpContext context, BookingService booking, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<MessageResponse>, ProblemHttpResult>> Cancel(
+        string id, JsonBody body, [FromHeader(Name = "If-Match")] string? ifMatch, ClaimsPrincipal user,
+        [AsParameters] BookingServices services, CancellationToken cancellationToken)
     {
-        var input = new AppointmentInput();
-        input.SetStatus(AppointmentStatus.Cancelled);
-        return ChangeAsync(id, context, booking, input, Canceled, cancellationToken);
+        // The body is optional: the original service's clients send none.
+        var (fields, error) = body.IsEmpty ? (null, null) : body.Fields();
+        var (reason, invalid) = fields is null ? (null, error) : fields.ToCancelReason();
+        return invalid is not null
+            ? Problems.From(invalid)
+            : Answer(await services.Book.CancelAsync(Caller.From(user), id, reason, Headers.IfMatch(ifMatch), cancellationToken), Canceled);
     }
 
     private static async Task<Results<Ok<MessageResponse>, ProblemHttpResult>> Delete(
-        string id, HttpContext context, BookingService booking, CancellationToken cancellationToken)
-    {
-        var error = IsAppointmentId(id)
-            ? await booking.DeleteAsync(Caller.From(context.User), id, IfMatch(context.Request), cancellationToken)
-            : BookingError.NotFound;
-        return error is not null ? Problem(error) : TypedResults.Ok(new MessageResponse(Deleted));
-    }
+        string id, [FromHeader(Name = "If-Match")] string? ifMatch, ClaimsPrincipal user,
+        [AsParameters] BookingServices services, CancellationToken cancellationToken) =>
+        Answer(await services.Book.DeleteAsync(Caller.From(user), id, Headers.IfMatch(ifMatch), cancellationToken), Deleted);
 
-    private static async Task<Results<Ok<MessageResponse>, ProblemHttpResult>> ChangeAsync(
-        string id, HttpContext context, BookingService booking, AppointmentInput input, string message, CancellationToken cancellationToken)
-    {
-        var error = IsAppointmentId(id)
-            ? await booking.ChangeAsync(Caller.From(context.User), id, input, IfMatch(context.Request), cancellationToken)
-            : BookingError.NotFound;
-        return error is not null ? Problem(error) : TypedResults.Ok(new MessageResponse(message));
-    }
-
-    private static async Task<(StoredAppointment? Stored, BookingError? Error)> FindAsync(
-        string id, HttpContext context, BookingService booking, CancellationToken cancellationToken) =>
-        IsAppointmentId(id) ? await booking.ReadAsync(Caller.From(context.User), id, cancellationToken) : (null, BookingError.NotFound);
-
-    /// <summary>Ids are 24 lower-case hex digits; anything else cannot name an appointment.</summary>
-    private static bool IsAppointmentId(string id) => id.Length == 24 && id.All(char.IsAsciiHexDigitLower);
-
-    private static List<string>? IfMatch(HttpRequest request)
-    {
-        if (!request.Headers.ContainsKey("If-Match"))
-        {
-            return null;
-        }
-
-        return request.GetTypedHeaders().IfMatch
-            .Select(tag => tag.Equals(Microsoft.Net.Http.Headers.EntityTagHeaderValue.Any) ? "*" : tag.Tag.ToString().Trim('"'))
-            .ToList();
-    }
-
-    private static async Task<(AppointmentInput? Input, BookingError? Error)> ReadBodyAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > maxBytes)
-        {
-            return (null, BookingError.TooLarge);
-        }
-
-        var buffer = new ArrayBufferWriter<byte>();
-        while (true)
-        {
-            var read = await request.Body.ReadAsync(buffer.GetMemory(8192), cancellationToken);
-            if (read == 0)
-            {
-                break;
-            }
-
-            buffer.Advance(read);
-            if (buffer.WrittenCount > maxBytes)
-            {
-                return (null, BookingError.TooLarge);
-            }
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(buffer.WrittenMemory);
-            return (AppointmentInput.Read(document.RootElement), null);
-        }
-        catch (JsonException)
-        {
-            return (null, BookingError.Invalid("body", "must be valid JSON"));
-        }
-    }
-
-    private static ProblemHttpResult Problem(BookingError error)
-    {
-        var problem = error.Errors is null
-            ? new ProblemDetails()
-            : new HttpValidationProblemDetails(error.Errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal));
-        problem.Status = error.Status;
-        problem.Title = error.Message;
-        problem.Extensions["message"] = error.Message;
-        return TypedResults.Problem(problem);
-    }
+    private static Results<Ok<MessageResponse>, ProblemHttpResult> Answer(BookingError? error, string message) =>
+        error is null ? TypedResults.Ok(new MessageResponse(message)) : Problems.From(error);
 }
+
+/// <summary>What every appointments handler needs, bound from DI.</summary>
+internal sealed record BookingServices(AppointmentBook Book, Clinic Clinic, IOptions<BookingOptions> Options);

@@ -7,37 +7,143 @@ internal enum WriteOutcome
 {
     Written,
 
-    /// <summary>Another active appointment holds one of the time cells or the slot.</summary>
+    /// <summary>Another active appointment of the doctor holds one of the time cells or the slot.</summary>
     TimeTaken,
+
+    /// <summary>Another active appointment of the patient holds one of the time cells.</summary>
+    PatientBusy,
 
     /// <summary>The appointment changed since it was read (its ETag moved on).</summary>
     Changed,
+
+    /// <summary>The <c>Idempotency-Key</c> was used by another request meanwhile.</summary>
+    KeyTaken,
 }
 
 internal sealed record StoredAppointment(Appointment Appointment, string ETag);
 
 /// <summary>
-/// Reads and writes appointments as keys in the state store. One write is one transaction: the document,
-/// the first-write keys for every time cell and slot it newly holds, deletes for the ones it releases, and
-/// the index entries. Index conflicts are retried here; a taken cell or slot is reported.
+/// One change of one appointment: <paramref name="Current"/> (null for a new one) becomes <paramref name="Next"/>,
+/// recorded by <paramref name="History"/>, with an idempotency record when the request carried a key.
+/// </summary>
+internal sealed record AppointmentWrite(StoredAppointment? Current, Appointment Next, HistoryEntry History)
+{
+    public StateOperation? Idempotency { get; init; }
+}
+
+/// <summary>
+/// Reads and writes appointments as keys in the state store. One write is one transaction: the document, its
+/// history record, the first-write keys for every time cell and slot it newly holds, deletes for the ones it
+/// releases, and the index entries. Index conflicts are retried here; a taken cell or slot is reported.
 /// </summary>
 internal sealed class AppointmentStore(IStateStore state)
 {
     private const int MaxIndexRetries = 20;
 
-    public async Task<StoredAppointment?> FindAsync(string id, CancellationToken cancellationToken)
+    // A page reads the user's month buckets a few at a time, and stops at the first that fills it.
+    private const int MonthsPerRead = 3;
+
+    public async Task<StoredAppointment?> FindAsync(string id, CancellationToken cancellationToken) =>
+        await FindIncludingDeletedAsync(id, cancellationToken) is { Appointment.IsDeleted: false } stored ? stored : null;
+
+    /// <summary>The document, tombstones included: a deleted appointment keeps its history for admins.</summary>
+    public async Task<StoredAppointment?> FindIncludingDeletedAsync(string id, CancellationToken cancellationToken)
     {
         var entry = await state.GetAsync(BookingKeys.Appointment(id), cancellationToken);
-        var appointment = Read(entry);
-        return appointment is null || appointment.IsDeleted ? null : new StoredAppointment(appointment, entry.ETag);
+        return Read(entry) is { } appointment ? new StoredAppointment(appointment, entry.ETag) : null;
     }
 
-    public async Task<IReadOnlyList<Appointment>> ForUserAsync(string username, CancellationToken cancellationToken)
+    /// <summary>The document and its reminder bookkeeping, in one read.</summary>
+    public async Task<(StoredAppointment? Stored, AppointmentReminder? Reminder)> FindWithReminderAsync(string id, CancellationToken cancellationToken)
     {
-        var index = await state.GetAsync(BookingKeys.UserIndex(username), cancellationToken);
-        return await LoadAsync(Ids(index), cancellationToken);
+        var entries = await state.GetBulkAsync([BookingKeys.Appointment(id), BookingKeys.Reminder(id)], cancellationToken);
+        if (Read(entries[0]) is not { IsDeleted: false } appointment)
+        {
+            return (null, null);
+        }
+
+        var reminder = entries[1].Value is { } value ? JsonSerializer.Deserialize(value, StorageJson.Default.AppointmentReminder) : null;
+        return (new StoredAppointment(appointment, entries[0].ETag), reminder);
     }
 
+    /// <summary>Last write wins: only the scanner holding the reminder's claim records it.</summary>
+    public Task RecordReminderAsync(string id, AppointmentReminder reminder, CancellationToken cancellationToken) =>
+        state.TryExecuteAsync(
+            [StateOperation.Save(BookingKeys.Reminder(id), JsonSerializer.SerializeToUtf8Bytes(reminder, StorageJson.Default.AppointmentReminder))],
+            cancellationToken);
+
+    /// <summary>The appointment's audit trail, oldest first.</summary>
+    public async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(Appointment appointment, CancellationToken cancellationToken)
+    {
+        if (appointment.Version == 0)
+        {
+            return [];
+        }
+
+        var keys = Enumerable.Range(1, appointment.Version).Select(version => BookingKeys.History(appointment.Id, version)).ToList();
+        var entries = await state.GetBulkAsync(keys, cancellationToken);
+        return entries.Where(e => e.Value is not null)
+            .Select(e => JsonSerializer.Deserialize(e.Value, StorageJson.Default.HistoryEntry)!)
+            .ToList();
+    }
+
+    /// <summary>What a caller's idempotency key was used for, with the entry (and its ETag) it was read from.</summary>
+    public async Task<(IdempotencyRecord? Record, StateEntry Entry)> FindIdempotencyAsync(string key, CancellationToken cancellationToken)
+    {
+        var entry = await state.GetAsync(key, cancellationToken);
+        return (entry.Value is { } value ? JsonSerializer.Deserialize(value, StorageJson.Default.IdempotencyRecord) : null, entry);
+    }
+
+    public static StateOperation IdempotencyWrite(StateEntry previous, IdempotencyRecord record)
+    {
+        var value = JsonSerializer.SerializeToUtf8Bytes(record, StorageJson.Default.IdempotencyRecord);
+
+        // An expired record is replaced under its ETag; a new one is first-write, so one request wins a key.
+        return previous.Exists ? StateOperation.Save(previous.Key, value, previous.ETag) : StateOperation.Create(previous.Key, value);
+    }
+
+    /// <summary>
+    /// One page of a user's appointments. Costs the month directory, the month buckets the page passes through,
+    /// and the documents it shows: the same for a patient with twenty appointments as for one with thousands.
+    /// </summary>
+    public async Task<AppointmentPage> PageForUserAsync(string username, ListFilter filter, int limit, PagePosition? after, CancellationToken cancellationToken)
+    {
+        var fromTicks = Math.Max(filter.From?.UtcTicks ?? 0, after?.StartTicks ?? 0);
+        var toTicks = filter.To?.UtcTicks ?? DateTimeOffset.MaxValue.UtcTicks;
+        if (fromTicks >= toTicks)
+        {
+            return new AppointmentPage([], null);
+        }
+
+        var (firstMonth, lastMonth) = (BookingKeys.MonthOf(fromTicks), BookingKeys.MonthOf(toTicks - 1));
+        var months = ReadList(await state.GetAsync(BookingKeys.UserMonths(username), cancellationToken), StorageJson.Default.ListString)
+            .Where(m => string.CompareOrdinal(m, firstMonth) >= 0 && string.CompareOrdinal(m, lastMonth) <= 0)
+            .ToList();
+
+        var found = new List<Appointment>(limit + 1);
+        foreach (var chunk in months.Chunk(MonthsPerRead))
+        {
+            var buckets = await state.GetBulkAsync(chunk.Select(m => BookingKeys.UserMonth(username, m)).ToList(), cancellationToken);
+
+            // Buckets are sorted and come back in month order, so their entries are in page order.
+            var entries = buckets.SelectMany(IndexEntries)
+                .Where(e => e.Start >= fromTicks && e.Start < toTicks && (after is not { } a || a.IsBefore(e.Start, e.Id)))
+                .ToList();
+            foreach (var batch in entries.Chunk(limit + 1 - found.Count))
+            {
+                var appointments = await LoadAsync(batch.Select(e => e.Id).ToList(), cancellationToken);
+                found.AddRange(appointments.Where(a => filter.Status is null || a.Status == filter.Status));
+                if (found.Count > limit)
+                {
+                    return new AppointmentPage(found[..limit], PagePosition.Of(found[limit - 1]));
+                }
+            }
+        }
+
+        return new AppointmentPage(found, null);
+    }
+
+    /// <summary>Active appointments starting in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>), from the start-hour index.</summary>
     public async Task<IReadOnlyList<Appointment>> StartingBetweenAsync(DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken)
     {
         var keys = new List<string>();
@@ -50,53 +156,57 @@ internal sealed class AppointmentStore(IStateStore state)
         }
 
         var indexes = await state.GetBulkAsync(keys, cancellationToken);
-        var appointments = await LoadAsync(indexes.SelectMany(Ids).ToList(), cancellationToken);
+        var ids = indexes.SelectMany(IndexEntries)
+            .Where(e => e.Start >= fromUtc.UtcTicks && e.Start < toUtc.UtcTicks)
+            .Select(e => e.Id)
+            .ToList();
+        var appointments = await LoadAsync(ids, cancellationToken);
         return appointments.Where(a => a.IsActive && a.StartUtc >= fromUtc && a.StartUtc < toUtc).ToList();
     }
 
-    /// <summary>
-    /// Replaces <paramref name="current"/> (null for a new appointment) with <paramref name="next"/>,
-    /// all or nothing.
-    /// </summary>
-    public async Task<WriteOutcome> TryWriteAsync(StoredAppointment? current, Appointment next, CancellationToken cancellationToken)
+    /// <summary>Applies <paramref name="write"/> all or nothing, retrying only when an index moved under it.</summary>
+    public async Task<WriteOutcome> TryWriteAsync(AppointmentWrite write, CancellationToken cancellationToken)
     {
+        var (current, next) = (write.Current, write.Next);
         var held = current is null ? [] : BookingKeys.Holds(current.Appointment).ToHashSet(StringComparer.Ordinal);
         var holds = BookingKeys.Holds(next).ToHashSet(StringComparer.Ordinal);
         var taking = holds.Where(key => !held.Contains(key)).ToList();
         var releasing = held.Where(key => !holds.Contains(key)).ToList();
-        var indexChanges = IndexChanges(current?.Appointment, next);
+        var indexChanges = IndexChange.Between(current?.Appointment, next);
         var documentKey = BookingKeys.Appointment(next.Id);
         var heldBy = JsonSerializer.SerializeToUtf8Bytes(next.Id, StorageJson.Default.String);
+        var history = StateOperation.Create(BookingKeys.History(next.Id, next.Version), JsonSerializer.SerializeToUtf8Bytes(write.History, StorageJson.Default.HistoryEntry));
 
         for (var attempt = 0; attempt < MaxIndexRetries; attempt++)
         {
-            var operations = new List<StateOperation>(taking.Count + releasing.Count + indexChanges.Count + 1)
+            var operations = new List<StateOperation>(taking.Count + releasing.Count + indexChanges.Count + 4)
             {
                 current is null
                     ? StateOperation.Create(documentKey, Serialize(next))
                     : StateOperation.Save(documentKey, Serialize(next), current.ETag),
+                history,
             };
+            if (write.Idempotency is { } idempotency)
+            {
+                operations.Add(idempotency);
+            }
+
             operations.AddRange(taking.Select(key => StateOperation.Create(key, heldBy)));
 
             // The document's ETag guards these: only the transaction that moves this appointment away
             // from a cell can release it.
             operations.AddRange(releasing.Select(key => StateOperation.Delete(key)));
-            operations.AddRange(await IndexOperationsAsync(indexChanges, next.Id, cancellationToken));
+            operations.AddRange(await IndexOperationsAsync(indexChanges, next, cancellationToken));
 
             if (await state.TryExecuteAsync(operations, cancellationToken))
             {
                 return WriteOutcome.Written;
             }
 
-            var now = await state.GetBulkAsync([documentKey, .. taking], cancellationToken);
-            if (current is null ? now[0].Exists : now[0].ETag != current.ETag)
+            var outcome = await WhyNotAsync(current, documentKey, write.Idempotency, taking, cancellationToken);
+            if (outcome is not null)
             {
-                return WriteOutcome.Changed;
-            }
-
-            if (now.Skip(1).Any(entry => entry.Exists))
-            {
-                return WriteOutcome.TimeTaken;
+                return outcome.Value;
             }
 
             // Only an index moved under us: read it again and retry.
@@ -105,15 +215,41 @@ internal sealed class AppointmentStore(IStateStore state)
         throw new StateStoreUnavailableException($"Writing appointment {next.Id} kept conflicting on its indexes.");
     }
 
+    /// <summary>
+    /// Why a transaction failed, from what its first-write and ETag-checked keys hold now (a failed transaction
+    /// does not say): null when none of them explains it, which leaves an index that moved.
+    /// </summary>
+    private async Task<WriteOutcome?> WhyNotAsync(StoredAppointment? current, string documentKey, StateOperation? idempotency, List<string> taking, CancellationToken cancellationToken)
+    {
+        var now = await state.GetBulkAsync([documentKey, .. idempotency is null ? Array.Empty<string>() : [idempotency.Key], .. taking], cancellationToken);
+        if (current is null ? now[0].Exists : now[0].ETag != current.ETag)
+        {
+            return WriteOutcome.Changed;
+        }
+
+        if (idempotency is not null && (idempotency.Kind == StateOperationKind.Create ? now[1].Exists : now[1].ETag != idempotency.ETag))
+        {
+            return WriteOutcome.KeyTaken;
+        }
+
+        var taken = now.Skip(idempotency is null ? 1 : 2).Where(entry => entry.Exists).Select(entry => entry.Key).ToList();
+        return taken.Count == 0 ? null
+            : taken.All(BookingKeys.IsPatientTime) ? WriteOutcome.PatientBusy
+            : WriteOutcome.TimeTaken;
+    }
+
     private static byte[] Serialize(Appointment appointment) =>
         JsonSerializer.SerializeToUtf8Bytes(appointment, StorageJson.Default.Appointment);
 
     private static Appointment? Read(StateEntry entry) =>
         entry.Value is null ? null : JsonSerializer.Deserialize(entry.Value, StorageJson.Default.Appointment);
 
-    private static List<string> Ids(StateEntry index) =>
-        index.Value is null ? [] : JsonSerializer.Deserialize(index.Value, StorageJson.Default.ListString) ?? [];
+    private static List<IndexEntry> IndexEntries(StateEntry index) => ReadList(index, StorageJson.Default.ListIndexEntry);
 
+    private static List<T> ReadList<T>(StateEntry entry, System.Text.Json.Serialization.Metadata.JsonTypeInfo<List<T>> type) =>
+        entry.Value is null ? [] : JsonSerializer.Deserialize(entry.Value, type) ?? [];
+
+    /// <summary>The documents of <paramref name="ids"/> in that order, leaving out missing and deleted ones.</summary>
     private async Task<IReadOnlyList<Appointment>> LoadAsync(List<string> ids, CancellationToken cancellationToken)
     {
         if (ids.Count == 0)
@@ -125,68 +261,61 @@ internal sealed class AppointmentStore(IStateStore state)
         return entries.Select(Read).OfType<Appointment>().Where(a => !a.IsDeleted).ToList();
     }
 
-    /// <summary>Which index keys gain (true) or lose (false) this appointment's id.</summary>
-    private static Dictionary<string, bool> IndexChanges(Appointment? current, Appointment next)
-    {
-        var changes = new Dictionary<string, bool>(StringComparer.Ordinal);
-        if (current is null)
-        {
-            changes[BookingKeys.UserIndex(next.Username)] = true;
-        }
-        else if (next.IsDeleted)
-        {
-            changes[BookingKeys.UserIndex(next.Username)] = false;
-        }
-
-        // The start index lists exactly the appointments that hold time, where they hold it.
-        var before = current is { HoldsTime: true } ? BookingKeys.StartIndexFor(current) : null;
-        var after = next.HoldsTime ? BookingKeys.StartIndexFor(next) : null;
-        if (before != after)
-        {
-            if (before is not null)
-            {
-                changes[before] = false;
-            }
-
-            if (after is not null)
-            {
-                changes[after] = true;
-            }
-        }
-
-        return changes;
-    }
-
-    private async Task<List<StateOperation>> IndexOperationsAsync(Dictionary<string, bool> changes, string id, CancellationToken cancellationToken)
+    /// <summary>
+    /// The writes that bring every changed index up to date, each guarded by the ETag just read (or first-write
+    /// when the index is new), plus the user's month directory when a month bucket appears or empties.
+    /// </summary>
+    private async Task<List<StateOperation>> IndexOperationsAsync(IReadOnlyList<IndexChange> changes, Appointment next, CancellationToken cancellationToken)
     {
         if (changes.Count == 0)
         {
             return [];
         }
 
-        var entries = await state.GetBulkAsync(changes.Keys.ToList(), cancellationToken);
+        var monthsKey = BookingKeys.UserMonths(next.Username);
+        var touchesMonths = changes.Any(c => c.UserMonth is not null);
+        var entries = await state.GetBulkAsync([.. changes.Select(c => c.Key), .. touchesMonths ? [monthsKey] : Array.Empty<string>()], cancellationToken);
+
         var operations = new List<StateOperation>(entries.Count);
-        foreach (var entry in entries)
+        var months = touchesMonths ? new SortedSet<string>(ReadList(entries[^1], StorageJson.Default.ListString), StringComparer.Ordinal) : [];
+        var monthsChanged = false;
+        for (var i = 0; i < changes.Count; i++)
         {
-            var ids = Ids(entry);
-            ids.Remove(id);
-            if (changes[entry.Key])
+            var list = IndexEntries(entries[i]);
+            list.RemoveAll(e => e.Id == next.Id);
+            if (changes[i].Entry is { } entry)
             {
-                ids.Add(id);
+                var at = list.FindIndex(e => e.CompareTo(entry) > 0);
+                list.Insert(at < 0 ? list.Count : at, entry);
             }
 
-            var value = JsonSerializer.SerializeToUtf8Bytes(ids, StorageJson.Default.ListString);
-            if (entry.Exists)
+            operations.AddRange(ListOperation(entries[i], list, StorageJson.Default.ListIndexEntry));
+            if (changes[i].UserMonth is { } month)
             {
-                operations.Add(ids.Count == 0 ? StateOperation.Delete(entry.Key, entry.ETag) : StateOperation.Save(entry.Key, value, entry.ETag));
-            }
-            else if (ids.Count > 0)
-            {
-                // First-write: two bookings that both found the index missing cannot both create it.
-                operations.Add(StateOperation.Create(entry.Key, value));
+                monthsChanged |= list.Count == 0 ? months.Remove(month) : months.Add(month);
             }
         }
 
+        if (monthsChanged)
+        {
+            operations.AddRange(ListOperation(entries[^1], months.ToList(), StorageJson.Default.ListString));
+        }
+
         return operations;
+    }
+
+    private static IEnumerable<StateOperation> ListOperation<T>(StateEntry stored, List<T> list, System.Text.Json.Serialization.Metadata.JsonTypeInfo<List<T>> type)
+    {
+        if (stored.Exists)
+        {
+            yield return list.Count == 0
+                ? StateOperation.Delete(stored.Key, stored.ETag)
+                : StateOperation.Save(stored.Key, JsonSerializer.SerializeToUtf8Bytes(list, type), stored.ETag);
+        }
+        else if (list.Count > 0)
+        {
+            // First-write: two bookings that both found the index missing cannot both create it.
+            yield return StateOperation.Create(stored.Key, JsonSerializer.SerializeToUtf8Bytes(list, type));
+        }
     }
 }

@@ -31,8 +31,9 @@ internal sealed class HttpUserDirectory(IHttpClientFactory clients, ILogger<Http
         {
             response = await http.GetAsync($"api/auth/user/{Uri.EscapeDataString(username)}", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            // A refused connection, a timeout of ours or the resilience pipeline's, an open circuit: nobody can say.
             logger.LogWarning("User service at {BaseAddress} did not answer: {Error}", http.BaseAddress, ex.Message);
             throw new UserServiceUnavailableException("The user service did not answer.", ex);
         }
@@ -51,6 +52,18 @@ internal sealed class HttpUserDirectory(IHttpClientFactory clients, ILogger<Http
             }
         }
     }
+}
+
+internal static class Usernames
+{
+    /// <summary>
+    /// Why a username cannot be looked up, or null. The check asks <c>api/auth/user/{username}</c>, and a sidecar
+    /// decodes and cleans that path before passing it on: <c>/ ? # %</c> would not arrive as sent.
+    /// </summary>
+    public static BookingError? Refuse(string username) =>
+        username.Length > 128 || username.Any(c => c is '/' or '?' or '#' or '%' || char.IsControl(c))
+            ? BookingError.Invalid("username", "must be at most 128 characters without /, ?, #, % or control characters")
+            : null;
 }
 
 /// <summary>Used when the check is switched off (Development without <c>USER_SERVICE_URL</c>, or explicitly).</summary>

@@ -1,7 +1,7 @@
 using System.Net;
 using Appointments.Tests.DaprSidecar;
 
-namespace Appointments.Booking.Tests;
+namespace Appointments.Host.Tests;
 
 /// <summary>
 /// The API in Dapr mode when daprd itself misbehaves as DAPR.md says it can: every way the store or the sidecar can

@@ -2,8 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Appointments.TestSupport;
 
-namespace Appointments.Booking.Tests;
+namespace Appointments.Host.Tests;
 
 /// <summary>Small helpers shared by the API test classes: bodies, calls and problem assertions.</summary>
 public abstract class ApiTestBase<TApp>(TApp app) : IClassFixture<TApp>
@@ -13,15 +14,39 @@ public abstract class ApiTestBase<TApp>(TApp app) : IClassFixture<TApp>
 
     protected static string NewDoctor() => $"dr-{Guid.NewGuid():N}"[..16];
 
-    protected static Dictionary<string, object?> Booking(string doctor, string dateTime = "2031-03-10 10:00:00", string? slot = null) => new()
+    protected static Dictionary<string, object?> Booking(string doctor, string dateTime = "2031-03-10 10:00:00", string? slot = null) =>
+        BookingBodies.For(doctor, dateTime, slot);
+
+    /// <summary><paramref name="ahead"/> from the host's clock, to the minute, as <c>date_time</c> (the clinic's zone is UTC).</summary>
+    protected string FromNow(TimeSpan ahead)
     {
-        ["doctor"] = doctor,
-        ["date_time"] = dateTime,
-        ["slot"] = slot,
-        ["email"] = "patient@example.com",
-        ["phone"] = "+15555550100",
-        ["reminder_method"] = "email",
-    };
+        var at = App.Clock.GetUtcNow() + ahead;
+        return BookingBodies.Format(new DateTimeOffset(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero));
+    }
+
+    protected HttpClient Doctor(string name) => App.Client(App.Token(name, role: "doctor"));
+
+    protected HttpClient Admin() => App.Client(App.Token("the-admin", role: "admin"));
+
+    /// <summary>
+    /// Runs <paramref name="count"/> calls at once: each waits at a barrier until all are ready, so they really
+    /// race instead of trickling in as their tasks get scheduled.
+    /// </summary>
+    protected static async Task<HttpStatusCode[]> Race(int count, Func<int, Task<HttpResponseMessage>> call)
+    {
+        using var ready = new Barrier(count);
+        var calls = Enumerable.Range(0, count).Select(i => Task.Factory.StartNew(
+            async () =>
+            {
+                ready.SignalAndWait(TimeSpan.FromSeconds(30));
+                using var response = await call(i);
+                return response.StatusCode;
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default).Unwrap());
+        return await Task.WhenAll(calls);
+    }
 
     protected static Task<HttpResponseMessage> Book(HttpClient client, object body) =>
         client.PostAsJsonAsync("/api/appointments", body);
@@ -60,7 +85,8 @@ public abstract class ApiTestBase<TApp>(TApp app) : IClassFixture<TApp>
     {
         var text = await response.Content.ReadAsStringAsync();
         response.StatusCode.Should().Be(status, text);
-        response.Content.Headers.ContentType?.MediaType.Should().Be("application/problem+json");
+        response.Content.Headers.ContentType.Should().NotBeNull(text);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
         var problem = JsonDocument.Parse(text).RootElement.Clone();
         problem.GetProperty("status").GetInt32().Should().Be((int)status);
         if (message is not null)

@@ -3,30 +3,42 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Appointments.TestSupport;
 
-namespace Appointments.Booking.Tests;
+namespace Appointments.Host.Tests;
 
 /// <summary>Who may call, and who may see and change what.</summary>
 public abstract class AuthApiTests<TApp>(TApp app) : ApiTestBase<TApp>(app)
     where TApp : AppFixture
 {
-    public static TheoryData<string, string> BadAuthorizations => new()
-    {
-        { "missing", "" },
-        { "malformed", "Bearer not.a.jwt" },
-        { "garbage", "Bearer ???" },
-        { "wrong key", "Bearer " + FlaskTokens.Access("alice", key: "another-key-that-is-also-long-enough-0000") },
-        { "expired", "Bearer " + FlaskTokens.Sign(FlaskTokens.Claims("alice", expiresIn: -3600)) },
-        { "alg none", "Bearer " + FlaskTokens.Sign(FlaskTokens.Claims("alice"), algorithm: "none") },
-        { "no sub", "Bearer " + FlaskTokens.Sign(WithoutSub()) },
-        { "refresh token", "Bearer " + FlaskTokens.Sign(Refresh()) },
-        { "basic scheme", "Basic " + Convert.ToBase64String("alice:secret"u8.ToArray()) },
-        { "token without scheme", FlaskTokens.Access("alice") },
-    };
-
     [Theory]
-    [MemberData(nameof(BadAuthorizations))]
-    public async Task A_request_without_a_valid_access_token_is_401(string why, string authorization)
+    [InlineData("missing")]
+    [InlineData("malformed")]
+    [InlineData("garbage")]
+    [InlineData("wrong key")]
+    [InlineData("expired")]
+    [InlineData("not yet valid")]
+    [InlineData("alg none")]
+    [InlineData("no sub")]
+    [InlineData("refresh token")]
+    [InlineData("basic scheme")]
+    [InlineData("token without scheme")]
+    public async Task A_request_without_a_valid_access_token_is_401(string why)
     {
+        // Each token is issued by the host's clock, so it is refused for the one reason it names.
+        var now = App.Clock.GetUtcNow();
+        var authorization = why switch
+        {
+            "missing" => "",
+            "malformed" => "Bearer not.a.jwt",
+            "garbage" => "Bearer ???",
+            "wrong key" => "Bearer " + FlaskTokens.Access("alice", key: "another-key-that-is-also-long-enough-0000", now: now),
+            "expired" => "Bearer " + FlaskTokens.Sign(FlaskTokens.Claims("alice", expiresIn: 900, issuedAt: now.AddHours(-1))),
+            "not yet valid" => "Bearer " + FlaskTokens.Sign(FlaskTokens.Claims("alice", expiresIn: 900, issuedAt: now.AddMinutes(10))),
+            "alg none" => "Bearer " + FlaskTokens.Sign(FlaskTokens.Claims("alice", issuedAt: now), algorithm: "none"),
+            "no sub" => "Bearer " + FlaskTokens.Sign(Without(FlaskTokens.Claims("alice", issuedAt: now), "sub")),
+            "refresh token" => "Bearer " + FlaskTokens.Sign(With(FlaskTokens.Claims("alice", issuedAt: now), "type", "refresh")),
+            "basic scheme" => "Basic " + Convert.ToBase64String("alice:secret"u8.ToArray()),
+            _ => App.Token("alice"),
+        };
         var client = App.Client();
         var request = new HttpRequestMessage(HttpMethod.Get, "/api/appointments");
         if (authorization.Length > 0)
@@ -37,14 +49,14 @@ public abstract class AuthApiTests<TApp>(TApp app) : ApiTestBase<TApp>(app)
         var response = await client.SendAsync(request);
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized, why);
-        response.Content.Headers.ContentType?.MediaType.Should().Be("application/problem+json");
+        response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
     }
 
     [Fact]
     public async Task A_token_minted_like_the_user_services_opens_the_api()
     {
         App.Users.Users["carol"] = true;
-        var client = App.Client(FlaskTokens.Access("carol"));
+        var client = App.Client(App.Token("carol"));
 
         (await client.GetAsync("/api/appointments")).StatusCode.Should().Be(HttpStatusCode.OK);
     }
@@ -81,8 +93,8 @@ public abstract class AuthApiTests<TApp>(TApp app) : ApiTestBase<TApp>(app)
     {
         var patient = App.NewPatient(out _);
         var doctorName = NewDoctor();
-        var doctor = App.Client(FlaskTokens.Access(doctorName, role: "doctor"));
-        var otherDoctor = App.Client(FlaskTokens.Access(NewDoctor(), role: "doctor"));
+        var doctor = App.Client(App.Token(doctorName, role: "doctor"));
+        var otherDoctor = App.Client(App.Token(NewDoctor(), role: "doctor"));
         var id = await BookOk(patient, Booking(doctorName));
 
         (await doctor.GetAsync($"/api/appointments/{id}")).StatusCode.Should().Be(HttpStatusCode.OK);
@@ -95,7 +107,7 @@ public abstract class AuthApiTests<TApp>(TApp app) : ApiTestBase<TApp>(app)
     public async Task An_admin_reads_and_changes_any_appointment()
     {
         var patient = App.NewPatient(out _);
-        var admin = App.Client(FlaskTokens.Access("the-admin", role: "admin"));
+        var admin = App.Client(App.Token("the-admin", role: "admin"));
         var id = await BookOk(patient, Booking(NewDoctor()));
 
         (await admin.GetAsync($"/api/appointments/{id}")).StatusCode.Should().Be(HttpStatusCode.OK);
@@ -117,17 +129,15 @@ public abstract class AuthApiTests<TApp>(TApp app) : ApiTestBase<TApp>(app)
         (await Get(client, id)).GetProperty("username").GetString().Should().Be(me);
     }
 
-    private static Dictionary<string, object> WithoutSub()
+    private static Dictionary<string, object> Without(Dictionary<string, object> claims, string name)
     {
-        var claims = FlaskTokens.Claims("alice");
-        claims.Remove("sub");
+        claims.Remove(name);
         return claims;
     }
 
-    private static Dictionary<string, object> Refresh()
+    private static Dictionary<string, object> With(Dictionary<string, object> claims, string name, object value)
     {
-        var claims = FlaskTokens.Claims("alice");
-        claims["type"] = "refresh";
+        claims[name] = value;
         return claims;
     }
 }

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text.Json;
 
-namespace Appointments.Booking.Tests;
+namespace Appointments.Host.Tests;
 
 /// <summary>Every route of API.md through HTTP. Derived once per runtime mode.</summary>
 public abstract class AppointmentsApiTests<TApp>(TApp app) : ApiTestBase<TApp>(app)
@@ -148,7 +149,7 @@ public abstract class AppointmentsApiTests<TApp>(TApp app) : ApiTestBase<TApp>(a
     {
         var client = App.NewPatient(out _);
         var (first, second) = (NewDoctor(), NewDoctor());
-        await BookOk(client, Booking(second, "2031-03-10 10:00:00"));
+        await BookOk(App.NewPatient(out _), Booking(second, "2031-03-10 10:00:00"));
         var id = await BookOk(client, Booking(first, "2031-03-10 10:00:00"));
 
         var response = await client.PutAsJsonAsync($"/api/appointments/{id}", new { doctor = second });
@@ -285,22 +286,6 @@ public abstract class AppointmentsApiTests<TApp>(TApp app) : ApiTestBase<TApp>(a
     }
 
     [Fact]
-    public async Task Completed_appointments_cannot_move_or_come_back()
-    {
-        var client = App.NewPatient(out _);
-        var id = await BookOk(client, Booking(NewDoctor()));
-        (await client.PutAsJsonAsync($"/api/appointments/{id}", new { status = "completed" })).EnsureSuccessStatusCode();
-
-        var move = await client.PutAsJsonAsync($"/api/appointments/{id}", new { date_time = "2031-06-01 10:00:00" });
-        var back = await client.PutAsJsonAsync($"/api/appointments/{id}", new { status = "scheduled" });
-
-        (await ShouldBeProblem(move, HttpStatusCode.BadRequest, "Invalid request")).GetProperty("errors").TryGetProperty("date_time", out _).Should().BeTrue();
-        (await ShouldBeProblem(back, HttpStatusCode.BadRequest, "Invalid request")).GetProperty("errors").GetProperty("status")[0].GetString()
-            .Should().Contain("completed").And.Contain("scheduled");
-        (await Get(client, id)).GetProperty("status").GetString().Should().Be("completed");
-    }
-
-    [Fact]
     public async Task Health_endpoints_answer_and_ready_checks_the_store()
     {
         var client = App.Client();
@@ -320,6 +305,75 @@ public abstract class AppointmentsApiTests<TApp>(TApp app) : ApiTestBase<TApp>(a
         document.Should().Contain("/api/appointments/{id}/reschedule").And.Contain("/api/appointments/status/{id}")
             .And.Contain("Appointment created successfully").And.Contain("new_date_time").And.Contain("bearer");
         scalar.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+}
+
+public sealed class OpenApiDocumentTests(EmbeddedApp app) : ApiTestBase<EmbeddedApp>(app)
+{
+    [Theory]
+    [InlineData("post", "/api/appointments", "201 400 401 403 404 409 413 422 503")]
+    [InlineData("get", "/api/appointments", "200 400 401 503")]
+    [InlineData("get", "/api/appointments/{id}", "200 401 404 503")]
+    [InlineData("put", "/api/appointments/{id}", "200 400 401 403 404 409 412 413 503")]
+    [InlineData("delete", "/api/appointments/{id}", "200 401 403 404 409 412 503")]
+    [InlineData("post", "/api/appointments/{id}/cancel", "200 400 401 403 404 409 412 413 503")]
+    [InlineData("put", "/api/appointments/{id}/reschedule", "200 400 401 403 404 409 412 413 503")]
+    [InlineData("get", "/api/appointments/status/{id}", "200 401 404 503")]
+    [InlineData("get", "/api/appointments/{id}/history", "200 401 404 503")]
+    public async Task Every_route_lists_every_status_it_can_answer(string method, string path, string statuses)
+    {
+        var operation = await OperationAsync(method, path);
+
+        operation.GetProperty("responses").EnumerateObject().Select(r => r.Name).Should().BeEquivalentTo(statuses.Split(' '));
+    }
+
+    [Theory]
+    [InlineData("put", "/api/appointments/{id}")]
+    [InlineData("delete", "/api/appointments/{id}")]
+    [InlineData("post", "/api/appointments/{id}/cancel")]
+    [InlineData("put", "/api/appointments/{id}/reschedule")]
+    public async Task Every_change_route_takes_if_match(string method, string path)
+    {
+        var operation = await OperationAsync(method, path);
+
+        operation.GetProperty("parameters").EnumerateArray()
+            .Should().Contain(p => p.GetProperty("in").GetString() == "header" && p.GetProperty("name").GetString() == "If-Match");
+    }
+
+    [Theory]
+    [InlineData("post", "/api/appointments", "201", "Location")]
+    [InlineData("post", "/api/appointments", "201", "Idempotent-Replayed")]
+    [InlineData("get", "/api/appointments", "200", "X-Next-Cursor")]
+    [InlineData("get", "/api/appointments/{id}", "200", "ETag")]
+    public async Task Answers_describe_the_headers_they_carry(string method, string path, string status, string header)
+    {
+        var operation = await OperationAsync(method, path);
+
+        operation.GetProperty("responses").GetProperty(status).GetProperty("headers").TryGetProperty(header, out _).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Booking_takes_an_idempotency_key()
+    {
+        var operation = await OperationAsync("post", "/api/appointments");
+
+        operation.GetProperty("parameters").EnumerateArray()
+            .Should().Contain(p => p.GetProperty("in").GetString() == "header" && p.GetProperty("name").GetString() == "Idempotency-Key");
+    }
+
+    [Fact]
+    public async Task The_list_route_names_its_query_parameters()
+    {
+        var operation = await OperationAsync("get", "/api/appointments");
+
+        operation.GetProperty("parameters").EnumerateArray().Where(p => p.GetProperty("in").GetString() == "query")
+            .Select(p => p.GetProperty("name").GetString()).Should().BeEquivalentTo("status", "from", "to", "limit", "cursor");
+    }
+
+    private async Task<JsonElement> OperationAsync(string method, string path)
+    {
+        var document = JsonDocument.Parse(await App.Client().GetStringAsync("/openapi/v1.json")).RootElement;
+        return document.GetProperty("paths").GetProperty(path).GetProperty(method);
     }
 }
 

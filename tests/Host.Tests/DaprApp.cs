@@ -1,6 +1,6 @@
 using Appointments.Tests.DaprSidecar;
 
-namespace Appointments.Booking.Tests;
+namespace Appointments.Host.Tests;
 
 /// <summary>
 /// The same host in Dapr mode, talking to the sidecar test double over real gRPC and HTTP: state through the

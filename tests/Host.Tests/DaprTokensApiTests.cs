@@ -2,7 +2,7 @@ using System.Net;
 using Appointments.TestSupport;
 using Appointments.Tests.DaprSidecar;
 
-namespace Appointments.Booking.Tests;
+namespace Appointments.Host.Tests;
 
 /// <summary>
 /// Dapr mode as deploy/k8s runs it: both tokens on (daprd refuses calls without <c>DAPR_API_TOKEN</c>, and sends
@@ -54,7 +54,7 @@ public sealed class DaprTokensApiTests(DaprTokensApp app) : ApiTestBase<DaprToke
     [Fact]
     public async Task An_unknown_user_is_still_404_not_a_refused_call_turned_503()
     {
-        var client = App.Client(FlaskTokens.Access("nobody-known"));
+        var client = App.Client(App.Token("nobody-known"));
 
         var response = await Book(client, Booking(NewDoctor()));
 
@@ -66,7 +66,7 @@ public sealed class DaprTokensApiTests(DaprTokensApp app) : ApiTestBase<DaprToke
     {
         for (var i = 0; i < 8; i++)
         {
-            var stranger = App.Client(FlaskTokens.Access($"stranger-{Guid.NewGuid():N}"));
+            var stranger = App.Client(App.Token($"stranger-{Guid.NewGuid():N}"));
             await ShouldBeProblem(await Book(stranger, Booking(NewDoctor())), HttpStatusCode.NotFound, "User does not exist");
         }
 

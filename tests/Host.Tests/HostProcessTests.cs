@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Appointments.TestSupport;
 
-namespace Appointments.Booking.Tests;
+namespace Appointments.Host.Tests;
 
 /// <summary>
 /// The built host as real processes over real sockets: several on one SQLite file, one killed and
@@ -28,15 +28,18 @@ public sealed class HostProcessTests : IAsyncLifetime
         await using var first = await StartAsync();
         await using var second = await StartAsync();
         var hosts = new[] { first, second };
-        using var start = new SemaphoreSlim(0);
+        var clients = Enumerable.Range(0, 60).Select(i => hosts[i % 2].CreateClient(Patient($"racer-{i}"))).ToList();
+        using var ready = new Barrier(clients.Count);
 
-        var attempts = Enumerable.Range(0, 60).Select(i => Task.Run(async () =>
-        {
-            using var client = hosts[i % 2].CreateClient(Patient($"racer-{i}"));
-            await start.WaitAsync();
-            return (await client.PostAsJsonAsync("/api/appointments", Body("dr-shared", $"2031-06-01 10:{i % 30:00}:00"))).StatusCode;
-        })).ToList();
-        start.Release(60);
+        var attempts = clients.Select((client, i) => Task.Factory.StartNew(
+            async () =>
+            {
+                ready.SignalAndWait(TimeSpan.FromSeconds(30));
+                return (await client.PostAsJsonAsync("/api/appointments", BookingBodies.For("dr-shared", Day(30, $"10:{i % 30:00}")))).StatusCode;
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default).Unwrap());
         var results = await Task.WhenAll(attempts);
 
         results.Count(s => s == HttpStatusCode.Created).Should().Be(1);
@@ -52,7 +55,7 @@ public sealed class HostProcessTests : IAsyncLifetime
             using var client = host.CreateClient(Patient("durable"));
             for (var i = 0; i < 10; i++)
             {
-                var response = await client.PostAsJsonAsync("/api/appointments", Body("dr-durable", $"2031-06-02 {8 + i:00}:00:00"));
+                var response = await client.PostAsJsonAsync("/api/appointments", BookingBodies.For("dr-durable", Day(31, $"{8 + i:00}:00")));
                 response.StatusCode.Should().Be(HttpStatusCode.Created);
                 ids.Add(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("_id").GetString()!);
             }
@@ -65,7 +68,7 @@ public sealed class HostProcessTests : IAsyncLifetime
         var list = JsonDocument.Parse(await again.GetStringAsync("/api/appointments")).RootElement;
 
         list.EnumerateArray().Select(a => a.GetProperty("_id").GetString()).Should().Equal(ids);
-        (await again.PostAsJsonAsync("/api/appointments", Body("dr-durable", "2031-06-02 08:00:00"))).StatusCode
+        (await again.PostAsJsonAsync("/api/appointments", BookingBodies.For("dr-durable", Day(31, "08:00")))).StatusCode
             .Should().Be(HttpStatusCode.Conflict, "the time cells survived too");
     }
 
@@ -113,7 +116,57 @@ public sealed class HostProcessTests : IAsyncLifetime
         await using var host = await HostProcess.StartAsync(_directory.Path, environment);
         using var client = host.CreateClient(Patient("dotenv"));
 
-        (await client.PostAsJsonAsync("/api/appointments", Body("dr-dotenv", "2031-06-03 10:00:00"))).StatusCode.Should().Be(HttpStatusCode.Created);
+        (await client.PostAsJsonAsync("/api/appointments", BookingBodies.For("dr-dotenv", Day(32, "10:00")))).StatusCode.Should().Be(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task A_dot_env_file_reads_as_python_dotenv_does_and_the_environment_wins_over_it()
+    {
+        await File.WriteAllTextAsync(_directory.File(".env"), $"""
+            JWT_SECRET_KEY={FlaskTokens.Key} # an inline comment is not part of the value
+            USER_SERVICE_URL=http://127.0.0.1:9/
+            """);
+
+        await using var host = await HostProcess.StartAsync(_directory.Path, Environment(key: null));
+        using var client = host.CreateClient(Patient("dotenv-rules"));
+
+        (await client.PostAsJsonAsync("/api/appointments", BookingBodies.For("dr-dotenv", Day(33, "10:00")))).StatusCode
+            .Should().Be(HttpStatusCode.Created, "the token is signed with the key without its comment, and the user service is the environment's");
+    }
+
+    [Fact]
+    public async Task A_booking_retried_with_its_key_after_the_host_was_killed_is_answered_from_what_was_stored()
+    {
+        var body = BookingBodies.For("dr-retry", Day(33, "10:00"));
+        await using (var host = await StartAsync())
+        {
+            // The client never reads the answer: the host dies with the booking stored and its answer lost.
+            using var client = host.CreateClient(Patient("retrier"));
+            _ = client.SendAsync(WithKey(body, "checkout-42"));
+            await Eventually.TrueAsync(
+                async () => (await client.GetStringAsync("/api/appointments")).Contains("dr-retry", StringComparison.Ordinal),
+                "the booking is stored");
+
+            host.Kill();
+        }
+
+        await using var restarted = await StartAsync();
+        using var again = restarted.CreateClient(Patient("retrier"));
+        var retry = await again.SendAsync(WithKey(body, "checkout-42"));
+        var stored = JsonDocument.Parse(await again.GetStringAsync("/api/appointments")).RootElement.EnumerateArray().ToList();
+
+        retry.StatusCode.Should().Be(HttpStatusCode.Created);
+        retry.Headers.GetValues("Idempotent-Replayed").Should().Equal("true");
+        stored.Should().ContainSingle();
+        JsonDocument.Parse(await retry.Content.ReadAsStringAsync()).RootElement.GetProperty("_id").GetString()
+            .Should().Be(stored[0].GetProperty("_id").GetString());
+    }
+
+    private static HttpRequestMessage WithKey(object body, string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/appointments") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        return request;
     }
 
     private Task<HostProcess> StartAsync() => HostProcess.StartAsync(_directory.Path, Environment(FlaskTokens.Key));
@@ -140,6 +193,6 @@ public sealed class HostProcessTests : IAsyncLifetime
         return FlaskTokens.Access(username);
     }
 
-    private static object Body(string doctor, string dateTime) =>
-        new { doctor, date_time = dateTime, email = "patient@example.com" };
+    // These hosts run on the real clock: book a month or so ahead of it.
+    private static string Day(int days, string time) => BookingBodies.At(DateTimeOffset.UtcNow, days, time);
 }

@@ -6,15 +6,22 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Appointments.Booking.Tests;
+namespace Appointments.Host.Tests;
 
 /// <summary>
 /// One running host for a test class: the real Program with Production settings, a real user service over
-/// HTTP and a real state store. Each runtime mode derives one; the API tests run against each.
+/// HTTP and a real state store, on a clock that starts at <see cref="Now"/> and moves on from there.
+/// Each runtime mode derives one; the API tests run against each.
 /// </summary>
 public abstract class AppFixture : IAsyncLifetime
 {
+    /// <summary>Where the clock starts: the tests' dates (March to June 2031) are ahead of it and within a year.</summary>
+    public static readonly DateTimeOffset Now = new(2031, 3, 1, 8, 0, 0, TimeSpan.Zero);
+
     private WebApplicationFactory<Program>? _factory;
+
+    /// <summary>The host's clock: "now" for bookings, reminders and token lifetimes alike.</summary>
+    public TestClock Clock { get; } = new(Now);
 
     public UserServiceStub Users { get; private set; } = null!;
 
@@ -43,6 +50,7 @@ public abstract class AppFixture : IAsyncLifetime
 
             web.ConfigureTestServices(services =>
             {
+                services.AddSingleton<TimeProvider>(Clock);
                 var registered = services.Last(d => d.ServiceType == typeof(IStateStore));
                 services.Remove(registered);
                 services.AddSingleton(provider =>
@@ -61,6 +69,9 @@ public abstract class AppFixture : IAsyncLifetime
     /// <summary>Adds the mode's settings (storage, sidecar addresses).</summary>
     protected abstract Task ConfigureAsync(IDictionary<string, string?> settings);
 
+    /// <summary>The host's services, for what a test sets up without HTTP (e.g. a reminder's record, as Notifications writes it).</summary>
+    public IServiceProvider Services => _factory!.Services;
+
     public HttpClient Client(string? token = null)
     {
         var client = _factory!.CreateClient();
@@ -72,12 +83,15 @@ public abstract class AppFixture : IAsyncLifetime
         return client;
     }
 
+    /// <summary>An access token issued now by the host's clock, as the user service would issue it.</summary>
+    public string Token(string username, string? role = null) => FlaskTokens.Access(username, role, now: Clock.GetUtcNow());
+
     /// <summary>A client for a new user the user service knows.</summary>
     public HttpClient NewPatient(out string username, string? role = null)
     {
         username = $"user-{Guid.NewGuid():N}"[..20];
         Users.Users[username] = true;
-        return Client(FlaskTokens.Access(username, role));
+        return Client(Token(username, role));
     }
 
     public virtual async Task DisposeAsync()

@@ -1,0 +1,299 @@
+using System.Net.Mail;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace Appointments.Booking.Api;
+
+/// <summary>
+/// A request body read field by field, so every problem is reported against its field instead of
+/// failing the whole model binding. Absent members stay unset; <c>null</c> clears an optional one.
+/// The use cases get plain values from it: <see cref="ToNewAppointment"/>, <see cref="ToChanges"/>,
+/// <see cref="ToNewStart"/>.
+/// </summary>
+internal sealed partial class RequestFields
+{
+    private const int MaxNameLength = 128;
+    private const int MaxEmailLength = 254;
+    private const int MaxReasonLength = 500;
+
+    private readonly Dictionary<string, List<string>> _errors = [];
+
+    public Optional<string> Doctor { get; private set; }
+    public Optional<string> DateTime { get; private set; }
+    public Optional<string> NewDateTime { get; private set; }
+    public Optional<string?> Slot { get; private set; }
+    public Optional<string?> Email { get; private set; }
+    public Optional<string?> Phone { get; private set; }
+    public Optional<string> ReminderMethod { get; private set; }
+    public Optional<string> Status { get; private set; }
+    public Optional<int> DurationMinutes { get; private set; }
+    public Optional<string> Username { get; private set; }
+    public Optional<string> Reason { get; private set; }
+
+    public (NewAppointment? Request, BookingError? Error) ToNewAppointment(Clinic clinic)
+    {
+        Require(Doctor, "doctor");
+        Require(DateTime, "date_time");
+        if (_errors.Count > 0)
+        {
+            return (null, ToError());
+        }
+
+        var (start, invalid) = clinic.Read(DateTime.Value);
+        return start is null
+            ? (null, invalid)
+            : (new NewAppointment(Doctor.Value, start.Value)
+            {
+                DurationMinutes = DurationMinutes.IsSet ? DurationMinutes.Value : null,
+                Slot = Slot.Or(null),
+                Email = Email.Or(null),
+                Phone = Phone.Or(null),
+                ReminderMethod = ReminderMethod.OrNull(),
+                Username = Username.OrNull(),
+            }, null);
+    }
+
+    public (AppointmentChanges? Changes, BookingError? Error) ToChanges(Clinic clinic)
+    {
+        if (_errors.Count > 0)
+        {
+            return (null, ToError());
+        }
+
+        var (start, invalid) = DateTime.IsSet ? clinic.Read(DateTime.Value) : (null, null);
+        if (invalid is not null)
+        {
+            return (null, invalid);
+        }
+
+        return (new AppointmentChanges
+        {
+            Doctor = Doctor.OrNull(),
+            Start = start,
+            DurationMinutes = DurationMinutes.IsSet ? DurationMinutes.Value : null,
+            Slot = Slot,
+            Email = Email,
+            Phone = Phone,
+            ReminderMethod = ReminderMethod.OrNull(),
+            Status = Status.OrNull(),
+        }, null);
+    }
+
+    /// <summary>The cancel route's optional <c>reason</c>.</summary>
+    public (string? Reason, BookingError? Error) ToCancelReason() =>
+        _errors.Count > 0 ? (null, ToError()) : (Reason.OrNull(), null);
+
+    /// <summary>The reschedule route's <c>new_date_time</c>.</summary>
+    public (DateTimeOffset? Start, BookingError? Error) ToNewStart(Clinic clinic)
+    {
+        Require(NewDateTime, "new_date_time");
+        if (_errors.Count > 0)
+        {
+            return (null, ToError());
+        }
+
+        return clinic.Read(NewDateTime.Value);
+    }
+
+    private BookingError ToError() =>
+        BookingError.Invalid(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
+
+    private void Require<T>(Optional<T> field, string name)
+    {
+        if (!field.IsSet && !_errors.ContainsKey(name))
+        {
+            AddError(name, "is required");
+        }
+    }
+
+    private void AddError(string field, string problem)
+    {
+        if (!_errors.TryGetValue(field, out var list))
+        {
+            _errors[field] = list = [];
+        }
+
+        list.Add(problem);
+    }
+
+    public static RequestFields Read(JsonElement body)
+    {
+        var input = new RequestFields();
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            input.AddError("body", "must be a JSON object");
+            return input;
+        }
+
+        foreach (var member in body.EnumerateObject())
+        {
+            var value = member.Value;
+            switch (member.Name)
+            {
+                case "doctor":
+                    var doctor = input.Name(value, "doctor", allowEmpty: false);
+                    input.Doctor = doctor.IsSet ? new Optional<string>(doctor.Value!) : default;
+                    break;
+                case "slot":
+                    input.Slot = input.Name(value, "slot", allowEmpty: true);
+                    break;
+                case "date_time":
+                    input.DateTime = input.Text(value, "date_time");
+                    break;
+                case "new_date_time":
+                    input.NewDateTime = input.Text(value, "new_date_time");
+                    break;
+                case "email":
+                    input.Email = input.Checked(value, "email", text =>
+                        text.Length <= MaxEmailLength && IsEmail(text) ? null : $"must be a valid email address of at most {MaxEmailLength} characters");
+                    break;
+                case "phone":
+                    input.Phone = input.Checked(value, "phone", text =>
+                        PhonePattern().IsMatch(text) ? null : "must be an E.164 number: + and 8 to 15 digits");
+                    break;
+                case "reminder_method":
+                    input.ReminderMethod = input.OneOf(value, "reminder_method", ReminderMethods.All);
+                    break;
+                case "status":
+                    input.Status = input.OneOf(value, "status", AppointmentStatus.All);
+                    break;
+                case "duration_minutes":
+                    input.DurationMinutes = input.Minutes(value);
+                    break;
+                case "username":
+                    input.Username = input.Text(value, "username");
+                    break;
+                case "reason":
+                    input.Reason = input.ReasonText(value);
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        return input;
+    }
+
+    private Optional<string> Text(JsonElement value, string name)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            AddError(name, "must be a string");
+            return default;
+        }
+
+        return new Optional<string>(value.GetString()!);
+    }
+
+    private Optional<string?> Name(JsonElement value, string name, bool allowEmpty)
+    {
+        if (allowEmpty && value.ValueKind == JsonValueKind.Null)
+        {
+            return new Optional<string?>(null);
+        }
+
+        var text = Text(value, name);
+        if (!text.IsSet)
+        {
+            return default;
+        }
+
+        if ((text.Value.Length == 0 && !allowEmpty) || text.Value.Length > MaxNameLength || !text.Value.All(IsNameCharacter))
+        {
+            AddError(name, $"must be {(allowEmpty ? 0 : 1)} to {MaxNameLength} letters, digits or -_.:@");
+            return default;
+        }
+
+        return new Optional<string?>(text.Value.Length == 0 ? null : text.Value);
+    }
+
+    private Optional<string?> Checked(JsonElement value, string name, Func<string, string?> check)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return new Optional<string?>(null);
+        }
+
+        var text = Text(value, name);
+        if (!text.IsSet)
+        {
+            return default;
+        }
+
+        if (text.Value.Length == 0)
+        {
+            return new Optional<string?>(null);
+        }
+
+        var problem = check(text.Value);
+        if (problem is not null)
+        {
+            AddError(name, problem);
+            return default;
+        }
+
+        return new Optional<string?>(text.Value);
+    }
+
+    private Optional<string> OneOf(JsonElement value, string name, string[] allowed)
+    {
+        var text = Text(value, name);
+        if (text.IsSet && !allowed.Contains(text.Value, StringComparer.Ordinal))
+        {
+            AddError(name, $"must be one of: {string.Join(", ", allowed)}");
+            return default;
+        }
+
+        return text;
+    }
+
+    private Optional<string> ReasonText(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return default;
+        }
+
+        var text = Text(value, "reason");
+        if (text.IsSet && text.Value.Length > MaxReasonLength)
+        {
+            AddError("reason", $"must be at most {MaxReasonLength} characters");
+            return default;
+        }
+
+        return text;
+    }
+
+    private Optional<int> Minutes(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var minutes))
+        {
+            AddError("duration_minutes", "must be a whole number of minutes");
+            return default;
+        }
+
+        if (minutes is < 5 or > 480)
+        {
+            AddError("duration_minutes", "must be between 5 and 480");
+            return default;
+        }
+
+        return new Optional<int>(minutes);
+    }
+
+    private static bool IsNameCharacter(char c) => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' or ':' or '@';
+
+    private static bool IsEmail(string text) =>
+        EmailPattern().IsMatch(text) && MailAddress.TryCreate(text, out var address) && address.Address == text;
+
+    [GeneratedRegex(@"^\+[0-9]{8,15}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex PhonePattern();
+
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+\z", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    private static partial Regex EmailPattern();
+}
+
+internal static class OptionalText
+{
+    public static string? OrNull(this Optional<string> field) => field.IsSet ? field.Value : null;
+}

@@ -1,0 +1,269 @@
+using System.Security.Cryptography;
+using Appointments.Booking.Storage;
+using Appointments.Booking.Users;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Appointments.Booking;
+
+/// <summary>
+/// The clinic's appointment book: one method per thing a caller can do, taking plain values. Requests are read
+/// and checked field by field at the edge (<c>Api/</c>); the rules of a single appointment live on
+/// <see cref="Appointment"/>; keys and transactions in <see cref="AppointmentStore"/>.
+/// </summary>
+internal sealed class AppointmentBook(
+    AppointmentStore store,
+    IUserDirectory users,
+    Clinic clinic,
+    IOptions<BookingOptions> options,
+    ILogger<AppointmentBook> logger)
+{
+    // A change that finds the appointment changed under it starts again from a fresh read.
+    private const int MaxChangeAttempts = 10;
+
+    /// <summary>
+    /// Books, or with an <paramref name="idempotencyKey"/> the caller used before for the same request, answers
+    /// that booking again (<see cref="Booked.Replayed"/>).
+    /// </summary>
+    public async Task<(Booked? Booked, BookingError? Error)> BookAsync(Caller caller, NewAppointment request, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        if (Appointment.RefuseBooking(caller) is { } refused)
+        {
+            return (null, refused);
+        }
+
+        var username = caller.IsAdmin ? request.Username ?? caller.Username : caller.Username;
+        if (Usernames.Refuse(username) is { } badName)
+        {
+            return (null, badName);
+        }
+
+        var now = clinic.UtcNow;
+        var idempotency = idempotencyKey is null ? null : await IdempotencyAsync(username, idempotencyKey, request, now, cancellationToken);
+        if (idempotency is { Answer: { } answer })
+        {
+            return answer;
+        }
+
+        var appointment = Appointment.New(NewId(now), username, request, (int)options.Value.DefaultDuration.TotalMinutes, now);
+        if ((appointment.MissingContact() ?? RefuseStart(caller, appointment.StartUtc, now)) is { } invalid)
+        {
+            return (null, invalid);
+        }
+
+        if (!await users.ExistsAsync(username, cancellationToken))
+        {
+            return (null, BookingError.UserMissing);
+        }
+
+        var write = new AppointmentWrite(null, appointment, HistoryEntry.Of(caller, HistoryActions.Create, null, appointment, clinic, now))
+        {
+            Idempotency = idempotency is null
+                ? null
+                : AppointmentStore.IdempotencyWrite(idempotency.Entry, new IdempotencyRecord(idempotency.RequestHash, appointment.Id, now)),
+        };
+        switch (await store.TryWriteAsync(write, cancellationToken))
+        {
+            case WriteOutcome.Written:
+                BookingLog.Booked(logger, appointment.Id, appointment.Doctor, appointment.StartUtc);
+                return (new Booked(appointment.Id, Replayed: false), null);
+            case WriteOutcome.KeyTaken:
+                // The same key, sent again while this one was on its way: that request's answer is this one's.
+                return (await IdempotencyAsync(username, idempotencyKey!, request, now, cancellationToken))!.Answer ?? (null, BookingError.TimeTaken);
+            case WriteOutcome.PatientBusy:
+                BookingLog.Refused(logger, appointment.Doctor, appointment.StartUtc, "the patient has another appointment then");
+                return (null, BookingError.PatientBusy);
+            default:
+                BookingLog.Refused(logger, appointment.Doctor, appointment.StartUtc, "the time or slot is taken");
+                return (null, BookingError.TimeTaken);
+        }
+    }
+
+    public async Task<(StoredAppointment? Appointment, AppointmentReminder? Reminder, BookingError? Error)> ReadAsync(Caller caller, string id, CancellationToken cancellationToken)
+    {
+        var (stored, reminder) = IsAppointmentId(id) ? await store.FindWithReminderAsync(id, cancellationToken) : (null, null);
+        return stored is not null && caller.CanRead(stored.Appointment) ? (stored, reminder, null) : (null, null, BookingError.NotFound);
+    }
+
+    /// <summary>The appointment's audit trail; a deleted appointment's only for admins.</summary>
+    public async Task<(IReadOnlyList<HistoryEntry>? History, BookingError? Error)> HistoryAsync(Caller caller, string id, CancellationToken cancellationToken)
+    {
+        var stored = IsAppointmentId(id) ? await store.FindIncludingDeletedAsync(id, cancellationToken) : null;
+        if (stored is null || !caller.CanRead(stored.Appointment) || (stored.Appointment.IsDeleted && !caller.IsAdmin))
+        {
+            return (null, BookingError.NotFound);
+        }
+
+        return (await store.HistoryAsync(stored.Appointment, cancellationToken), null);
+    }
+
+    /// <summary>One page of the caller's own appointments, ordered by start then id, starting after <paramref name="after"/>.</summary>
+    public Task<AppointmentPage> ListPageAsync(Caller caller, ListFilter filter, int limit, PagePosition? after, CancellationToken cancellationToken) =>
+        store.PageForUserAsync(caller.Username, filter, limit, after, cancellationToken);
+
+    /// <summary>
+    /// Applies a partial change. With <paramref name="ifMatch"/> a concurrent change is a 412; without it the
+    /// change is applied again to the fresh document.
+    /// </summary>
+    public async Task<BookingError?> UpdateAsync(Caller caller, string id, AppointmentChanges changes, ETagCondition? ifMatch, CancellationToken cancellationToken)
+    {
+        if (changes.Start <= clinic.UtcNow)
+        {
+            return BookingError.NotInFuture;
+        }
+
+        return await ChangeAsync(caller, id, ifMatch, current => current.Apply(caller, changes, clinic.UtcNow), cancellationToken);
+    }
+
+    public Task<BookingError?> CancelAsync(Caller caller, string id, string? reason, ETagCondition? ifMatch, CancellationToken cancellationToken) =>
+        UpdateAsync(caller, id, new AppointmentChanges { Status = AppointmentStatus.Cancelled, Reason = reason }, ifMatch, cancellationToken);
+
+    public Task<BookingError?> RescheduleAsync(Caller caller, string id, DateTimeOffset start, ETagCondition? ifMatch, CancellationToken cancellationToken) =>
+        UpdateAsync(caller, id, new AppointmentChanges { Start = start }, ifMatch, cancellationToken);
+
+    public Task<BookingError?> DeleteAsync(Caller caller, string id, ETagCondition? ifMatch, CancellationToken cancellationToken) =>
+        ChangeAsync(caller, id, ifMatch, current => current.RefuseDelete(caller) is { } refused
+            ? (null, "", refused)
+            : (current with { DeletedAt = clinic.UtcNow, UpdatedAt = clinic.UtcNow }, HistoryActions.Delete, null), cancellationToken);
+
+    private async Task<BookingError?> ChangeAsync(
+        Caller caller,
+        string id,
+        ETagCondition? ifMatch,
+        Func<Appointment, (Appointment? Next, string Action, BookingError? Error)> change,
+        CancellationToken cancellationToken)
+    {
+        if (!IsAppointmentId(id))
+        {
+            return BookingError.NotFound;
+        }
+
+        for (var attempt = 0; attempt < MaxChangeAttempts; attempt++)
+        {
+            var stored = await store.FindAsync(id, cancellationToken);
+            if (stored is null || !caller.CanRead(stored.Appointment))
+            {
+                return BookingError.NotFound;
+            }
+
+            if (ifMatch is not null && !ifMatch.Matches(stored.ETag))
+            {
+                return BookingError.Changed;
+            }
+
+            var current = stored.Appointment;
+            var (next, action, error) = change(current);
+            if (next is null)
+            {
+                return error;
+            }
+
+            if (next with { UpdatedAt = current.UpdatedAt } == current)
+            {
+                return null;
+            }
+
+            if (RefuseTimeChange(caller, current, next) is { } refused)
+            {
+                return refused;
+            }
+
+            var now = clinic.UtcNow;
+            next = next with { Version = current.Version + 1 };
+            var history = action == HistoryActions.Delete ? HistoryEntry.Deleted(caller, now) : HistoryEntry.Of(caller, action, current, next, clinic, now);
+            switch (await store.TryWriteAsync(new AppointmentWrite(stored, next, history), cancellationToken))
+            {
+                case WriteOutcome.Written:
+                    BookingLog.Changed(logger, id, action, next.Status, next.Doctor, next.StartUtc);
+                    return null;
+                case WriteOutcome.TimeTaken:
+                    return BookingError.TimeTaken;
+                case WriteOutcome.PatientBusy:
+                    return BookingError.PatientBusy;
+                case WriteOutcome.Changed when ifMatch is not null:
+                    return BookingError.Changed;
+                default:
+                    continue;
+            }
+        }
+
+        return BookingError.Changed;
+    }
+
+    /// <summary>
+    /// Time a change newly takes must be ahead, as for a new booking; a new start (or an un-cancel, which takes
+    /// its time back) must also respect notice and horizon.
+    /// </summary>
+    private BookingError? RefuseTimeChange(Caller caller, Appointment current, Appointment next)
+    {
+        var now = clinic.UtcNow;
+        var takesTime = BookingKeys.Holds(next).Except(BookingKeys.Holds(current)).Any();
+        if (takesTime && next.StartUtc <= now)
+        {
+            return BookingError.NotInFuture;
+        }
+
+        var newStart = next.HoldsTime && (next.StartUtc != current.StartUtc || !current.HoldsTime);
+        return newStart ? RefuseStart(caller, next.StartUtc, now) : null;
+    }
+
+    /// <summary>A start must be ahead; for patients and doctors also no sooner than the notice and no later than the horizon.</summary>
+    private BookingError? RefuseStart(Caller caller, DateTimeOffset start, DateTimeOffset now)
+    {
+        if (start <= now)
+        {
+            return BookingError.NotInFuture;
+        }
+
+        var o = options.Value;
+        return !caller.IsAdmin && (start - now < o.MinimumNotice || start - now > o.Horizon) ? BookingError.OutsideNotice : null;
+    }
+
+    /// <summary>
+    /// The caller's earlier use of <paramref name="key"/>: its answer again (the same request) or a 422 (another
+    /// one), or the entry a new booking records itself in (no live record).
+    /// </summary>
+    private async Task<Idempotency> IdempotencyAsync(string username, string key, NewAppointment request, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var requestHash = IdempotencyRecord.HashOf(username, request);
+        var (record, entry) = await store.FindIdempotencyAsync(BookingKeys.Idempotency(username, IdempotencyRecord.Hash(key)), cancellationToken);
+        if (record is null || !record.IsLive(now))
+        {
+            return new Idempotency(requestHash, entry, null);
+        }
+
+        return new Idempotency(requestHash, entry, record.RequestHash == requestHash
+            ? (new Booked(record.AppointmentId, Replayed: true), null)
+            : (null, BookingError.KeyReused));
+    }
+
+    /// <summary>Ids are 24 lower-case hex digits; anything else cannot name an appointment (nor become a key).</summary>
+    private static bool IsAppointmentId(string id) => id.Length == 24 && id.All(char.IsAsciiHexDigitLower);
+
+    /// <summary>Like a MongoDB ObjectId: 24 hex digits, seconds first, so ids sort roughly by creation.</summary>
+    private static string NewId(DateTimeOffset now)
+    {
+        Span<byte> bytes = stackalloc byte[12];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes, (uint)now.ToUnixTimeSeconds());
+        RandomNumberGenerator.Fill(bytes[4..]);
+        return Convert.ToHexStringLower(bytes);
+    }
+
+    private sealed record Idempotency(string RequestHash, BuildingBlocks.State.StateEntry Entry, (Booked?, BookingError?)? Answer);
+}
+
+/// <param name="Replayed">True when this is an earlier booking answered again for a repeated idempotent request.</param>
+internal sealed record Booked(string Id, bool Replayed);
+
+/// <summary>What Booking logs: appointment ids, doctors and times; never a patient's name, email or phone.</summary>
+internal static partial class BookingLog
+{
+    [LoggerMessage(1, LogLevel.Information, "Booked appointment {Id} with {Doctor} at {Start:o}")]
+    public static partial void Booked(ILogger logger, string id, string doctor, DateTimeOffset start);
+
+    [LoggerMessage(2, LogLevel.Information, "Refused a booking with {Doctor} at {Start:o}: {Reason}")]
+    public static partial void Refused(ILogger logger, string doctor, DateTimeOffset start, string reason);
+
+    [LoggerMessage(3, LogLevel.Information, "Appointment {Id}: {Action}, now {Status} with {Doctor} at {Start:o}")]
+    public static partial void Changed(ILogger logger, string id, string action, string status, string doctor, DateTimeOffset start);
+}
