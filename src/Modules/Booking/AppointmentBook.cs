@@ -60,7 +60,7 @@ internal sealed class AppointmentBook(
         {
             Idempotency = idempotency is null
                 ? null
-                : AppointmentStore.IdempotencyWrite(idempotency.Entry, new IdempotencyRecord(idempotency.RequestHash, appointment.Id, now)),
+                : new IdempotencyClaim(username, idempotency.KeyHash, new IdempotencyRecord(idempotency.RequestHash, appointment.Id, now)),
         };
         switch (await store.TryWriteAsync(write, cancellationToken))
         {
@@ -225,14 +225,14 @@ internal sealed class AppointmentBook(
     /// </summary>
     private async Task<Idempotency> IdempotencyAsync(string username, string key, NewAppointment request, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var requestHash = IdempotencyRecord.HashOf(username, request);
-        var (record, entry) = await store.FindIdempotencyAsync(BookingKeys.Idempotency(username, IdempotencyRecord.Hash(key)), cancellationToken);
-        if (record is null || !record.IsLive(now))
+        var (requestHash, keyHash) = (IdempotencyRecord.HashOf(username, request), IdempotencyRecord.Hash(key));
+        var record = await store.FindIdempotencyAsync(username, keyHash, now, cancellationToken);
+        if (record is null)
         {
-            return new Idempotency(requestHash, entry, null);
+            return new Idempotency(requestHash, keyHash, null);
         }
 
-        return new Idempotency(requestHash, entry, record.RequestHash == requestHash
+        return new Idempotency(requestHash, keyHash, record.RequestHash == requestHash
             ? (new Booked(record.AppointmentId, Replayed: true), null)
             : (null, BookingError.KeyReused));
     }
@@ -249,7 +249,7 @@ internal sealed class AppointmentBook(
         return Convert.ToHexStringLower(bytes);
     }
 
-    private sealed record Idempotency(string RequestHash, BuildingBlocks.State.StateEntry Entry, (Booked?, BookingError?)? Answer);
+    private sealed record Idempotency(string RequestHash, string KeyHash, (Booked?, BookingError?)? Answer);
 }
 
 /// <param name="Replayed">True when this is an earlier booking answered again for a repeated idempotent request.</param>

@@ -24,12 +24,15 @@ internal sealed record StoredAppointment(Appointment Appointment, string ETag);
 
 /// <summary>
 /// One change of one appointment: <paramref name="Current"/> (null for a new one) becomes <paramref name="Next"/>,
-/// recorded by <paramref name="History"/>, with an idempotency record when the request carried a key.
+/// recorded by <paramref name="History"/>, with the caller's idempotency key when the request carried one.
 /// </summary>
 internal sealed record AppointmentWrite(StoredAppointment? Current, Appointment Next, HistoryEntry History)
 {
-    public StateOperation? Idempotency { get; init; }
+    public IdempotencyClaim? Idempotency { get; init; }
 }
+
+/// <param name="KeyHash">The hash of the caller's <c>Idempotency-Key</c>.</param>
+internal sealed record IdempotencyClaim(string Username, string KeyHash, IdempotencyRecord Record);
 
 /// <summary>
 /// Reads and writes appointments as keys in the state store. One write is one transaction: the document, its
@@ -87,20 +90,10 @@ internal sealed class AppointmentStore(IStateStore state)
             .ToList();
     }
 
-    /// <summary>What a caller's idempotency key was used for, with the entry (and its ETag) it was read from.</summary>
-    public async Task<(IdempotencyRecord? Record, StateEntry Entry)> FindIdempotencyAsync(string key, CancellationToken cancellationToken)
-    {
-        var entry = await state.GetAsync(key, cancellationToken);
-        return (entry.Value is { } value ? JsonSerializer.Deserialize(value, StorageJson.Default.IdempotencyRecord) : null, entry);
-    }
-
-    public static StateOperation IdempotencyWrite(StateEntry previous, IdempotencyRecord record)
-    {
-        var value = JsonSerializer.SerializeToUtf8Bytes(record, StorageJson.Default.IdempotencyRecord);
-
-        // An expired record is replaced under its ETag; a new one is first-write, so one request wins a key.
-        return previous.Exists ? StateOperation.Save(previous.Key, value, previous.ETag) : StateOperation.Create(previous.Key, value);
-    }
+    /// <summary>What a caller's idempotency key (by its hash) was used for in the last 24 hours, if anything.</summary>
+    public async Task<IdempotencyRecord?> FindIdempotencyAsync(string username, string keyHash, DateTimeOffset now, CancellationToken cancellationToken) =>
+        IdempotencyRecord.ReadKeys(await state.GetAsync(BookingKeys.Idempotency(username), cancellationToken)).GetValueOrDefault(keyHash) is { } record
+            && record.IsLive(now) ? record : null;
 
     /// <summary>
     /// One page of a user's appointments. Costs the month directory, the month buckets the page passes through,
@@ -186,24 +179,24 @@ internal sealed class AppointmentStore(IStateStore state)
                     : StateOperation.Save(documentKey, Serialize(next), current.ETag),
                 history,
             };
-            if (write.Idempotency is { } idempotency)
-            {
-                operations.Add(idempotency);
-            }
-
             operations.AddRange(taking.Select(key => StateOperation.Create(key, heldBy)));
 
             // The document's ETag guards these: only the transaction that moves this appointment away
             // from a cell can release it.
             operations.AddRange(releasing.Select(key => StateOperation.Delete(key)));
-            operations.AddRange(await IndexOperationsAsync(indexChanges, next, cancellationToken));
+            var (indexOperations, keyTaken) = await ReadModifyWriteAsync(indexChanges, next, write.Idempotency, cancellationToken);
+            if (keyTaken)
+            {
+                return WriteOutcome.KeyTaken;
+            }
 
+            operations.AddRange(indexOperations);
             if (await state.TryExecuteAsync(operations, cancellationToken))
             {
                 return WriteOutcome.Written;
             }
 
-            var outcome = await WhyNotAsync(current, documentKey, write.Idempotency, taking, cancellationToken);
+            var outcome = await WhyNotAsync(current, documentKey, taking, cancellationToken);
             if (outcome is not null)
             {
                 return outcome.Value;
@@ -217,22 +210,18 @@ internal sealed class AppointmentStore(IStateStore state)
 
     /// <summary>
     /// Why a transaction failed, from what its first-write and ETag-checked keys hold now (a failed transaction
-    /// does not say): null when none of them explains it, which leaves an index that moved.
+    /// does not say): null when none of them explains it, which leaves a read-modify-write key that moved (an
+    /// index, or the caller's idempotency keys; the next attempt reads those again).
     /// </summary>
-    private async Task<WriteOutcome?> WhyNotAsync(StoredAppointment? current, string documentKey, StateOperation? idempotency, List<string> taking, CancellationToken cancellationToken)
+    private async Task<WriteOutcome?> WhyNotAsync(StoredAppointment? current, string documentKey, List<string> taking, CancellationToken cancellationToken)
     {
-        var now = await state.GetBulkAsync([documentKey, .. idempotency is null ? Array.Empty<string>() : [idempotency.Key], .. taking], cancellationToken);
+        var now = await state.GetBulkAsync([documentKey, .. taking], cancellationToken);
         if (current is null ? now[0].Exists : now[0].ETag != current.ETag)
         {
             return WriteOutcome.Changed;
         }
 
-        if (idempotency is not null && (idempotency.Kind == StateOperationKind.Create ? now[1].Exists : now[1].ETag != idempotency.ETag))
-        {
-            return WriteOutcome.KeyTaken;
-        }
-
-        var taken = now.Skip(idempotency is null ? 1 : 2).Where(entry => entry.Exists).Select(entry => entry.Key).ToList();
+        var taken = now.Skip(1).Where(entry => entry.Exists).Select(entry => entry.Key).ToList();
         return taken.Count == 0 ? null
             : taken.All(BookingKeys.IsPatientTime) ? WriteOutcome.PatientBusy
             : WriteOutcome.TimeTaken;
@@ -263,26 +252,38 @@ internal sealed class AppointmentStore(IStateStore state)
 
     /// <summary>
     /// The writes that bring every changed index up to date, each guarded by the ETag just read (or first-write
-    /// when the index is new), plus the user's month directory when a month bucket appears or empties.
+    /// when the index is new), plus the user's month directory when a month bucket appears or empties, and the
+    /// caller's idempotency keys with this one added. <c>KeyTaken</c> when another request took the key meanwhile.
     /// </summary>
-    private async Task<List<StateOperation>> IndexOperationsAsync(IReadOnlyList<IndexChange> changes, Appointment next, CancellationToken cancellationToken)
+    private async Task<(List<StateOperation> Operations, bool KeyTaken)> ReadModifyWriteAsync(
+        IReadOnlyList<IndexChange> changes, Appointment next, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
     {
-        if (changes.Count == 0)
-        {
-            return [];
-        }
-
         var monthsKey = BookingKeys.UserMonths(next.Username);
         var touchesMonths = changes.Any(c => c.UserMonth is not null);
-        var entries = await state.GetBulkAsync([.. changes.Select(c => c.Key), .. touchesMonths ? [monthsKey] : Array.Empty<string>()], cancellationToken);
+        List<string> keys = [.. changes.Select(c => c.Key)];
+        if (touchesMonths)
+        {
+            keys.Add(monthsKey);
+        }
 
+        if (idempotency is not null)
+        {
+            keys.Add(BookingKeys.Idempotency(idempotency.Username));
+        }
+
+        if (keys.Count == 0)
+        {
+            return ([], false);
+        }
+
+        var entries = await state.GetBulkAsync(keys, cancellationToken);
         var operations = new List<StateOperation>(entries.Count);
-        var months = touchesMonths ? new SortedSet<string>(ReadList(entries[^1], StorageJson.Default.ListString), StringComparer.Ordinal) : [];
+        var months = touchesMonths ? new SortedSet<string>(ReadList(entries[changes.Count], StorageJson.Default.ListString), StringComparer.Ordinal) : [];
         var monthsChanged = false;
         for (var i = 0; i < changes.Count; i++)
         {
             var list = IndexEntries(entries[i]);
-            list.RemoveAll(e => e.Id == next.Id);
+            list.RemoveAll(e => e.Id == changes[i].Id);
             if (changes[i].Entry is { } entry)
             {
                 var at = list.FindIndex(e => e.CompareTo(entry) > 0);
@@ -298,10 +299,26 @@ internal sealed class AppointmentStore(IStateStore state)
 
         if (monthsChanged)
         {
-            operations.AddRange(ListOperation(entries[^1], months.ToList(), StorageJson.Default.ListString));
+            operations.AddRange(ListOperation(entries[changes.Count], months.ToList(), StorageJson.Default.ListString));
         }
 
-        return operations;
+        if (idempotency is not null)
+        {
+            var stored = entries[^1];
+            var used = IdempotencyRecord.ReadKeys(stored);
+            if (used.TryGetValue(idempotency.KeyHash, out var earlier) && earlier.IsLive(idempotency.Record.CreatedAt))
+            {
+                return ([], true);
+            }
+
+            // One document per caller, pruned of expired keys whenever the caller books with a key again.
+            var kept = used.Where(u => u.Value.IsLive(idempotency.Record.CreatedAt)).ToDictionary(StringComparer.Ordinal);
+            kept[idempotency.KeyHash] = idempotency.Record;
+            var value = JsonSerializer.SerializeToUtf8Bytes(kept, StorageJson.Default.DictionaryStringIdempotencyRecord);
+            operations.Add(stored.Exists ? StateOperation.Save(stored.Key, value, stored.ETag) : StateOperation.Create(stored.Key, value));
+        }
+
+        return (operations, false);
     }
 
     private static IEnumerable<StateOperation> ListOperation<T>(StateEntry stored, List<T> list, System.Text.Json.Serialization.Metadata.JsonTypeInfo<List<T>> type)

@@ -26,8 +26,8 @@ internal static class BookingKeys
     /// <summary>Reminder bookkeeping, beside the document so that sending a reminder never moves the document's ETag.</summary>
     public static string Reminder(string id) => $"appointment-reminder|{id}";
 
-    /// <summary>A caller's <c>Idempotency-Key</c>, hashed so that any printable key makes a valid state key.</summary>
-    public static string Idempotency(string username, string keyHash) => $"idempotency|{Uri.EscapeDataString(username)}|{keyHash}";
+    /// <summary>The <c>Idempotency-Key</c>s a caller used in the last 24 hours, by hash.</summary>
+    public static string Idempotency(string username) => $"idempotency|{Uri.EscapeDataString(username)}";
 
     /// <summary>The months (<c>yyyyMM</c>, UTC) in which a user has appointments, so a page knows which buckets to read.</summary>
     public static string UserMonths(string username) => $"user-months|{Uri.EscapeDataString(username)}";

@@ -5,7 +5,7 @@ namespace Appointments.Booking.Storage;
 [JsonSerializable(typeof(Appointment))]
 [JsonSerializable(typeof(AppointmentReminder))]
 [JsonSerializable(typeof(HistoryEntry))]
-[JsonSerializable(typeof(IdempotencyRecord))]
+[JsonSerializable(typeof(Dictionary<string, IdempotencyRecord>))]
 [JsonSerializable(typeof(NewAppointment))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(List<IndexEntry>))]
