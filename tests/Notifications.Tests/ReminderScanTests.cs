@@ -33,7 +33,7 @@ public sealed class ReminderScanTests : IDisposable
         claim!.Status.Should().Be("sent");
         claim.SentAt.Should().Be(Now);
         _schedule.RecordedStatuses("a1").Should().Equal("sending", "sent");
-        _schedule.Recorded.Last().State.Should().Be(new ReminderState("sent", 1, Now, null));
+        _schedule.Recorded.Last().State.Should().Be(new DeliveryState("sent", 1, Now, null));
     }
 
     [Fact]
@@ -168,7 +168,7 @@ public sealed class ReminderScanTests : IDisposable
         var claim = await _host.ClaimAsync(appointment);
         claim!.Status.Should().Be("failed");
         claim.LastError.Should().Contain("550");
-        _schedule.Recorded.Last().State.Should().Be(new ReminderState("failed", 1, null, claim.LastError));
+        _schedule.Recorded.Last().State.Should().Be(new DeliveryState("failed", 1, null, claim.LastError));
     }
 
     [Fact]
