@@ -9,7 +9,7 @@ internal sealed class ReminderOptions
     public TimeSpan LeadTime { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>How often the in-process timer scans.</summary>
-    public TimeSpan ScanInterval { get; set; } = TimeSpan.FromHours(1);
+    public TimeSpan ScanInterval { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
     /// How long one send may take before it counts as a transient failure, so that one hung send cannot stall a scan.
