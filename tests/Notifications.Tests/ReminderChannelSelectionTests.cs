@@ -113,7 +113,7 @@ public sealed class ReminderChannelSelectionTests
 
         var reminders = host.Services.GetRequiredService<IOptions<ReminderOptions>>().Value;
         reminders.LeadTime.Should().Be(TimeSpan.FromHours(24));
-        reminders.ScanInterval.Should().Be(TimeSpan.FromHours(1));
+        reminders.ScanInterval.Should().Be(TimeSpan.FromMinutes(10));
         reminders.ClaimLease.Should().Be(TimeSpan.FromMinutes(10));
         reminders.MaxAttempts.Should().Be(5);
         reminders.SendTimeout.Should().Be(TimeSpan.FromSeconds(30));
