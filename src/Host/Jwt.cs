@@ -59,10 +59,11 @@ internal static class Jwt
 
     private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
 
-    // Against the service's own clock (TimeProvider), like every other "now" in it.
+    // Against the service's own clock (TimeProvider), like every other "now" in it. The skew moves "now", never
+    // the token's times, which may sit at the ends of the calendar.
     private static bool IsWithinLifetime(DateTime? notBefore, DateTime? expires, DateTimeOffset now) =>
-        expires is { } exp && now.UtcDateTime < exp.ToUniversalTime() + ClockSkew
-        && (notBefore is not { } nbf || now.UtcDateTime >= nbf.ToUniversalTime() - ClockSkew);
+        expires is { } exp && now.UtcDateTime - ClockSkew < exp.ToUniversalTime()
+        && (notBefore is not { } nbf || now.UtcDateTime + ClockSkew >= nbf.ToUniversalTime());
 
     /// <summary>Logs at start-up what is wrong with the key when Development lets it pass.</summary>
     public static void ReportKey(this WebApplication app)

@@ -9,6 +9,11 @@ internal sealed partial class Clinic(IOptions<BookingOptions> options, TimeProvi
 {
     public const string DateTimeFormat = "yyyy-MM-dd HH:mm:ss";
 
+    // A day short of either end of the calendar: an accepted time's end (start + at most 8 hours), its time
+    // cells and its local time in any zone stay representable, so no arithmetic on it can overflow.
+    private static readonly DateTimeOffset EarliestTime = DateTimeOffset.MinValue.AddDays(1);
+    private static readonly DateTimeOffset LatestTime = DateTimeOffset.MaxValue.AddDays(-1);
+
     public TimeZoneInfo Zone { get; } = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
 
     public DateTimeOffset UtcNow => time.GetUtcNow();
@@ -21,7 +26,8 @@ internal sealed partial class Clinic(IOptions<BookingOptions> options, TimeProvi
     /// <summary>
     /// Reads <c>YYYY-MM-DD HH:MM[:SS[.fff]]</c>, with a space or <c>T</c>, optionally followed by <c>Z</c> or
     /// <c>±HH:MM</c>. Without an offset the time is in the clinic's zone. Returns null for anything else,
-    /// impossible dates and times skipped by a daylight-saving change included.
+    /// impossible dates, times skipped by a daylight-saving change, and times within a day of the calendar's ends
+    /// (0001-01-01, 9999-12-31) included.
     /// </summary>
     public DateTimeOffset? Parse(string text)
     {
@@ -46,13 +52,16 @@ internal sealed partial class Clinic(IOptions<BookingOptions> options, TimeProvi
                 return null;
             }
 
-            if (offset.Length == 0)
+            if (offset.Length == 0 && Zone.IsInvalidTime(local))
             {
-                return Zone.IsInvalidTime(local) ? null : new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(local, Zone), TimeSpan.Zero);
+                return null;
             }
 
-            var span = offset == "Z" ? TimeSpan.Zero : new TimeSpan(Part("oh"), Part("om"), 0);
-            return new DateTimeOffset(local, offset[0] == '-' ? -span : span).ToUniversalTime();
+            var span = offset is "" or "Z" ? TimeSpan.Zero : new TimeSpan(Part("oh"), Part("om"), 0);
+            var utc = offset.Length == 0
+                ? new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(local, Zone), TimeSpan.Zero)
+                : new DateTimeOffset(local, offset[0] == '-' ? -span : span).ToUniversalTime();
+            return utc >= EarliestTime && utc <= LatestTime ? utc : null;
         }
         catch (ArgumentException)
         {
