@@ -30,6 +30,9 @@ public abstract class AppFixture : IAsyncLifetime
 
     protected TempDirectory Directory { get; } = new();
 
+    /// <summary>The running host's services, for what a test cannot see over HTTP.</summary>
+    public IServiceProvider Services => _factory!.Services;
+
     public async Task InitializeAsync()
     {
         Users = await UserServiceStub.StartAsync();
