@@ -35,6 +35,28 @@ public sealed class HostileInputTests(EmbeddedApp app) : ApiTestBase<EmbeddedApp
             }
         });
 
+    [Theory]
+    [InlineData("9999-12-31 23:50:00")]
+    [InlineData("9999-12-31T23:59:59.9999999-14:00")]
+    [InlineData("9999-12-31 00:00:00")]
+    [InlineData("0001-01-01T00:00:00+14:00")]
+    [InlineData("０００１-０１-０１ ００:００:００")]
+    [InlineData("２０３１-０３-１０ １０:００:００")]
+    public async Task A_time_at_the_ends_of_the_calendar_or_in_non_ASCII_digits_is_400_Invalid_date_format_and_changes_nothing(string dateTime)
+    {
+        var client = App.NewPatient(out _);
+        var id = await BookOk(client, Booking(NewDoctor()));
+        var before = await ReadAsync(client, id);
+
+        var booked = await Book(client, Booking(NewDoctor(), dateTime));
+        var rescheduled = await client.PutAsync($"/api/appointments/{id}/reschedule", new StringContent($$"""{"new_date_time": "{{dateTime}}"}"""));
+
+        await ShouldBeProblem(booked, System.Net.HttpStatusCode.BadRequest, "Invalid date format");
+        await ShouldBeProblem(rescheduled, System.Net.HttpStatusCode.BadRequest, "Invalid date format");
+        (await List(client)).Should().ContainSingle();
+        (await ReadAsync(client, id)).Should().Be(before);
+    }
+
     [Fact]
     public Task Any_body_and_If_Match_sent_to_a_change_route_is_never_a_5xx_and_a_refused_one_changes_nothing() =>
         Property(
