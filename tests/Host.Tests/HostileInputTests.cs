@@ -9,9 +9,10 @@ namespace Appointments.Host.Tests;
 /// <summary>
 /// API.md: "No input may produce a 500: any bytes in the body, any Unicode, any date from year 1 to 9999, any
 /// header value. Nothing is stored by a request that fails." Random inputs (<see cref="HostileGen"/>) thrown at
-/// every route; a failure prints the input and FsCheck's seed to replay it.
+/// every route, in both runtime modes; a failure prints the input and FsCheck's seed to replay it.
 /// </summary>
-public sealed class HostileInputTests(EmbeddedApp app) : ApiTestBase<EmbeddedApp>(app)
+public abstract class HostileInputTests<TApp>(TApp app) : ApiTestBase<TApp>(app)
+    where TApp : AppFixture
 {
     private const int Cases = 200;
 
@@ -174,3 +175,7 @@ public sealed class HostileInputTests(EmbeddedApp app) : ApiTestBase<EmbeddedApp
     private static Task Property<T>(Gen<T> inputs, Func<T, Task> property) =>
         Task.Run(() => Check.One(Config.QuickThrowOnFailure.WithMaxTest(Cases), Prop.ForAll(inputs.ToArbitrary(), property)));
 }
+
+public sealed class EmbeddedHostileInputTests(EmbeddedApp app) : HostileInputTests<EmbeddedApp>(app);
+
+public sealed class DaprHostileInputTests(DaprApp app) : HostileInputTests<DaprApp>(app);
