@@ -64,7 +64,7 @@ static async Task<SizeResult> RunSizeAsync(BenchOptions options, int stored)
     var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production", DisableDefaults = true });
     builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["UserService:Enabled"] = "false" });
     builder.Logging.ClearProviders();
-    builder.Services.AddSingleton<IStateStore>(_ => new SqliteStateStore(connectionString));
+    builder.Services.AddSingleton<IStateStore>(_ => new SqliteStateStore(new SqliteStoreOptions { ConnectionString = connectionString }));
     builder.AddBookingModule(new BookingSettings());
     using var host = builder.Build();
     var store = host.Services.GetRequiredService<IStateStore>();

@@ -6,10 +6,26 @@ namespace Appointments.Host;
 /// <summary>The document's title and its Bearer scheme, so Scalar can send authenticated calls.</summary>
 internal sealed class OpenApiDescription : IOpenApiDocumentTransformer
 {
+    private const string Description = """
+        Book, reschedule and cancel doctor visits. Every /api route needs `Authorization: Bearer <JWT>`; the optional
+        `role` claim is `patient` (default), `doctor` or `admin`.
+
+        | Change | patient (own) | doctor (with them) | admin |
+        |---|---|---|---|
+        | book; change time, doctor, slot, contact | yes | no (403) | yes |
+        | cancel (optional reason) | yes | yes | yes |
+        | un-cancel (`status: scheduled`) | if they cancelled it | if they cancelled it | yes |
+        | record `completed` / `no_show`, once the start has passed | no (403) | yes | yes |
+        | delete | yes | no (403) | yes |
+
+        `completed` and `no_show` are final (409 `Appointment is closed`). Patients and doctors book no sooner than
+        `Booking:MinimumNotice` and no later than `Booking:Horizon` ahead; admins are exempt.
+        """;
+
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
     {
         document.Info.Title = "Appointments";
-        document.Info.Description = "Book, reschedule and cancel doctor visits. Every /api route needs `Authorization: Bearer <JWT>`.";
+        document.Info.Description = Description;
         document.Components ??= new OpenApiComponents();
         document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
         document.Components.SecuritySchemes["Bearer"] = new OpenApiSecurityScheme

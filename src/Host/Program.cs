@@ -2,7 +2,8 @@ using Appointments.Booking;
 using Appointments.Host;
 using Appointments.Notifications;
 
-DotEnv.Load(Path.Combine(Directory.GetCurrentDirectory(), ".env"));
+// .env read as python-dotenv reads it; variables already set win, so a deployment can always override the file.
+DotNetEnv.Env.NoClobber().Load(Path.Combine(Directory.GetCurrentDirectory(), ".env"));
 
 // Configuration is read once. Watching the content root for appsettings changes would also wake on every
 // write to the SQLite file and its WAL under data/ (about 10% of booking throughput in bench/README.md).

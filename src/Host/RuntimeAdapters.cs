@@ -2,7 +2,6 @@ using Appointments.Booking;
 using Appointments.BuildingBlocks;
 using Appointments.BuildingBlocks.State;
 using Appointments.BuildingBlocks.State.Dapr;
-using Appointments.BuildingBlocks.State.Sqlite;
 using Appointments.Notifications;
 using Dapr.Client;
 using Microsoft.Data.Sqlite;
@@ -24,8 +23,7 @@ internal sealed record RuntimeAdapters(RuntimeMode Mode, BookingSettings Booking
     {
         var configuration = builder.Configuration;
         var connectionString = configuration.GetConnectionString("Appointments") ?? DefaultConnectionString;
-        builder.Services.AddSingleton(_ => new SqliteStateStore(connectionString));
-        builder.Services.AddSingleton<IStateStore>(provider => new TracedStateStore(provider.GetRequiredService<SqliteStateStore>()));
+        builder.AddSqliteStateStore(connectionString);
 
         var userService = configuration["UserService:Url"] is { Length: > 0 } url ? url : configuration["USER_SERVICE_URL"];
         var booking = new BookingSettings { UserServiceUrl = Uri.TryCreate(userService, UriKind.Absolute, out var parsed) ? parsed : null };

@@ -34,7 +34,7 @@ public sealed class ListPageTests : IDisposable
 
         foreach (var id in ids.Where((_, i) => i % 4 == 0))
         {
-            (await _booking.Book.CancelAsync(bob, id, null, CancellationToken.None)).Should().BeNull();
+            (await _booking.Book.CancelAsync(bob, id, null, null, CancellationToken.None)).Should().BeNull();
         }
 
         var (from, to) = (BookingModuleHost.Start.AddDays(20), BookingModuleHost.Start.AddDays(70));

@@ -41,6 +41,22 @@ public sealed class RulesTests
         ClinicIn("Europe/Berlin").Parse("2031-03-30 02:30:00").Should().BeNull();
     }
 
+    [Fact]
+    public void A_skipped_local_time_says_so_rather_than_invalid_date()
+    {
+        ClinicIn("Europe/Berlin").Read("2031-03-30 02:30:00").Error.Should().Be(BookingError.SkippedTime);
+    }
+
+    [Fact]
+    public void A_repeated_local_time_is_its_first_occurrence_unless_an_offset_says_otherwise()
+    {
+        var berlin = ClinicIn("Europe/Berlin");
+
+        berlin.Parse("2031-10-26 02:30:00").Should().Be(new DateTimeOffset(2031, 10, 26, 0, 30, 0, TimeSpan.Zero), "summer time, +02:00, comes first");
+        berlin.Parse("2031-10-26T02:30:00+01:00").Should().Be(new DateTimeOffset(2031, 10, 26, 1, 30, 0, TimeSpan.Zero));
+        berlin.FormatWithOffset(new DateTimeOffset(2031, 10, 26, 1, 30, 0, TimeSpan.Zero)).Should().Be("2031-10-26T02:30:00+01:00");
+    }
+
     [Theory]
     [InlineData("2031-03-10T10:00:00+00:99")]
     [InlineData("2031-03-10T10:00:00+15:00")]
@@ -52,18 +68,81 @@ public sealed class RulesTests
     }
 
     [Theory]
-    [InlineData("scheduled", "completed", true)]
-    [InlineData("rescheduled", "cancelled", true)]
-    [InlineData("cancelled", "scheduled", true)]
-    [InlineData("cancelled", "completed", false)]
-    [InlineData("completed", "scheduled", false)]
-    [InlineData("no_show", "cancelled", false)]
-    [InlineData("completed", "completed", true)]
-    public void Statuses_move_forward_and_a_cancellation_can_be_undone(string from, string to, bool allowed)
+    [InlineData("patient", "scheduled", "details", null, 0)]
+    [InlineData("doctor", "scheduled", "details", null, 403)]
+    [InlineData("admin", "scheduled", "details", null, 0)]
+    [InlineData("patient", "rescheduled", "cancelled", null, 0)]
+    [InlineData("doctor", "scheduled", "cancelled", null, 0)]
+    [InlineData("admin", "scheduled", "cancelled", null, 0)]
+    [InlineData("patient", "cancelled", "scheduled", "alice", 0)]
+    [InlineData("patient", "cancelled", "scheduled", "dr-a", 403)]
+    [InlineData("doctor", "cancelled", "scheduled", "dr-a", 0)]
+    [InlineData("doctor", "cancelled", "scheduled", "alice", 403)]
+    [InlineData("admin", "cancelled", "scheduled", "alice", 0)]
+    [InlineData("patient", "scheduled", "completed", null, 403)]
+    [InlineData("doctor", "scheduled", "completed", null, 0)]
+    [InlineData("doctor", "rescheduled", "no_show", null, 0)]
+    [InlineData("admin", "scheduled", "no_show", null, 0)]
+    [InlineData("patient", "completed", "cancelled", null, 409)]
+    [InlineData("admin", "no_show", "scheduled", null, 409)]
+    [InlineData("admin", "completed", "details", null, 409)]
+    [InlineData("admin", "cancelled", "completed", "alice", 400)]
+    [InlineData("patient", "scheduled", "rescheduled", null, 400)]
+    public void The_role_table_decides_who_may_change_what_after_the_start(string role, string from, string change, string? cancelledBy, int refusal)
     {
-        var appointment = Appointment(status: from);
+        var appointment = Appointment(status: from, cancelledBy: cancelledBy);
+        var changes = change == "details" ? new AppointmentChanges { Phone = new Optional<string?>("+15555550123") } : new AppointmentChanges { Status = change };
 
-        (appointment.RefuseStatus(to) is null).Should().Be(allowed);
+        var (next, _, error) = appointment.Apply(CallerAs(role), changes, AfterStart);
+
+        (error?.Status ?? 0).Should().Be(refusal, error?.Message);
+        (next is null).Should().Be(refusal != 0);
+    }
+
+    [Theory]
+    [InlineData("completed")]
+    [InlineData("no_show")]
+    public void An_outcome_can_be_recorded_only_once_the_start_has_passed(string outcome)
+    {
+        var (_, _, error) = Appointment().Apply(CallerAs("doctor"), new AppointmentChanges { Status = outcome }, BeforeStart);
+
+        error!.Status.Should().Be(400);
+        error.Errors!["status"].Single().Should().Contain("once the appointment has started");
+    }
+
+    [Theory]
+    [InlineData("patient", "scheduled", 0)]
+    [InlineData("doctor", "scheduled", 403)]
+    [InlineData("admin", "cancelled", 0)]
+    [InlineData("patient", "completed", 409)]
+    [InlineData("admin", "no_show", 409)]
+    public void Patients_and_admins_delete_and_closed_appointments_stay(string role, string status, int refusal)
+    {
+        (Appointment(status: status).RefuseDelete(CallerAs(role))?.Status ?? 0).Should().Be(refusal);
+    }
+
+    [Fact]
+    public void Cancelling_records_who_why_and_when_and_restoring_clears_it()
+    {
+        var doctor = CallerAs("doctor");
+
+        var (cancelled, action, _) = Appointment().Apply(doctor, new AppointmentChanges { Status = "cancelled", Reason = "Doctor unwell" }, BeforeStart);
+        var (restored, restoredAction, _) = cancelled!.Apply(doctor, new AppointmentChanges { Status = "scheduled" }, BeforeStart);
+
+        action.Should().Be("cancel");
+        cancelled.Cancellation.Should().Be(new Cancellation("Doctor unwell", "dr-a", "doctor", BeforeStart));
+        restoredAction.Should().Be("uncancel");
+        restored!.Cancellation.Should().BeNull();
+        restored.Status.Should().Be("scheduled");
+    }
+
+    [Fact]
+    public void Moving_a_scheduled_appointment_marks_it_rescheduled()
+    {
+        var (next, action, _) = Appointment().Apply(CallerAs("patient"), new AppointmentChanges { Start = Start.AddDays(1) }, BeforeStart);
+
+        next!.Status.Should().Be("rescheduled");
+        action.Should().Be("change");
     }
 
     [Fact]
@@ -78,7 +157,18 @@ public sealed class RulesTests
         BookingKeys.Cells(Appointment(status: "cancelled")).Should().BeEmpty("a cancelled appointment holds no time");
     }
 
-    private static Appointment Appointment(string status = "scheduled", string start = "2031-03-10T10:00:00Z", int minutes = 30) => new()
+    private static readonly DateTimeOffset Start = new(2031, 3, 10, 10, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset BeforeStart = Start.AddDays(-1);
+    private static readonly DateTimeOffset AfterStart = Start.AddHours(1);
+
+    private static Caller CallerAs(string role) => role switch
+    {
+        "patient" => new Caller("alice", Caller.Patient),
+        "doctor" => new Caller("dr-a", Caller.Doctor),
+        _ => new Caller("the-admin", Caller.Admin),
+    };
+
+    private static Appointment Appointment(string status = "scheduled", string start = "2031-03-10T10:00:00Z", int minutes = 30, string? cancelledBy = null) => new()
     {
         Id = "0123456789abcdef01234567",
         Username = "alice",
@@ -86,6 +176,8 @@ public sealed class RulesTests
         StartUtc = DateTimeOffset.Parse(start, System.Globalization.CultureInfo.InvariantCulture),
         DurationMinutes = minutes,
         Status = status,
+        Email = "alice@example.com",
+        Cancellation = cancelledBy is null ? null : new Cancellation(null, cancelledBy, cancelledBy == "alice" ? Caller.Patient : Caller.Doctor, DateTimeOffset.UnixEpoch),
         ReminderMethod = "email",
         CreatedAt = DateTimeOffset.UnixEpoch,
         UpdatedAt = DateTimeOffset.UnixEpoch,

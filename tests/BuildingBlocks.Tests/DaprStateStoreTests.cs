@@ -14,7 +14,7 @@ public sealed class DaprStateStoreTests : StateStoreContract, IAsyncLifetime
     public async Task InitializeAsync()
     {
         _sidecar = await DaprSidecarDouble.StartAsync();
-        _client = new DaprClientBuilder().UseGrpcEndpoint(_sidecar.GrpcEndpoint).UseHttpEndpoint(_sidecar.HttpEndpoint).Build();
+        _client = _sidecar.CreateDaprClient();
     }
 
     public async Task DisposeAsync()

@@ -8,9 +8,11 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("appointments-state-").FullName;
     private readonly List<SqliteStateStore> _stores = [];
 
+    private string ConnectionString => $"Data Source={Path.Combine(_directory, "nested", "state.db")}";
+
     protected override Task<IStateStore> CreateStoreAsync()
     {
-        var store = new SqliteStateStore($"Data Source={Path.Combine(_directory, "nested", "state.db")}");
+        var store = new SqliteStateStore(new SqliteStoreOptions { ConnectionString = ConnectionString });
         _stores.Add(store);
         return Task.FromResult<IStateStore>(store);
     }
@@ -25,6 +27,36 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
 
         (await second.TryExecuteAsync([StateOperation.Create("shared|1", "2"u8.ToArray())])).Should().BeFalse();
         (await second.GetAsync("shared|1")).Exists.Should().BeTrue();
+    }
+
+    [Fact]
+    public void By_default_every_commit_is_synced_so_an_answered_write_survives_a_power_loss()
+    {
+        var database = new SqliteDatabase(new SqliteStoreOptions { ConnectionString = ConnectionString });
+
+        SynchronousOf(database).Should().Be("FULL");
+    }
+
+    [Fact]
+    public void Synchronous_normal_can_be_asked_for()
+    {
+        var database = new SqliteDatabase(new SqliteStoreOptions { ConnectionString = ConnectionString, Synchronous = SqliteSynchronous.Normal });
+
+        SynchronousOf(database).Should().Be("NORMAL");
+    }
+
+    /// <summary><c>PRAGMA synchronous</c> of a connection as the store opens them (it is per connection).</summary>
+    private static string SynchronousOf(SqliteDatabase database)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA synchronous;";
+        return (long)command.ExecuteScalar()! switch
+        {
+            1 => "NORMAL",
+            2 => "FULL",
+            var other => other.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
     }
 
     public void Dispose()

@@ -56,7 +56,7 @@ public sealed class BindingRulesTests : SidecarTest
                 }),
             },
         });
-        using var dapr = new DaprClientBuilder().UseGrpcEndpoint(sidecar.GrpcEndpoint).Build();
+        using var dapr = sidecar.CreateDaprClient();
 
         await dapr.InvokeBindingAsync("email", "create", "body", new Dictionary<string, string> { ["emailTo"] = "ana@example.com", ["subject"] = "" });
 
@@ -107,7 +107,7 @@ public sealed class BindingRulesTests : SidecarTest
                 }),
             },
         });
-        using var dapr = new DaprClientBuilder().UseGrpcEndpoint(sidecar.GrpcEndpoint).Build();
+        using var dapr = sidecar.CreateDaprClient();
 
         await dapr.InvokeBindingAsync("sms", "create", "Reminder");
 

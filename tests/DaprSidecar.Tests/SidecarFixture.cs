@@ -18,7 +18,7 @@ public abstract class SidecarTest : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Sidecar = await DaprSidecarDouble.StartAsync(Options);
-        Dapr = new DaprClientBuilder().UseGrpcEndpoint(Sidecar.GrpcEndpoint).UseHttpEndpoint(Sidecar.HttpEndpoint).Build();
+        Dapr = Sidecar.CreateDaprClient();
     }
 
     public async Task DisposeAsync()

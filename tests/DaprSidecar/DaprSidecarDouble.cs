@@ -11,7 +11,7 @@ namespace Appointments.Tests.DaprSidecar;
 /// A stand-in for daprd on loopback sockets: the gRPC API (state, output bindings) on an HTTP/2 cleartext endpoint
 /// and the HTTP API (service invocation, health, metadata) on an HTTP/1.1 endpoint, both on dynamic ports.
 /// It behaves as DAPR.md says daprd with this repo's components does, so point the real SDK at it:
-/// <c>new DaprClientBuilder().UseGrpcEndpoint(double.GrpcEndpoint).UseHttpEndpoint(double.HttpEndpoint).Build()</c>.
+/// <see cref="DaprSidecarClient.CreateDaprClient"/>.
 /// </summary>
 public sealed class DaprSidecarDouble : IAsyncDisposable
 {

@@ -1,3 +1,4 @@
+using Appointments.TestSupport;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.Serialization;
@@ -7,9 +8,7 @@ namespace Appointments.Deployment.Tests;
 /// <summary>The checked-out repository and the YAML manifests in it.</summary>
 internal static class Repo
 {
-    public static string Root { get; } = FindRoot();
-
-    public static string PathOf(string relativePath) => Path.Combine(Root, relativePath);
+    public static string PathOf(string relativePath) => Path.Combine(RepositoryPaths.Root, relativePath);
 
     /// <summary>Every YAML file this project is responsible for, relative to the root.</summary>
     public static IReadOnlyList<string> YamlFiles() =>
@@ -45,20 +44,7 @@ internal static class Repo
     private static IEnumerable<string> YamlUnder(string folder, SearchOption option) =>
         Directory.EnumerateFiles(PathOf(folder), "*.*", option)
             .Where(file => file.EndsWith(".yaml", StringComparison.Ordinal) || file.EndsWith(".yml", StringComparison.Ordinal))
-            .Select(file => Path.GetRelativePath(Root, file).Replace('\\', '/'));
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Appointments.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Appointments.sln above {AppContext.BaseDirectory}");
-    }
+            .Select(file => Path.GetRelativePath(RepositoryPaths.Root, file).Replace('\\', '/'));
 }
 
 internal sealed record Manifest(string File, Node Root)

@@ -46,7 +46,7 @@ public sealed class ReminderEndToEndTests : IAsyncLifetime
         var soon = await BookAsync(alice, "dr-soon", Hours(23), "alice@example.com");
         await BookAsync(bob, "dr-later", Hours(30), "bob@example.com");
 
-        await Eventually(() => smtp.Messages().Count > 0, TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(() => smtp.Messages().Count > 0, "the first reminder email");
         await Task.Delay(TimeSpan.FromSeconds(5));
         var messages = smtp.Messages();
         messages.Should().ContainSingle("later scans must not send again, and the 30-hour one is not due");
@@ -81,7 +81,7 @@ public sealed class ReminderEndToEndTests : IAsyncLifetime
 
         var triggers = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => sidecar.TriggerCronAsync()));
         triggers.Should().OnlyContain(r => r.StatusCode == HttpStatusCode.OK);
-        await Eventually(() => sidecar.BindingCalls.Count >= 2, TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(() => sidecar.BindingCalls.Count >= 2, "both reminders through the bindings");
         (await sidecar.TriggerCronAsync()).StatusCode.Should().Be(HttpStatusCode.OK);
         await Task.Delay(TimeSpan.FromSeconds(2));
 
@@ -113,19 +113,5 @@ public sealed class ReminderEndToEndTests : IAsyncLifetime
         });
         response.StatusCode.Should().Be(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("_id").GetString()!;
-    }
-
-    private static async Task Eventually(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Not true within {timeout}.");
-            }
-
-            await Task.Delay(200);
-        }
     }
 }

@@ -17,6 +17,17 @@ public abstract class ApiTestBase<TApp>(TApp app) : IClassFixture<TApp>
     protected static Dictionary<string, object?> Booking(string doctor, string dateTime = "2031-03-10 10:00:00", string? slot = null) =>
         BookingBodies.For(doctor, dateTime, slot);
 
+    /// <summary><paramref name="ahead"/> from the host's clock, to the minute, as <c>date_time</c> (the clinic's zone is UTC).</summary>
+    protected string FromNow(TimeSpan ahead)
+    {
+        var at = App.Clock.GetUtcNow() + ahead;
+        return BookingBodies.Format(new DateTimeOffset(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerMinute), TimeSpan.Zero));
+    }
+
+    protected HttpClient Doctor(string name) => App.Client(App.Token(name, role: "doctor"));
+
+    protected HttpClient Admin() => App.Client(App.Token("the-admin", role: "admin"));
+
     /// <summary>
     /// Runs <paramref name="count"/> calls at once: each waits at a barrier until all are ready, so they really
     /// race instead of trickling in as their tasks get scheduled.

@@ -30,9 +30,6 @@ public abstract class AppFixture : IAsyncLifetime
 
     protected TempDirectory Directory { get; } = new();
 
-    /// <summary>The running host's services, for what a test cannot see over HTTP.</summary>
-    public IServiceProvider Services => _factory!.Services;
-
     public async Task InitializeAsync()
     {
         Users = await UserServiceStub.StartAsync();
@@ -71,6 +68,9 @@ public abstract class AppFixture : IAsyncLifetime
 
     /// <summary>Adds the mode's settings (storage, sidecar addresses).</summary>
     protected abstract Task ConfigureAsync(IDictionary<string, string?> settings);
+
+    /// <summary>The host's services, for what a test sets up without HTTP (e.g. a reminder's record, as Notifications writes it).</summary>
+    public IServiceProvider Services => _factory!.Services;
 
     public HttpClient Client(string? token = null)
     {

@@ -136,9 +136,9 @@ public sealed class HostProcessTests : IAsyncLifetime
         { ["EMAIL_PASSWORD=secret", "Notifications__Smtp__Tls=Off"], ["never sent without TLS"] },
     };
 
+    /// <param name="problems">What each refusal line says, one entry per line.</param>
     [Theory]
     [MemberData(nameof(Refusals))]
-    /// <param name="problems">What each refusal line says, one entry per line.</param>
     public async Task A_start_that_cannot_succeed_says_each_problem_in_one_line_and_exits_1(string[] settings, string[] problems)
     {
         await File.WriteAllTextAsync(_directory.File("not-a-database.db"), "these bytes are not a SQLite database, whatever the name says");
@@ -185,7 +185,7 @@ public sealed class HostProcessTests : IAsyncLifetime
         environment.Remove("USER_SERVICE_URL");
 
         await using var host = await HostProcess.StartAsync(_directory.Path, environment);
-        await WaitForAsync(() => host.Output.Contains("Appointments is running", StringComparison.Ordinal));
+        await Eventually.TrueAsync(() => host.Output.Contains("Appointments is running", StringComparison.Ordinal), "the start-up line is written");
 
         host.Output.Should().Contain("Users are NOT checked before booking")
             .And.Contain("Email reminders are written to the log, not sent")
@@ -207,13 +207,63 @@ public sealed class HostProcessTests : IAsyncLifetime
         environment["USER_SERVICE_URL"] = new UriBuilder(_users.Url) { UserName = "checker", Password = "s3cr3t" }.Uri.ToString();
 
         await using var host = await HostProcess.StartAsync(_directory.Path, environment);
-        await WaitForAsync(() => host.Output.Contains("Appointments is running", StringComparison.Ordinal));
+        await Eventually.TrueAsync(() => host.Output.Contains("Appointments is running", StringComparison.Ordinal), "the start-up line is written");
 
         host.Output.Should().Contain("Email reminders are sent by SMTP to smtp.example.com:587, STARTTLS required")
             .And.Contain("SMS reminders are sent by Twilio's REST API")
             .And.Contain($"Users are checked at {_users.Url}")
             .And.Contain($"SQLite database {Path.Combine(_directory.Path, "relative", "appointments.db")}")
             .And.NotContain("s3cr3t", "URLs are logged without credentials");
+    }
+
+    [Fact]
+    public async Task A_dot_env_file_reads_as_python_dotenv_does_and_the_environment_wins_over_it()
+    {
+        await File.WriteAllTextAsync(_directory.File(".env"), $"""
+            JWT_SECRET_KEY={FlaskTokens.Key} # an inline comment is not part of the value
+            USER_SERVICE_URL=http://127.0.0.1:9/
+            """);
+
+        await using var host = await HostProcess.StartAsync(_directory.Path, Environment(key: null));
+        using var client = host.CreateClient(Patient("dotenv-rules"));
+
+        (await client.PostAsJsonAsync("/api/appointments", BookingBodies.For("dr-dotenv", Day(33, "10:00")))).StatusCode
+            .Should().Be(HttpStatusCode.Created, "the token is signed with the key without its comment, and the user service is the environment's");
+    }
+
+    [Fact]
+    public async Task A_booking_retried_with_its_key_after_the_host_was_killed_is_answered_from_what_was_stored()
+    {
+        var body = BookingBodies.For("dr-retry", Day(33, "10:00"));
+        await using (var host = await StartAsync())
+        {
+            // The client never reads the answer: the host dies with the booking stored and its answer lost.
+            using var client = host.CreateClient(Patient("retrier"));
+            _ = client.SendAsync(WithKey(body, "checkout-42"));
+            await Eventually.TrueAsync(
+                async () => (await client.GetStringAsync("/api/appointments")).Contains("dr-retry", StringComparison.Ordinal),
+                "the booking is stored");
+
+            host.Kill();
+        }
+
+        await using var restarted = await StartAsync();
+        using var again = restarted.CreateClient(Patient("retrier"));
+        var retry = await again.SendAsync(WithKey(body, "checkout-42"));
+        var stored = JsonDocument.Parse(await again.GetStringAsync("/api/appointments")).RootElement.EnumerateArray().ToList();
+
+        retry.StatusCode.Should().Be(HttpStatusCode.Created);
+        retry.Headers.GetValues("Idempotent-Replayed").Should().Equal("true");
+        stored.Should().ContainSingle();
+        JsonDocument.Parse(await retry.Content.ReadAsStringAsync()).RootElement.GetProperty("_id").GetString()
+            .Should().Be(stored[0].GetProperty("_id").GetString());
+    }
+
+    private static HttpRequestMessage WithKey(object body, string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/appointments") { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", key);
+        return request;
     }
 
     private Task<HostProcess> StartAsync() => HostProcess.StartAsync(_directory.Path, Environment(FlaskTokens.Key));
@@ -242,13 +292,4 @@ public sealed class HostProcessTests : IAsyncLifetime
 
     // These hosts run on the real clock: book a month or so ahead of it.
     private static string Day(int days, string time) => BookingBodies.At(DateTimeOffset.UtcNow, days, time);
-
-    // The start-up line is written once the server listens, a moment after /health/live first answers.
-    private static async Task WaitForAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 100 && !condition(); i++)
-        {
-            await Task.Delay(100);
-        }
-    }
 }

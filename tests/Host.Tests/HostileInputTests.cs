@@ -22,19 +22,29 @@ public abstract class HostileInputTests<TApp>(TApp app) : ApiTestBase<TApp>(app)
     ];
 
     [Fact]
-    public Task Any_body_posted_to_create_is_never_a_5xx_and_a_refused_one_stores_nothing() =>
-        Property(HostileGen.Body, async body =>
-        {
-            var client = App.NewPatient(out _);
-
-            using var response = await client.PostAsync("/api/appointments", new ByteArrayContent(body));
-
-            ShouldNotBeServerError(response, Show(body));
-            if (!response.IsSuccessStatusCode)
+    public Task Any_body_and_Idempotency_Key_posted_to_create_is_never_a_5xx_and_a_refused_one_stores_nothing() =>
+        Property(
+            from body in HostileGen.Body
+            from key in Gen.Frequency((1, Gen.Constant<string?>(null)), (1, HostileGen.HeaderValue.Select(v => (string?)v)))
+            select (body, key),
+            async input =>
             {
-                (await List(client)).Should().BeEmpty(Show(body));
-            }
-        });
+                var client = App.NewPatient(out _);
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/appointments") { Content = new ByteArrayContent(input.body) };
+                if (input.key is not null)
+                {
+                    request.Headers.TryAddWithoutValidation("Idempotency-Key", input.key);
+                }
+
+                using var response = await client.SendAsync(request);
+
+                var shown = $"Idempotency-Key: {input.key} body: {Show(input.body)}";
+                ShouldNotBeServerError(response, shown);
+                if (!response.IsSuccessStatusCode)
+                {
+                    (await List(client)).Should().BeEmpty(shown);
+                }
+            });
 
     [Theory]
     [InlineData("9999-12-31 23:50:00")]
@@ -103,6 +113,7 @@ public abstract class HostileInputTests<TApp>(TApp app) : ApiTestBase<TApp>(app)
                 [
                     $"/api/appointments/{input.id}",
                     $"/api/appointments/status/{input.id}",
+                    $"/api/appointments/{input.id}/history",
                     $"/api/appointments?status={status}&from={from}&to={to}&limit={limit}&cursor={cursor}",
                 ];
 
@@ -123,7 +134,7 @@ public abstract class HostileInputTests<TApp>(TApp app) : ApiTestBase<TApp>(app)
 
             using var booked = await Book(client, Booking(NewDoctor()));
             ShouldNotBeServerError(booked, authorization);
-            foreach (var (method, path) in ChangeRoutes.Append((HttpMethod.Get, "")).Append((HttpMethod.Get, "/../status/" + id)))
+            foreach (var (method, path) in ChangeRoutes.Append((HttpMethod.Get, "")).Append((HttpMethod.Get, "/history")).Append((HttpMethod.Get, "/../status/" + id)))
             {
                 using var request = new HttpRequestMessage(method, $"/api/appointments/{id}{path}") { Content = new StringContent("{}") };
                 using var response = await client.SendAsync(request);

@@ -69,8 +69,8 @@ public sealed class TelemetryTests(EmbeddedApp app) : ApiTestBase<EmbeddedApp>(a
         var booked = await client.PostAsJsonAsync("/api/appointments", BookingBodies.For("dr-otel", BookingBodies.At(DateTimeOffset.UtcNow, 30, "10:00")));
         booked.StatusCode.Should().Be(HttpStatusCode.Created);
 
-        (await collector.WaitForAsync("/v1/traces", "state transaction")).Should().BeTrue("the booking's spans reach the collector");
-        (await collector.WaitForAsync("/v1/metrics", "http.server.request.duration")).Should().BeTrue("request durations reach the collector");
+        await Eventually.TrueAsync(() => collector.Received("/v1/traces", "state transaction"), "the booking's spans reach the collector");
+        await Eventually.TrueAsync(() => collector.Received("/v1/metrics", "http.server.request.duration"), "request durations reach the collector");
         host.Output.Should().Contain($"telemetry: OTLP to {collector.Url}");
     }
 
@@ -102,21 +102,8 @@ public sealed class TelemetryTests(EmbeddedApp app) : ApiTestBase<EmbeddedApp>(a
             return collector;
         }
 
-        public async Task<bool> WaitForAsync(string path, string name)
-        {
-            var bytes = System.Text.Encoding.UTF8.GetBytes(name);
-            for (var i = 0; i < 300; i++)
-            {
-                if (_received.Any(r => r.Path == path && r.Body.AsSpan().IndexOf(bytes) >= 0))
-                {
-                    return true;
-                }
-
-                await Task.Delay(100);
-            }
-
-            return false;
-        }
+        public bool Received(string path, string name) =>
+            _received.Any(r => r.Path == path && r.Body.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(name)) >= 0);
 
         public ValueTask DisposeAsync() => _app.DisposeAsync();
     }

@@ -2,7 +2,6 @@ using Appointments.Booking.Contracts;
 using Appointments.Notifications.Channels;
 using Appointments.Notifications.Tests.TestDoubles;
 using Appointments.Tests.DaprSidecar;
-using Dapr.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Appointments.Notifications.Tests;
@@ -27,7 +26,7 @@ public sealed class DaprBindingChannelsTests : IAsyncLifetime
                 ["Notifications:Delivery"] = "DaprBindings",
                 ["EMAIL_ADDRESS"] = "clinic@example.com",
             },
-            services: services => services.AddSingleton(new DaprClientBuilder().UseGrpcEndpoint(_sidecar.GrpcEndpoint).UseHttpEndpoint(_sidecar.HttpEndpoint).Build()));
+            services: services => services.AddSingleton(_sidecar.CreateDaprClient()));
     }
 
     public async Task DisposeAsync()

@@ -23,7 +23,7 @@ public sealed class ReminderCronEndpointTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _store = new SqliteStateStore($"Data Source={_databasePath}");
+        _store = new SqliteStateStore(new SqliteStoreOptions { ConnectionString = $"Data Source={_databasePath}" });
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();

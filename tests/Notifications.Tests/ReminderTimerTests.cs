@@ -1,4 +1,5 @@
 using Appointments.Notifications.Tests.TestDoubles;
+using Appointments.TestSupport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

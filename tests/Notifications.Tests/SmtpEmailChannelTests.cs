@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Appointments.Notifications.Tests;
 
-/// <summary>The MailKit channel against a real SMTP server (aiosmtpd) started by the test.</summary>
+/// <summary>The MailKit channel against a real SMTP server started by the test.</summary>
 public sealed class SmtpEmailChannelTests
 {
     private static readonly ReminderMessage Message =

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -26,15 +27,15 @@ public static class FlaskTokens
 
     public static string Sign(IDictionary<string, object> claims, string key = Key, string algorithm = "HS256")
     {
-        var header = Encode(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["alg"] = algorithm, ["typ"] = "JWT" }));
-        var payload = Encode(JsonSerializer.SerializeToUtf8Bytes(claims));
+        var header = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string> { ["alg"] = algorithm, ["typ"] = "JWT" }));
+        var payload = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(claims));
         if (algorithm == "none")
         {
             return $"{header}.{payload}.";
         }
 
         var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.ASCII.GetBytes($"{header}.{payload}"));
-        return $"{header}.{payload}.{Encode(signature)}";
+        return $"{header}.{payload}.{Base64Url.EncodeToString(signature)}";
     }
 
     public static Dictionary<string, object> Claims(string username, long expiresIn = 900, DateTimeOffset? issuedAt = null)
@@ -51,6 +52,4 @@ public static class FlaskTokens
             ["exp"] = now + expiresIn,
         };
     }
-
-    private static string Encode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -33,16 +33,12 @@ public sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    public bool HasExited => _process.HasExited;
-
-    public int ExitCode => _process.ExitCode;
-
     /// <summary>Starts the host and waits until it answers <c>/health/live</c>.</summary>
-    public static async Task<HostProcess> StartAsync(string workingDirectory, IDictionary<string, string?> environment, TimeSpan? timeout = null)
+    public static async Task<HostProcess> StartAsync(string workingDirectory, IDictionary<string, string?> environment)
     {
         var host = Launch(workingDirectory, environment, out var url);
         using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < deadline)
         {
             if (host._process.HasExited)
@@ -99,13 +95,6 @@ public sealed class HostProcess : IAsyncDisposable
         return client;
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -115,6 +104,13 @@ public sealed class HostProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static HostProcess Launch(string workingDirectory, IDictionary<string, string?> environment, out Uri url)

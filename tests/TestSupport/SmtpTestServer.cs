@@ -1,104 +1,93 @@
-using System.Diagnostics;
-using System.Text;
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net;
 using MimeKit;
+using SmtpServer;
+using SmtpServer.ComponentModel;
+using SmtpServer.Mail;
+using SmtpServer.Net;
+using SmtpServer.Protocol;
+using SmtpServer.Storage;
 
 namespace Appointments.TestSupport;
 
 /// <summary>
-/// A real SMTP server: smtp_server.py (aiosmtpd) under Debian's /usr/bin/python3 on a free loopback port, saving
-/// every accepted message for the test to read.
+/// A real SMTP server in the test's process (the SmtpServer package) on a free loopback port. It keeps every
+/// message it accepts, with the SMTP envelope in X-Envelope-From and X-Envelope-To headers, for the test to read;
+/// with <c>rejectRecipients</c> it refuses every RCPT TO with 550.
 /// </summary>
 public sealed class SmtpTestServer : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _errors;
+    private readonly SmtpServer.SmtpServer _server;
+    private readonly Task _running;
+    private readonly ConcurrentQueue<MimeMessage> _messages;
 
-    private SmtpTestServer(Process process, StringBuilder errors, int port, string directory)
+    private SmtpTestServer(SmtpServer.SmtpServer server, Task running, ConcurrentQueue<MimeMessage> messages, int port)
     {
-        _process = process;
-        _errors = errors;
+        _server = server;
+        _running = running;
+        _messages = messages;
         Port = port;
-        Directory = directory;
     }
 
     public int Port { get; }
 
-    public string Directory { get; }
-
     public static async Task<SmtpTestServer> StartAsync(bool rejectRecipients = false)
     {
-        var port = HostProcess.FreePort();
-        var directory = Path.Combine(Path.GetTempPath(), "appointments-tests", "smtp-" + Guid.NewGuid().ToString("N"));
-        var start = new ProcessStartInfo("/usr/bin/python3")
+        var listeners = new EndpointListenerFactory();
+        var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        listeners.EndpointStarted += (_, e) => listening.TrySetResult(((IPEndPoint)e.LocalEndPoint).Port);
+        var messages = new ConcurrentQueue<MimeMessage>();
+        var services = new ServiceProvider();
+        services.Add(listeners);
+        services.Add(new Recipients(rejectRecipients));
+        services.Add(new KeepMessages(messages));
+        var options = new SmtpServerOptionsBuilder()
+            .ServerName("localhost")
+            .Endpoint(endpoint => endpoint.Endpoint(new IPEndPoint(IPAddress.Loopback, 0)))
+            .Build();
+
+        var server = new SmtpServer.SmtpServer(options, services);
+        var running = server.StartAsync(CancellationToken.None);
+
+        if (await Task.WhenAny(listening.Task, running) == running)
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "smtp_server.py"));
-        start.ArgumentList.Add(directory);
-        start.ArgumentList.Add("--port");
-        start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (rejectRecipients)
-        {
-            start.ArgumentList.Add("--reject-recipients");
+            await running;
+            throw new InvalidOperationException("The SMTP server stopped before it listened.");
         }
 
-        var errors = new StringBuilder();
-        var process = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start");
-        process.ErrorDataReceived += (_, e) =>
-        {
-            lock (errors)
-            {
-                errors.AppendLine(e.Data);
-            }
-        };
-        process.BeginErrorReadLine();
-        var server = new SmtpTestServer(process, errors, port, directory);
-        var ready = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        if (ready != $"ready {port}")
-        {
-            await server.DisposeAsync();
-            throw new InvalidOperationException($"SMTP test server did not start: '{ready}' {server.Errors}");
-        }
-
-        return server;
+        return new SmtpTestServer(server, running, messages, await listening.Task);
     }
 
-    public string Errors
-    {
-        get
-        {
-            lock (_errors)
-            {
-                return _errors.ToString();
-            }
-        }
-    }
-
-    public IReadOnlyList<MimeMessage> Messages() =>
-        System.IO.Directory.Exists(Directory)
-            ? System.IO.Directory.GetFiles(Directory, "*.eml").Select(file => MimeMessage.Load(file)).ToList()
-            : [];
+    public IReadOnlyList<MimeMessage> Messages() => [.. _messages];
 
     public async ValueTask DisposeAsync()
     {
-        _process.StandardInput.Close();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        try
-        {
-            await _process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
+        _server.Shutdown();
+        await _server.ShutdownTask;
+        await _running;
+    }
 
-        _process.Dispose();
-        if (System.IO.Directory.Exists(Directory))
+    private sealed class Recipients(bool reject) : IMailboxFilter
+    {
+        public Task<bool> CanAcceptFromAsync(ISessionContext context, IMailbox from, int size, CancellationToken cancellationToken) =>
+            Task.FromResult(true);
+
+        /// <summary>False is answered with 550, a permanent refusal.</summary>
+        public Task<bool> CanDeliverToAsync(ISessionContext context, IMailbox to, IMailbox from, CancellationToken cancellationToken) =>
+            Task.FromResult(!reject);
+    }
+
+    private sealed class KeepMessages(ConcurrentQueue<MimeMessage> messages) : IMessageStore
+    {
+        public async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
-            System.IO.Directory.Delete(Directory, recursive: true);
+            using var content = new MemoryStream(buffer.ToArray());
+            var message = await MimeMessage.LoadAsync(content, cancellationToken);
+            message.Headers.Add("X-Envelope-From", transaction.From.AsAddress());
+            message.Headers.Add("X-Envelope-To", string.Join(", ", transaction.To.Select(to => to.AsAddress())));
+            messages.Enqueue(message);
+            return SmtpResponse.Ok;
         }
     }
 }

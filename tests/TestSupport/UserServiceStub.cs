@@ -22,10 +22,6 @@ public sealed class UserServiceStub : IAsyncDisposable
 
     public TimeSpan Delay { get; set; }
 
-    public int Lookups => _lookups;
-
-    private int _lookups;
-
     public Uri Url => new(_app.Urls.First());
 
     public static async Task<UserServiceStub> StartAsync(params string[] users)
@@ -42,7 +38,6 @@ public sealed class UserServiceStub : IAsyncDisposable
 
         app.MapGet("/api/auth/user/{username}", async (string username) =>
         {
-            Interlocked.Increment(ref stub._lookups);
             if (stub.Delay > TimeSpan.Zero)
             {
                 await Task.Delay(stub.Delay);

@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace Appointments.Booking;
 
-/// <summary>The stored appointment and its rules: which statuses it may move to and which time it holds.</summary>
+/// <summary>
+/// The stored appointment and its rules, in one place: who may change it how and when (API.md, "Who may do
+/// what, and when"), which statuses it may move to, and which time it holds.
+/// </summary>
 internal sealed record Appointment
 {
     [JsonPropertyName("_id")] public required string Id { get; init; }
@@ -17,7 +20,10 @@ internal sealed record Appointment
     [JsonPropertyName("reminder_method")] public required string ReminderMethod { get; init; }
     [JsonPropertyName("created_at")] public required DateTimeOffset CreatedAt { get; init; }
     [JsonPropertyName("updated_at")] public required DateTimeOffset UpdatedAt { get; init; }
-    [JsonPropertyName("reminder")] public AppointmentReminder? Reminder { get; init; }
+    [JsonPropertyName("cancellation")] public Cancellation? Cancellation { get; init; }
+
+    /// <summary>How many changes it has had, its creation included: the number of its history records.</summary>
+    [JsonPropertyName("version")] public int Version { get; init; }
 
     /// <summary>Set on delete: the document stays as a tombstone so a stale write cannot bring it back.</summary>
     [JsonPropertyName("deleted_at")] public DateTimeOffset? DeletedAt { get; init; }
@@ -28,6 +34,9 @@ internal sealed record Appointment
     [JsonIgnore] public bool HoldsTime => !IsDeleted && Status != AppointmentStatus.Cancelled;
 
     [JsonIgnore] public bool IsActive => !IsDeleted && AppointmentStatus.IsActive(Status);
+
+    /// <summary>Completed and no-show are outcomes: final, never changed again.</summary>
+    [JsonIgnore] public bool IsClosed => Status is AppointmentStatus.Completed or AppointmentStatus.NoShow;
 
     [JsonIgnore] public DateTimeOffset EndUtc => StartUtc.AddMinutes(DurationMinutes);
 
@@ -45,14 +54,24 @@ internal sealed record Appointment
         ReminderMethod = request.ReminderMethod ?? ReminderMethods.Email,
         CreatedAt = now,
         UpdatedAt = now,
+        Version = 1,
     };
 
+    /// <summary>Who may book: patients for themselves, admins for anyone; doctors do not book.</summary>
+    public static BookingError? RefuseBooking(Caller caller) => caller.Role == Caller.Doctor ? BookingError.NotAllowed : null;
+
     /// <summary>
-    /// This appointment with <paramref name="changes"/> applied, or why it may not change so. Moving the time or
+    /// This appointment with <paramref name="changes"/> applied by <paramref name="caller"/>, or why not:
+    /// closed (409), not the caller's to make (403), or not a move its status allows (400). Moving the time or
     /// the doctor marks a scheduled appointment rescheduled unless the change names a status itself.
     /// </summary>
-    public (Appointment? Next, BookingError? Error) Apply(AppointmentChanges changes, DateTimeOffset now)
+    public (Appointment? Next, string Action, BookingError? Error) Apply(Caller caller, AppointmentChanges changes, DateTimeOffset now)
     {
+        if (IsClosed)
+        {
+            return (null, "", BookingError.Closed);
+        }
+
         var next = this with
         {
             Doctor = changes.Doctor ?? Doctor,
@@ -64,22 +83,38 @@ internal sealed record Appointment
             ReminderMethod = changes.ReminderMethod ?? ReminderMethod,
             UpdatedAt = now,
         };
-
         var moved = next.Doctor != Doctor || next.StartUtc != StartUtc || next.DurationMinutes != DurationMinutes;
-        if (moved && RefuseMove() is { } refusal)
+        var detailsChanged = moved || next.Slot != Slot || next.Email != Email || next.Phone != Phone || next.ReminderMethod != ReminderMethod;
+        if (detailsChanged && !May(caller, Change.Details))
         {
-            return (null, BookingError.Invalid("date_time", refusal));
+            return (null, "", BookingError.NotAllowed);
         }
 
-        var status = changes.Status ?? (moved && Status == AppointmentStatus.Scheduled ? AppointmentStatus.Rescheduled : Status);
-        if (RefuseStatus(status) is { } statusRefusal)
+        var requested = changes.Status ?? Status;
+        var (action, refusal) = requested == Status ? (HistoryActions.Change, null) : StatusChange(caller, requested, now);
+        if (refusal is not null)
         {
-            return (null, BookingError.Invalid("status", statusRefusal));
+            return (null, "", refusal);
         }
 
-        next = next with { Status = status };
-        return next.MissingContact() is { } missing ? (null, missing) : (next, null);
+        var status = requested == Status && moved && Status == AppointmentStatus.Scheduled ? AppointmentStatus.Rescheduled : requested;
+
+        next = next with
+        {
+            Status = status,
+            Cancellation = action switch
+            {
+                HistoryActions.Cancel => new Cancellation(changes.Reason, caller.Username, caller.Role, now),
+                HistoryActions.Uncancel => null,
+                _ => Cancellation,
+            },
+        };
+        return next.MissingContact() is { } missing ? (null, "", missing) : (next, action, null);
     }
+
+    /// <summary>Why <paramref name="caller"/> may not delete this appointment, or null when they may.</summary>
+    public BookingError? RefuseDelete(Caller caller) =>
+        IsClosed ? BookingError.Closed : May(caller, Change.Delete) ? null : BookingError.NotAllowed;
 
     /// <summary>A reminder that can never be sent is refused up front: email needs an address, SMS a number.</summary>
     public BookingError? MissingContact() => ReminderMethod switch
@@ -89,28 +124,65 @@ internal sealed record Appointment
         _ => null,
     };
 
-    /// <summary>Why this appointment may not go to <paramref name="next"/>, or null when it may.</summary>
-    public string? RefuseStatus(string next) => (Status, next) switch
+    private (string Action, BookingError? Refusal) StatusChange(Caller caller, string status, DateTimeOffset now)
     {
-        _ when Status == next => null,
-        _ when AppointmentStatus.IsActive(Status) => null,
-        (AppointmentStatus.Cancelled, _) when AppointmentStatus.IsActive(next) => null,
-        _ => $"An appointment that is {Status} cannot become {next}.",
+        var (change, action) = (Status, status) switch
+        {
+            (_, AppointmentStatus.Cancelled) when AppointmentStatus.IsActive(Status) => (Change.Cancel, HistoryActions.Cancel),
+            (AppointmentStatus.Cancelled, AppointmentStatus.Scheduled) => (Change.Uncancel, HistoryActions.Uncancel),
+            (_, AppointmentStatus.Completed or AppointmentStatus.NoShow) when AppointmentStatus.IsActive(Status) => (Change.Outcome, HistoryActions.Outcome),
+            _ => (Change.None, ""),
+        };
+
+        if (change == Change.None)
+        {
+            var why = AppointmentStatus.IsActive(status) && AppointmentStatus.IsActive(Status)
+                ? $"{status} is set by the service when the time or doctor moves"
+                : $"an appointment that is {Status} cannot become {status}";
+            return ("", BookingError.Invalid("status", why));
+        }
+
+        if (!May(caller, change))
+        {
+            return ("", BookingError.NotAllowed);
+        }
+
+        return change == Change.Outcome && now < StartUtc
+            ? ("", BookingError.Invalid("status", $"{status} can be recorded only once the appointment has started"))
+            : (action, null);
+    }
+
+    /// <summary>
+    /// The role table. Reading is checked before any change (<see cref="Caller.CanRead"/>), so a patient here
+    /// is the appointment's own patient and a doctor its own doctor.
+    /// </summary>
+    private bool May(Caller caller, Change change) => (caller.Role, change) switch
+    {
+        (Caller.Admin, _) => true,
+        (_, Change.Cancel) => true,
+        (_, Change.Uncancel) => Cancellation?.By == caller.Username,
+        (Caller.Patient, Change.Details or Change.Delete) => true,
+        (Caller.Doctor, Change.Outcome) => true,
+        _ => false,
     };
 
-    /// <summary>Why this appointment's doctor or time may not change, or null when it may.</summary>
-    public string? RefuseMove() =>
-        Status is AppointmentStatus.Completed or AppointmentStatus.NoShow
-            ? $"An appointment that is {Status} cannot be moved."
-            : null;
+    private enum Change
+    {
+        None,
+        Details,
+        Cancel,
+        Uncancel,
+        Outcome,
+        Delete,
+    }
 }
 
-internal sealed record AppointmentReminder(
-    [property: JsonPropertyName("status")] string Status,
-    [property: JsonPropertyName("attempts")] int Attempts,
-    [property: JsonPropertyName("sent_at")] DateTimeOffset? SentAt,
-    [property: JsonPropertyName("last_error")] string? LastError,
-    [property: JsonPropertyName("start_utc")] DateTimeOffset StartUtc);
+/// <summary>Who cancelled, when and why: shown on the document until the appointment is restored.</summary>
+internal sealed record Cancellation(
+    [property: JsonPropertyName("reason")] string? Reason,
+    [property: JsonPropertyName("by")] string By,
+    [property: JsonPropertyName("role")] string Role,
+    [property: JsonPropertyName("at")] DateTimeOffset At);
 
 internal static class AppointmentStatus
 {

@@ -21,19 +21,34 @@ internal sealed class AppointmentBook(
     // A change that finds the appointment changed under it starts again from a fresh read.
     private const int MaxChangeAttempts = 10;
 
-    public async Task<(string? Id, BookingError? Error)> BookAsync(Caller caller, NewAppointment request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Books, or with an <paramref name="idempotencyKey"/> the caller used before for the same request, answers
+    /// that booking again (<see cref="Booked.Replayed"/>).
+    /// </summary>
+    public async Task<(Booked? Booked, BookingError? Error)> BookAsync(Caller caller, NewAppointment request, string? idempotencyKey, CancellationToken cancellationToken)
     {
-        var now = clinic.UtcNow;
-        var username = caller.IsAdmin ? request.Username ?? caller.Username : caller.Username;
-        var appointment = Appointment.New(NewId(now), username, request, (int)options.Value.DefaultDuration.TotalMinutes, now);
-        if (appointment.MissingContact() is { } missing)
+        if (Appointment.RefuseBooking(caller) is { } refused)
         {
-            return (null, missing);
+            return (null, refused);
         }
 
-        if (appointment.StartUtc <= now)
+        var username = caller.IsAdmin ? request.Username ?? caller.Username : caller.Username;
+        if (Usernames.Refuse(username) is { } badName)
         {
-            return (null, BookingError.NotInFuture);
+            return (null, badName);
+        }
+
+        var now = clinic.UtcNow;
+        var idempotency = idempotencyKey is null ? null : await IdempotencyAsync(username, idempotencyKey, request, now, cancellationToken);
+        if (idempotency is { Answer: { } answer })
+        {
+            return answer;
+        }
+
+        var appointment = Appointment.New(NewId(now), username, request, (int)options.Value.DefaultDuration.TotalMinutes, now);
+        if ((appointment.MissingContact() ?? RefuseStart(caller, appointment.StartUtc, now)) is { } invalid)
+        {
+            return (null, invalid);
         }
 
         if (!await users.ExistsAsync(username, cancellationToken))
@@ -41,20 +56,45 @@ internal sealed class AppointmentBook(
             return (null, BookingError.UserMissing);
         }
 
-        if (await store.TryWriteAsync(null, appointment, cancellationToken) != WriteOutcome.Written)
+        var write = new AppointmentWrite(null, appointment, HistoryEntry.Of(caller, HistoryActions.Create, null, appointment, clinic, now))
         {
-            BookingLog.Refused(logger, appointment.Doctor, appointment.StartUtc);
-            return (null, BookingError.TimeTaken);
+            Idempotency = idempotency is null
+                ? null
+                : new IdempotencyClaim(username, idempotency.KeyHash, new IdempotencyRecord(idempotency.RequestHash, appointment.Id, now)),
+        };
+        switch (await store.TryWriteAsync(write, cancellationToken))
+        {
+            case WriteOutcome.Written:
+                BookingLog.Booked(logger, appointment.Id, appointment.Doctor, appointment.StartUtc);
+                return (new Booked(appointment.Id, Replayed: false), null);
+            case WriteOutcome.KeyTaken:
+                // The same key, sent again while this one was on its way: that request's answer is this one's.
+                return (await IdempotencyAsync(username, idempotencyKey!, request, now, cancellationToken))!.Answer ?? (null, BookingError.TimeTaken);
+            case WriteOutcome.PatientBusy:
+                BookingLog.Refused(logger, appointment.Doctor, appointment.StartUtc, "the patient has another appointment then");
+                return (null, BookingError.PatientBusy);
+            default:
+                BookingLog.Refused(logger, appointment.Doctor, appointment.StartUtc, "the time or slot is taken");
+                return (null, BookingError.TimeTaken);
         }
-
-        BookingLog.Booked(logger, appointment.Id, appointment.Doctor, appointment.StartUtc);
-        return (appointment.Id, null);
     }
 
-    public async Task<(StoredAppointment? Appointment, BookingError? Error)> ReadAsync(Caller caller, string id, CancellationToken cancellationToken)
+    public async Task<(StoredAppointment? Appointment, AppointmentReminder? Reminder, BookingError? Error)> ReadAsync(Caller caller, string id, CancellationToken cancellationToken)
     {
-        var stored = IsAppointmentId(id) ? await store.FindAsync(id, cancellationToken) : null;
-        return stored is not null && caller.CanRead(stored.Appointment) ? (stored, null) : (null, BookingError.NotFound);
+        var (stored, reminder) = IsAppointmentId(id) ? await store.FindWithReminderAsync(id, cancellationToken) : (null, null);
+        return stored is not null && caller.CanRead(stored.Appointment) ? (stored, reminder, null) : (null, null, BookingError.NotFound);
+    }
+
+    /// <summary>The appointment's audit trail; a deleted appointment's only for admins.</summary>
+    public async Task<(IReadOnlyList<HistoryEntry>? History, BookingError? Error)> HistoryAsync(Caller caller, string id, CancellationToken cancellationToken)
+    {
+        var stored = IsAppointmentId(id) ? await store.FindIncludingDeletedAsync(id, cancellationToken) : null;
+        if (stored is null || !caller.CanRead(stored.Appointment) || (stored.Appointment.IsDeleted && !caller.IsAdmin))
+        {
+            return (null, BookingError.NotFound);
+        }
+
+        return (await store.HistoryAsync(stored.Appointment, cancellationToken), null);
     }
 
     /// <summary>One page of the caller's own appointments, ordered by start then id, starting after <paramref name="after"/>.</summary>
@@ -72,23 +112,25 @@ internal sealed class AppointmentBook(
             return BookingError.NotInFuture;
         }
 
-        return await ChangeAsync(caller, id, ifMatch, current => current.Apply(changes, clinic.UtcNow), cancellationToken);
+        return await ChangeAsync(caller, id, ifMatch, current => current.Apply(caller, changes, clinic.UtcNow), cancellationToken);
     }
 
-    public Task<BookingError?> CancelAsync(Caller caller, string id, ETagCondition? ifMatch, CancellationToken cancellationToken) =>
-        UpdateAsync(caller, id, new AppointmentChanges { Status = AppointmentStatus.Cancelled }, ifMatch, cancellationToken);
+    public Task<BookingError?> CancelAsync(Caller caller, string id, string? reason, ETagCondition? ifMatch, CancellationToken cancellationToken) =>
+        UpdateAsync(caller, id, new AppointmentChanges { Status = AppointmentStatus.Cancelled, Reason = reason }, ifMatch, cancellationToken);
 
     public Task<BookingError?> RescheduleAsync(Caller caller, string id, DateTimeOffset start, ETagCondition? ifMatch, CancellationToken cancellationToken) =>
         UpdateAsync(caller, id, new AppointmentChanges { Start = start }, ifMatch, cancellationToken);
 
     public Task<BookingError?> DeleteAsync(Caller caller, string id, ETagCondition? ifMatch, CancellationToken cancellationToken) =>
-        ChangeAsync(caller, id, ifMatch, current => (current with { DeletedAt = clinic.UtcNow, UpdatedAt = clinic.UtcNow }, null), cancellationToken);
+        ChangeAsync(caller, id, ifMatch, current => current.RefuseDelete(caller) is { } refused
+            ? (null, "", refused)
+            : (current with { DeletedAt = clinic.UtcNow, UpdatedAt = clinic.UtcNow }, HistoryActions.Delete, null), cancellationToken);
 
     private async Task<BookingError?> ChangeAsync(
         Caller caller,
         string id,
         ETagCondition? ifMatch,
-        Func<Appointment, (Appointment? Next, BookingError? Error)> change,
+        Func<Appointment, (Appointment? Next, string Action, BookingError? Error)> change,
         CancellationToken cancellationToken)
     {
         if (!IsAppointmentId(id))
@@ -104,36 +146,40 @@ internal sealed class AppointmentBook(
                 return BookingError.NotFound;
             }
 
-            if (!caller.CanChange(stored.Appointment))
-            {
-                return BookingError.Forbidden;
-            }
-
             if (ifMatch is not null && !ifMatch.Matches(stored.ETag))
             {
                 return BookingError.Changed;
             }
 
-            var (next, error) = change(stored.Appointment);
+            var current = stored.Appointment;
+            var (next, action, error) = change(current);
             if (next is null)
             {
                 return error;
             }
 
-            // Taking time again (an un-cancel) needs that time to be ahead, as a new booking does.
-            var takesTime = BookingKeys.Holds(next).Except(BookingKeys.Holds(stored.Appointment)).Any();
-            if (takesTime && next.StartUtc <= clinic.UtcNow)
+            if (next with { UpdatedAt = current.UpdatedAt } == current)
             {
-                return BookingError.NotInFuture;
+                return null;
             }
 
-            switch (await store.TryWriteAsync(stored, next, cancellationToken))
+            if (RefuseTimeChange(caller, current, next) is { } refused)
+            {
+                return refused;
+            }
+
+            var now = clinic.UtcNow;
+            next = next with { Version = current.Version + 1 };
+            var history = action == HistoryActions.Delete ? HistoryEntry.Deleted(caller, now) : HistoryEntry.Of(caller, action, current, next, clinic, now);
+            switch (await store.TryWriteAsync(new AppointmentWrite(stored, next, history), cancellationToken))
             {
                 case WriteOutcome.Written:
-                    BookingLog.Changed(logger, id, next.IsDeleted ? "deleted" : next.Status, next.Doctor, next.StartUtc);
+                    BookingLog.Changed(logger, id, action, next.Status, next.Doctor, next.StartUtc);
                     return null;
                 case WriteOutcome.TimeTaken:
                     return BookingError.TimeTaken;
+                case WriteOutcome.PatientBusy:
+                    return BookingError.PatientBusy;
                 case WriteOutcome.Changed when ifMatch is not null:
                     return BookingError.Changed;
                 default:
@@ -142,6 +188,53 @@ internal sealed class AppointmentBook(
         }
 
         return BookingError.Changed;
+    }
+
+    /// <summary>
+    /// Time a change newly takes must be ahead, as for a new booking; a new start (or an un-cancel, which takes
+    /// its time back) must also respect notice and horizon.
+    /// </summary>
+    private BookingError? RefuseTimeChange(Caller caller, Appointment current, Appointment next)
+    {
+        var now = clinic.UtcNow;
+        var takesTime = BookingKeys.Holds(next).Except(BookingKeys.Holds(current)).Any();
+        if (takesTime && next.StartUtc <= now)
+        {
+            return BookingError.NotInFuture;
+        }
+
+        var newStart = next.HoldsTime && (next.StartUtc != current.StartUtc || !current.HoldsTime);
+        return newStart ? RefuseStart(caller, next.StartUtc, now) : null;
+    }
+
+    /// <summary>A start must be ahead; for patients and doctors also no sooner than the notice and no later than the horizon.</summary>
+    private BookingError? RefuseStart(Caller caller, DateTimeOffset start, DateTimeOffset now)
+    {
+        if (start <= now)
+        {
+            return BookingError.NotInFuture;
+        }
+
+        var o = options.Value;
+        return !caller.IsAdmin && (start - now < o.MinimumNotice || start - now > o.Horizon) ? BookingError.OutsideNotice : null;
+    }
+
+    /// <summary>
+    /// The caller's earlier use of <paramref name="key"/>: its answer again (the same request) or a 422 (another
+    /// one), or the entry a new booking records itself in (no live record).
+    /// </summary>
+    private async Task<Idempotency> IdempotencyAsync(string username, string key, NewAppointment request, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (requestHash, keyHash) = (IdempotencyRecord.HashOf(username, request), IdempotencyRecord.Hash(key));
+        var record = await store.FindIdempotencyAsync(username, keyHash, now, cancellationToken);
+        if (record is null)
+        {
+            return new Idempotency(requestHash, keyHash, null);
+        }
+
+        return new Idempotency(requestHash, keyHash, record.RequestHash == requestHash
+            ? (new Booked(record.AppointmentId, Replayed: true), null)
+            : (null, BookingError.KeyReused));
     }
 
     /// <summary>Ids are 24 lower-case hex digits; anything else cannot name an appointment (nor become a key).</summary>
@@ -155,7 +248,12 @@ internal sealed class AppointmentBook(
         RandomNumberGenerator.Fill(bytes[4..]);
         return Convert.ToHexStringLower(bytes);
     }
+
+    private sealed record Idempotency(string RequestHash, string KeyHash, (Booked?, BookingError?)? Answer);
 }
+
+/// <param name="Replayed">True when this is an earlier booking answered again for a repeated idempotent request.</param>
+internal sealed record Booked(string Id, bool Replayed);
 
 /// <summary>What Booking logs: appointment ids, doctors and times; never a patient's name, email or phone.</summary>
 internal static partial class BookingLog
@@ -163,9 +261,9 @@ internal static partial class BookingLog
     [LoggerMessage(1, LogLevel.Information, "Booked appointment {Id} with {Doctor} at {Start:o}")]
     public static partial void Booked(ILogger logger, string id, string doctor, DateTimeOffset start);
 
-    [LoggerMessage(2, LogLevel.Information, "Refused a booking with {Doctor} at {Start:o}: the time or slot is taken")]
-    public static partial void Refused(ILogger logger, string doctor, DateTimeOffset start);
+    [LoggerMessage(2, LogLevel.Information, "Refused a booking with {Doctor} at {Start:o}: {Reason}")]
+    public static partial void Refused(ILogger logger, string doctor, DateTimeOffset start, string reason);
 
-    [LoggerMessage(3, LogLevel.Information, "Appointment {Id} is now {Status}, with {Doctor} at {Start:o}")]
-    public static partial void Changed(ILogger logger, string id, string status, string doctor, DateTimeOffset start);
+    [LoggerMessage(3, LogLevel.Information, "Appointment {Id}: {Action}, now {Status} with {Doctor} at {Start:o}")]
+    public static partial void Changed(ILogger logger, string id, string action, string status, string doctor, DateTimeOffset start);
 }

@@ -13,6 +13,14 @@ internal sealed class BookingOptions
     [Range(typeof(TimeSpan), "00:05:00", "08:00:00")]
     public TimeSpan DefaultDuration { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>Patients and doctors may not book or move a visit to start sooner than this; admins may.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "30.00:00:00")]
+    public TimeSpan MinimumNotice { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Patients and doctors may not book or move a visit to start later than this ahead; admins may.</summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00")]
+    public TimeSpan Horizon { get; set; } = TimeSpan.FromDays(365);
+
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxBodyBytes { get; set; } = 64 * 1024;
 

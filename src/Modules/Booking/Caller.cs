@@ -11,10 +11,13 @@ internal sealed record Caller(string Username, string Role)
 
     public bool IsAdmin => Role == Admin;
 
-    public bool CanRead(Appointment appointment) =>
-        IsAdmin || appointment.Username == Username || (Role == Doctor && appointment.Doctor == Username);
-
-    public bool CanChange(Appointment appointment) => IsAdmin || appointment.Username == Username;
+    /// <summary>Patients read their own appointments, doctors the ones booked with them, admins any.</summary>
+    public bool CanRead(Appointment appointment) => Role switch
+    {
+        Admin => true,
+        Doctor => appointment.Doctor == Username,
+        _ => appointment.Username == Username,
+    };
 
     public static Caller From(ClaimsPrincipal user)
     {

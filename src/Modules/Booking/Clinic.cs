@@ -21,20 +21,27 @@ internal sealed partial class Clinic(IOptions<BookingOptions> options, TimeProvi
     public string Format(DateTimeOffset utc) =>
         TimeZoneInfo.ConvertTime(utc, Zone).ToString(DateTimeFormat, CultureInfo.InvariantCulture);
 
+    /// <summary>ISO 8601 with the clinic's offset at that instant, so no reader has to guess the zone.</summary>
+    public string FormatWithOffset(DateTimeOffset utc) =>
+        TimeZoneInfo.ConvertTime(utc, Zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+
     public DateTime ToLocal(DateTimeOffset utc) => TimeZoneInfo.ConvertTime(utc, Zone).DateTime;
+
+    /// <summary>The instant <paramref name="text"/> names, or null; see <see cref="Read"/>.</summary>
+    public DateTimeOffset? Parse(string text) => Read(text).Instant;
 
     /// <summary>
     /// Reads <c>YYYY-MM-DD HH:MM[:SS[.fff]]</c>, with a space or <c>T</c>, optionally followed by <c>Z</c> or
-    /// <c>±HH:MM</c>. Without an offset the time is in the clinic's zone. Returns null for anything else,
-    /// impossible dates, times skipped by a daylight-saving change, and times within a day of the calendar's ends
-    /// (0001-01-01, 9999-12-31) included.
+    /// <c>±HH:MM</c>. Without an offset the time is in the clinic's zone: a local time the clocks skip is its own
+    /// error, and one they repeat means its first occurrence. Anything else is an invalid date, times within a
+    /// day of the calendar's ends (0001-01-01, 9999-12-31) included.
     /// </summary>
-    public DateTimeOffset? Parse(string text)
+    public (DateTimeOffset? Instant, BookingError? Error) Read(string text)
     {
         var match = DateTimePattern().Match(text);
         if (!match.Success)
         {
-            return null;
+            return (null, BookingError.InvalidDate);
         }
 
         try
@@ -49,25 +56,32 @@ internal sealed partial class Clinic(IOptions<BookingOptions> options, TimeProvi
             var offset = match.Groups["z"].Value;
             if (Part("om") >= 60)
             {
-                return null;
+                return (null, BookingError.InvalidDate);
             }
 
-            if (offset.Length == 0 && Zone.IsInvalidTime(local))
+            if (offset.Length == 0)
             {
-                return null;
+                return Zone.IsInvalidTime(local) ? (null, BookingError.SkippedTime) : WithinCalendar(FromLocal(local));
             }
 
-            var span = offset is "" or "Z" ? TimeSpan.Zero : new TimeSpan(Part("oh"), Part("om"), 0);
-            var utc = offset.Length == 0
-                ? new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(local, Zone), TimeSpan.Zero)
-                : new DateTimeOffset(local, offset[0] == '-' ? -span : span).ToUniversalTime();
-            return utc >= EarliestTime && utc <= LatestTime ? utc : null;
+            var span = offset == "Z" ? TimeSpan.Zero : new TimeSpan(Part("oh"), Part("om"), 0);
+            return WithinCalendar(new DateTimeOffset(local, offset[0] == '-' ? -span : span).ToUniversalTime());
         }
         catch (ArgumentException)
         {
             // Out-of-range parts: February 30th, hour 25, an offset beyond ±14:00.
-            return null;
+            return (null, BookingError.InvalidDate);
         }
+    }
+
+    private static (DateTimeOffset? Instant, BookingError? Error) WithinCalendar(DateTimeOffset utc) =>
+        utc >= EarliestTime && utc <= LatestTime ? (utc, null) : (null, BookingError.InvalidDate);
+
+    /// <summary>A clinic-local time as an instant; a repeated local time is its first occurrence (the larger offset).</summary>
+    private DateTimeOffset FromLocal(DateTime local)
+    {
+        var offset = Zone.IsAmbiguousTime(local) ? Zone.GetAmbiguousTimeOffsets(local).Max() : Zone.GetUtcOffset(local);
+        return new DateTimeOffset(local, offset).ToUniversalTime();
     }
 
     [GeneratedRegex(@"^(?<y>[0-9]{4})-(?<mo>[0-9]{2})-(?<d>[0-9]{2})[T ](?<h>[0-9]{2}):(?<mi>[0-9]{2})(?::(?<s>[0-9]{2})(?:\.(?<f>[0-9]{1,7}))?)?(?<z>Z|[+-](?<oh>[0-9]{2}):(?<om>[0-9]{2}))?\z", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]

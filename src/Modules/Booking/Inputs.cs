@@ -45,6 +45,9 @@ internal sealed record AppointmentChanges
     public string? ReminderMethod { get; init; }
 
     public string? Status { get; init; }
+
+    /// <summary>Why it is cancelled, kept with the cancellation when <see cref="Status"/> cancels it.</summary>
+    public string? Reason { get; init; }
 }
 
 /// <summary>Which of the caller's appointments a list shows: any of status and a start range [From, To).</summary>

@@ -57,7 +57,7 @@ internal sealed class NotificationsHost : IDisposable
         Action<IServiceCollection>? services = null)
     {
         databasePath ??= NewDatabasePath();
-        var sqlite = new SqliteStateStore($"Data Source={databasePath}");
+        var sqlite = new SqliteStateStore(new SqliteStoreOptions { ConnectionString = $"Data Source={databasePath}" });
         var store = new SwitchableStateStore(sqlite);
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {

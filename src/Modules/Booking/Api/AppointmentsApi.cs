@@ -25,7 +25,8 @@ internal static class AppointmentsApi
 
         api.MapPost("/", Book).WithExamples(typeof(CreateAppointmentRequest), OpenApiExamples.CreateRequest, OpenApiExamples.CreateResponse)
             .WithResponseHeader(StatusCodes.Status201Created, HeaderNames.Location, "The new appointment's URL.")
-            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413);
+            .WithResponseHeader(StatusCodes.Status201Created, Headers.IdempotentReplayed, "`true` when this answers an earlier request with the same `Idempotency-Key` again; nothing new was booked.")
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(422);
         api.MapGet("/", List).WithExamples(null, null, $"[{OpenApiExamples.Document}]")
             .WithResponseHeader(StatusCodes.Status200OK, Headers.NextCursor, "Present when there are more: pass it back as `cursor` for the next page.")
             .ProducesProblem(400);
@@ -35,27 +36,39 @@ internal static class AppointmentsApi
         api.MapPut("/{id}", Update).WithExamples(typeof(UpdateAppointmentRequest), OpenApiExamples.UpdateRequest, OpenApiExamples.Message(Updated))
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(413);
         api.MapDelete("/{id}", Delete).WithExamples(null, null, OpenApiExamples.Message(Deleted))
-            .ProducesProblem(403).ProducesProblem(404).ProducesProblem(412);
-        api.MapPost("/{id}/cancel", Cancel).WithExamples(null, null, OpenApiExamples.Message(Canceled))
-            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(412);
+            .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
+        api.MapPost("/{id}/cancel", Cancel).WithExamples(typeof(CancelRequest), OpenApiExamples.CancelRequest, OpenApiExamples.Message(Canceled), requestRequired: false)
+            .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(413);
         api.MapPut("/{id}/reschedule", Reschedule).WithExamples(typeof(RescheduleRequest), OpenApiExamples.RescheduleRequest, OpenApiExamples.Message(Rescheduled))
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(413);
         api.MapGet("/status/{id}", ReadStatus).WithExamples(null, null, """{"status": "scheduled"}""").ProducesProblem(404);
+        api.MapGet("/{id}/history", History).WithExamples(null, null, OpenApiExamples.History).ProducesProblem(404);
         return api;
     }
 
     private static async Task<Results<Created<CreatedResponse>, ProblemHttpResult>> Book(
-        JsonBody body, ClaimsPrincipal user, [AsParameters] BookingServices services, CancellationToken cancellationToken)
+        JsonBody body, [FromHeader(Name = Headers.IdempotencyKey)] string? idempotencyKey, ClaimsPrincipal user, HttpResponse response,
+        [AsParameters] BookingServices services, CancellationToken cancellationToken)
     {
         var (fields, error) = body.Fields();
         var (request, invalid) = fields is null ? (null, error) : fields.ToNewAppointment(services.Clinic);
-        if (request is null)
+        if ((invalid ?? Headers.RefuseIdempotencyKey(idempotencyKey)) is { } refusal)
         {
-            return Problems.From(invalid!);
+            return Problems.From(refusal);
         }
 
-        var (id, refused) = await services.Book.BookAsync(Caller.From(user), request, cancellationToken);
-        return id is null ? Problems.From(refused!) : TypedResults.Created($"/api/appointments/{id}", new CreatedResponse(Created, id));
+        var (booked, refused) = await services.Book.BookAsync(Caller.From(user), request!, idempotencyKey, cancellationToken);
+        if (booked is null)
+        {
+            return Problems.From(refused!);
+        }
+
+        if (booked.Replayed)
+        {
+            response.Headers[Headers.IdempotentReplayed] = "true";
+        }
+
+        return TypedResults.Created($"/api/appointments/{booked.Id}", new CreatedResponse(Created, booked.Id));
     }
 
     private static async Task<Results<Ok<List<AppointmentDocument>>, ProblemHttpResult>> List(
@@ -79,21 +92,28 @@ internal static class AppointmentsApi
     private static async Task<Results<Ok<AppointmentDocument>, ProblemHttpResult>> Read(
         string id, ClaimsPrincipal user, HttpResponse response, [AsParameters] BookingServices services, CancellationToken cancellationToken)
     {
-        var (stored, error) = await services.Book.ReadAsync(Caller.From(user), id, cancellationToken);
+        var (stored, reminder, error) = await services.Book.ReadAsync(Caller.From(user), id, cancellationToken);
         if (stored is null)
         {
             return Problems.From(error!);
         }
 
         response.Headers.ETag = $"\"{stored.ETag}\"";
-        return TypedResults.Ok(AppointmentDocument.From(stored.Appointment, services.Clinic));
+        return TypedResults.Ok(AppointmentDocument.From(stored.Appointment, services.Clinic, reminder));
     }
 
     private static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> ReadStatus(
         string id, ClaimsPrincipal user, [AsParameters] BookingServices services, CancellationToken cancellationToken)
     {
-        var (stored, error) = await services.Book.ReadAsync(Caller.From(user), id, cancellationToken);
+        var (stored, _, error) = await services.Book.ReadAsync(Caller.From(user), id, cancellationToken);
         return stored is null ? Problems.From(error!) : TypedResults.Ok(new StatusResponse(stored.Appointment.Status));
+    }
+
+    private static async Task<Results<Ok<List<HistoryEntry>>, ProblemHttpResult>> History(
+        string id, ClaimsPrincipal user, [AsParameters] BookingServices services, CancellationToken cancellationToken)
+    {
+        var (history, error) = await services.Book.HistoryAsync(Caller.From(user), id, cancellationToken);
+        return history is null ? Problems.From(error!) : TypedResults.Ok(history.ToList());
     }
 
     private static async Task<Results<Ok<MessageResponse>, ProblemHttpResult>> Update(
@@ -119,9 +139,16 @@ internal static class AppointmentsApi
     }
 
     private static async Task<Results<Ok<MessageResponse>, ProblemHttpResult>> Cancel(
-        string id, [FromHeader(Name = "If-Match")] string? ifMatch, ClaimsPrincipal user,
-        [AsParameters] BookingServices services, CancellationToken cancellationToken) =>
-        Answer(await services.Book.CancelAsync(Caller.From(user), id, Headers.IfMatch(ifMatch), cancellationToken), Canceled);
+        string id, JsonBody body, [FromHeader(Name = "If-Match")] string? ifMatch, ClaimsPrincipal user,
+        [AsParameters] BookingServices services, CancellationToken cancellationToken)
+    {
+        // The body is optional: the original service's clients send none.
+        var (fields, error) = body.IsEmpty ? (null, null) : body.Fields();
+        var (reason, invalid) = fields is null ? (null, error) : fields.ToCancelReason();
+        return invalid is not null
+            ? Problems.From(invalid)
+            : Answer(await services.Book.CancelAsync(Caller.From(user), id, reason, Headers.IfMatch(ifMatch), cancellationToken), Canceled);
+    }
 
     private static async Task<Results<Ok<MessageResponse>, ProblemHttpResult>> Delete(
         string id, [FromHeader(Name = "If-Match")] string? ifMatch, ClaimsPrincipal user,

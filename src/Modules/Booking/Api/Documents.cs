@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace Appointments.Booking.Api;
 
-/// <summary>An appointment as clients read it: the original service's nine members and a few extras.</summary>
+/// <summary>
+/// An appointment as clients read it: the original service's nine members and a few extras, among them
+/// <c>start</c>/<c>end</c> with the clinic's offset and the reminder's state, kept beside the document.
+/// </summary>
 internal sealed record AppointmentDocument(
     [property: JsonPropertyName("_id")] string Id,
     [property: JsonPropertyName("username")] string Username,
@@ -14,11 +17,14 @@ internal sealed record AppointmentDocument(
     [property: JsonPropertyName("phone")] string? Phone,
     [property: JsonPropertyName("reminder_method")] string ReminderMethod,
     [property: JsonPropertyName("duration_minutes")] int DurationMinutes,
+    [property: JsonPropertyName("start")] string Start,
+    [property: JsonPropertyName("end")] string End,
     [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
     [property: JsonPropertyName("updated_at")] DateTimeOffset UpdatedAt,
+    [property: JsonPropertyName("cancellation")] Cancellation? Cancellation,
     [property: JsonPropertyName("reminder")] ReminderDocument? Reminder)
 {
-    public static AppointmentDocument From(Appointment a, Clinic clinic) => new(
+    public static AppointmentDocument From(Appointment a, Clinic clinic, AppointmentReminder? reminder = null) => new(
         a.Id,
         a.Username,
         a.Doctor,
@@ -29,9 +35,12 @@ internal sealed record AppointmentDocument(
         a.Phone,
         a.ReminderMethod,
         a.DurationMinutes,
+        clinic.FormatWithOffset(a.StartUtc),
+        clinic.FormatWithOffset(a.EndUtc),
         a.CreatedAt,
         a.UpdatedAt,
-        a.Reminder is { } r && r.StartUtc == a.StartUtc ? new ReminderDocument(r.Status, r.Attempts, r.SentAt, r.LastError) : null);
+        a.Cancellation,
+        reminder is { } r && r.StartUtc == a.StartUtc ? new ReminderDocument(r.Status, r.Attempts, r.SentAt, r.LastError) : null);
 }
 
 internal sealed record ReminderDocument(
@@ -70,6 +79,8 @@ internal sealed record UpdateAppointmentRequest(
 
 internal sealed record RescheduleRequest([property: JsonPropertyName("new_date_time")] string NewDateTime);
 
+internal sealed record CancelRequest([property: JsonPropertyName("reason")] string? Reason = null);
+
 [JsonSerializable(typeof(AppointmentDocument))]
 [JsonSerializable(typeof(List<AppointmentDocument>))]
 [JsonSerializable(typeof(MessageResponse))]
@@ -78,5 +89,7 @@ internal sealed record RescheduleRequest([property: JsonPropertyName("new_date_t
 [JsonSerializable(typeof(CreateAppointmentRequest))]
 [JsonSerializable(typeof(UpdateAppointmentRequest))]
 [JsonSerializable(typeof(RescheduleRequest))]
+[JsonSerializable(typeof(CancelRequest))]
+[JsonSerializable(typeof(List<HistoryEntry>))]
 internal sealed partial class BookingApiJson : JsonSerializerContext;
 

@@ -6,6 +6,14 @@ namespace Appointments.Booking.Api;
 internal static class Headers
 {
     public const string NextCursor = "X-Next-Cursor";
+    public const string IdempotencyKey = "Idempotency-Key";
+    public const string IdempotentReplayed = "Idempotent-Replayed";
+
+    /// <summary>An <c>Idempotency-Key</c> is 1 to 255 printable ASCII characters.</summary>
+    public static BookingError? RefuseIdempotencyKey(string? key) =>
+        key is not null && (key.Length is 0 or > 255 || !key.All(c => c is >= ' ' and <= '~'))
+            ? BookingError.Invalid(IdempotencyKey, "must be 1 to 255 printable ASCII characters")
+            : null;
 
     /// <summary>The caller's <c>If-Match</c>, or null without one. One that cannot be parsed matches nothing.</summary>
     public static ETagCondition? IfMatch(string? header)

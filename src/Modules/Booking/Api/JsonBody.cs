@@ -15,15 +15,19 @@ namespace Appointments.Booking.Api;
 /// </summary>
 internal sealed class JsonBody
 {
-    private JsonBody(JsonElement root, BookingError? error)
+    private JsonBody(JsonElement root, BookingError? error, bool isEmpty = false)
     {
         Root = root;
         Error = error;
+        IsEmpty = isEmpty;
     }
 
     public JsonElement Root { get; }
 
     public BookingError? Error { get; }
+
+    /// <summary>No body at all, which routes with an optional body accept.</summary>
+    public bool IsEmpty { get; }
 
     /// <summary>The body's fields, or the error that kept it from being read.</summary>
     public (RequestFields? Fields, BookingError? Error) Fields() =>
@@ -52,6 +56,11 @@ internal sealed class JsonBody
             {
                 return new JsonBody(default, BookingError.TooLarge);
             }
+        }
+
+        if (buffer.WrittenCount == 0)
+        {
+            return new JsonBody(default, BookingError.Invalid("body", "must be valid JSON"), isEmpty: true);
         }
 
         try

@@ -26,10 +26,11 @@ internal sealed record ListQuery(
             return (null, BookingError.Invalid("status", $"must be one of: {string.Join(", ", AppointmentStatus.All)}"));
         }
 
-        DateTimeOffset? from = null, to = null;
-        if ((!string.IsNullOrEmpty(From) && (from = clinic.Parse(From)) is null) || (!string.IsNullOrEmpty(To) && (to = clinic.Parse(To)) is null))
+        var (from, fromError) = string.IsNullOrEmpty(From) ? (null, null) : clinic.Read(From);
+        var (to, toError) = string.IsNullOrEmpty(To) ? (null, null) : clinic.Read(To);
+        if ((fromError ?? toError) is { } invalid)
         {
-            return (null, BookingError.InvalidDate);
+            return (null, invalid);
         }
 
         var limit = maxLimit;

@@ -22,11 +22,22 @@ internal static class OpenApiExamples
 
     public const string RescheduleRequest = """{"new_date_time": "2026-12-02 09:30:00"}""";
 
-    public const string Document = $$"""
-        {"_id": "{{Id}}", "username": "alice", "doctor": "dr-house", "date_time": "2026-12-01 10:00:00",
+    public const string CancelRequest = """{"reason": "Feeling better"}""";
+
+    public const string History = """
+        [{"at": "2026-11-25T09:00:00+00:00", "actor": "alice", "role": "patient", "action": "create",
+          "changes": {"doctor": [null, "dr-house"], "date_time": [null, "2026-12-01 10:00:00"], "status": [null, "scheduled"], "email": "changed"}},
+         {"at": "2026-11-26T14:05:00+00:00", "actor": "dr-house", "role": "doctor", "action": "cancel",
+          "changes": {"status": ["scheduled", "cancelled"], "cancellation_reason": [null, "Doctor unwell"]}}]
+        """;
+
+    public const string Document = $$$"""
+        {"_id": "{{{Id}}}", "username": "alice", "doctor": "dr-house", "date_time": "2026-12-01 10:00:00",
          "slot": "slot-17", "status": "scheduled", "email": "alice@example.com", "phone": "+15555550100",
          "reminder_method": "email", "duration_minutes": 30,
-         "created_at": "2026-11-25T09:00:00+00:00", "updated_at": "2026-11-25T09:00:00+00:00"}
+         "start": "2026-12-01T10:00:00+00:00", "end": "2026-12-01T10:30:00+00:00",
+         "created_at": "2026-11-25T09:00:00+00:00", "updated_at": "2026-11-25T09:00:00+00:00",
+         "cancellation": null, "reminder": {"status": "sent", "attempts": 1, "sent_at": "2026-11-30T10:00:05+00:00", "last_error": null}}
         """;
 
     public static string Message(string message) => $$"""{"message": "{{message}}"}""";
@@ -44,14 +55,14 @@ internal static class OpenApiExamples
             return Task.CompletedTask;
         });
 
-    public static RouteHandlerBuilder WithExamples(this RouteHandlerBuilder route, Type? requestType, string? request, string? response) =>
+    public static RouteHandlerBuilder WithExamples(this RouteHandlerBuilder route, Type? requestType, string? request, string? response, bool requestRequired = true) =>
         route.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
         {
             if (requestType is not null)
             {
                 operation.RequestBody = new OpenApiRequestBody
                 {
-                    Required = true,
+                    Required = requestRequired,
                     Content = new Dictionary<string, OpenApiMediaType>
                     {
                         ["application/json"] = new()

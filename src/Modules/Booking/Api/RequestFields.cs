@@ -14,6 +14,7 @@ internal sealed partial class RequestFields
 {
     private const int MaxNameLength = 128;
     private const int MaxEmailLength = 254;
+    private const int MaxReasonLength = 500;
 
     private readonly Dictionary<string, List<string>> _errors = [];
 
@@ -27,6 +28,7 @@ internal sealed partial class RequestFields
     public Optional<string> Status { get; private set; }
     public Optional<int> DurationMinutes { get; private set; }
     public Optional<string> Username { get; private set; }
+    public Optional<string> Reason { get; private set; }
 
     public (NewAppointment? Request, BookingError? Error) ToNewAppointment(Clinic clinic)
     {
@@ -37,8 +39,10 @@ internal sealed partial class RequestFields
             return (null, ToError());
         }
 
-        return clinic.Parse(DateTime.Value) is { } start
-            ? (new NewAppointment(Doctor.Value, start)
+        var (start, invalid) = clinic.Read(DateTime.Value);
+        return start is null
+            ? (null, invalid)
+            : (new NewAppointment(Doctor.Value, start.Value)
             {
                 DurationMinutes = DurationMinutes.IsSet ? DurationMinutes.Value : null,
                 Slot = Slot.Or(null),
@@ -46,8 +50,7 @@ internal sealed partial class RequestFields
                 Phone = Phone.Or(null),
                 ReminderMethod = ReminderMethod.OrNull(),
                 Username = Username.OrNull(),
-            }, null)
-            : (null, BookingError.InvalidDate);
+            }, null);
     }
 
     public (AppointmentChanges? Changes, BookingError? Error) ToChanges(Clinic clinic)
@@ -57,10 +60,10 @@ internal sealed partial class RequestFields
             return (null, ToError());
         }
 
-        DateTimeOffset? start = null;
-        if (DateTime.IsSet && (start = clinic.Parse(DateTime.Value)) is null)
+        var (start, invalid) = DateTime.IsSet ? clinic.Read(DateTime.Value) : (null, null);
+        if (invalid is not null)
         {
-            return (null, BookingError.InvalidDate);
+            return (null, invalid);
         }
 
         return (new AppointmentChanges
@@ -76,6 +79,10 @@ internal sealed partial class RequestFields
         }, null);
     }
 
+    /// <summary>The cancel route's optional <c>reason</c>.</summary>
+    public (string? Reason, BookingError? Error) ToCancelReason() =>
+        _errors.Count > 0 ? (null, ToError()) : (Reason.OrNull(), null);
+
     /// <summary>The reschedule route's <c>new_date_time</c>.</summary>
     public (DateTimeOffset? Start, BookingError? Error) ToNewStart(Clinic clinic)
     {
@@ -85,7 +92,7 @@ internal sealed partial class RequestFields
             return (null, ToError());
         }
 
-        return clinic.Parse(NewDateTime.Value) is { } start ? (start, null) : (null, BookingError.InvalidDate);
+        return clinic.Read(NewDateTime.Value);
     }
 
     private BookingError ToError() =>
@@ -155,6 +162,9 @@ internal sealed partial class RequestFields
                     break;
                 case "username":
                     input.Username = input.Text(value, "username");
+                    break;
+                case "reason":
+                    input.Reason = input.ReasonText(value);
                     break;
                 default:
                     break;
@@ -231,6 +241,23 @@ internal sealed partial class RequestFields
         if (text.IsSet && !allowed.Contains(text.Value, StringComparer.Ordinal))
         {
             AddError(name, $"must be one of: {string.Join(", ", allowed)}");
+            return default;
+        }
+
+        return text;
+    }
+
+    private Optional<string> ReasonText(JsonElement value)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return default;
+        }
+
+        var text = Text(value, "reason");
+        if (text.IsSet && text.Value.Length > MaxReasonLength)
+        {
+            AddError("reason", $"must be at most {MaxReasonLength} characters");
             return default;
         }
 

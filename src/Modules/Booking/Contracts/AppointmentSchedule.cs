@@ -4,8 +4,6 @@ namespace Appointments.Booking.Contracts;
 
 internal sealed class AppointmentSchedule(AppointmentStore store, Clinic clinic) : IAppointmentSchedule
 {
-    private const int MaxAttempts = 10;
-
     public async Task<IReadOnlyList<ScheduledAppointment>> StartingBetweenAsync(DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
     {
         var appointments = await store.StartingBetweenAsync(fromUtc, toUtc, cancellationToken);
@@ -16,26 +14,10 @@ internal sealed class AppointmentSchedule(AppointmentStore store, Clinic clinic)
             .ToList();
     }
 
-    public async Task RecordReminderAsync(string appointmentId, DateTimeOffset startUtc, ReminderState state, CancellationToken cancellationToken = default)
+    public Task RecordReminderAsync(string appointmentId, DateTimeOffset startUtc, ReminderState state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(state);
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
-        {
-            var stored = await store.FindAsync(appointmentId, cancellationToken);
-            if (stored is null || stored.Appointment.StartUtc != startUtc)
-            {
-                return;
-            }
-
-            var next = stored.Appointment with
-            {
-                Reminder = new AppointmentReminder(state.Status, state.Attempts, state.SentAt, state.LastError, startUtc),
-            };
-            if (await store.TryWriteAsync(stored, next, cancellationToken) == WriteOutcome.Written)
-            {
-                return;
-            }
-        }
+        return store.RecordReminderAsync(appointmentId, new AppointmentReminder(state.Status, state.Attempts, state.SentAt, state.LastError, startUtc), cancellationToken);
     }
 
     private static ReminderMethod ToMethod(string method) => method switch

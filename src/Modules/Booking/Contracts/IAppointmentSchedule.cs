@@ -13,8 +13,8 @@ public interface IAppointmentSchedule
     Task<IReadOnlyList<ScheduledAppointment>> StartingBetweenAsync(DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Records the reminder's state on the appointment document, so its owner sees it. Ignored when the
-    /// appointment is gone or has moved to another start since (the reminder was for the old time).
+    /// Records the reminder's state beside the appointment, so its owner sees it on the document without the
+    /// document's ETag moving. Not shown once the appointment has moved to another start (it was for the old time).
     /// </summary>
     Task RecordReminderAsync(string appointmentId, DateTimeOffset startUtc, ReminderState state, CancellationToken cancellationToken = default);
 }

@@ -7,19 +7,37 @@ internal enum WriteOutcome
 {
     Written,
 
-    /// <summary>Another active appointment holds one of the time cells or the slot.</summary>
+    /// <summary>Another active appointment of the doctor holds one of the time cells or the slot.</summary>
     TimeTaken,
+
+    /// <summary>Another active appointment of the patient holds one of the time cells.</summary>
+    PatientBusy,
 
     /// <summary>The appointment changed since it was read (its ETag moved on).</summary>
     Changed,
+
+    /// <summary>The <c>Idempotency-Key</c> was used by another request meanwhile.</summary>
+    KeyTaken,
 }
 
 internal sealed record StoredAppointment(Appointment Appointment, string ETag);
 
 /// <summary>
-/// Reads and writes appointments as keys in the state store. One write is one transaction: the document,
-/// the first-write keys for every time cell and slot it newly holds, deletes for the ones it releases, and
-/// the index entries. Index conflicts are retried here; a taken cell or slot is reported.
+/// One change of one appointment: <paramref name="Current"/> (null for a new one) becomes <paramref name="Next"/>,
+/// recorded by <paramref name="History"/>, with the caller's idempotency key when the request carried one.
+/// </summary>
+internal sealed record AppointmentWrite(StoredAppointment? Current, Appointment Next, HistoryEntry History)
+{
+    public IdempotencyClaim? Idempotency { get; init; }
+}
+
+/// <param name="KeyHash">The hash of the caller's <c>Idempotency-Key</c>.</param>
+internal sealed record IdempotencyClaim(string Username, string KeyHash, IdempotencyRecord Record);
+
+/// <summary>
+/// Reads and writes appointments as keys in the state store. One write is one transaction: the document, its
+/// history record, the first-write keys for every time cell and slot it newly holds, deletes for the ones it
+/// releases, and the index entries. Index conflicts are retried here; a taken cell or slot is reported.
 /// </summary>
 internal sealed class AppointmentStore(IStateStore state)
 {
@@ -28,12 +46,54 @@ internal sealed class AppointmentStore(IStateStore state)
     // A page reads the user's month buckets a few at a time, and stops at the first that fills it.
     private const int MonthsPerRead = 3;
 
-    public async Task<StoredAppointment?> FindAsync(string id, CancellationToken cancellationToken)
+    public async Task<StoredAppointment?> FindAsync(string id, CancellationToken cancellationToken) =>
+        await FindIncludingDeletedAsync(id, cancellationToken) is { Appointment.IsDeleted: false } stored ? stored : null;
+
+    /// <summary>The document, tombstones included: a deleted appointment keeps its history for admins.</summary>
+    public async Task<StoredAppointment?> FindIncludingDeletedAsync(string id, CancellationToken cancellationToken)
     {
         var entry = await state.GetAsync(BookingKeys.Appointment(id), cancellationToken);
-        var appointment = Read(entry);
-        return appointment is null || appointment.IsDeleted ? null : new StoredAppointment(appointment, entry.ETag);
+        return Read(entry) is { } appointment ? new StoredAppointment(appointment, entry.ETag) : null;
     }
+
+    /// <summary>The document and its reminder bookkeeping, in one read.</summary>
+    public async Task<(StoredAppointment? Stored, AppointmentReminder? Reminder)> FindWithReminderAsync(string id, CancellationToken cancellationToken)
+    {
+        var entries = await state.GetBulkAsync([BookingKeys.Appointment(id), BookingKeys.Reminder(id)], cancellationToken);
+        if (Read(entries[0]) is not { IsDeleted: false } appointment)
+        {
+            return (null, null);
+        }
+
+        var reminder = entries[1].Value is { } value ? JsonSerializer.Deserialize(value, StorageJson.Default.AppointmentReminder) : null;
+        return (new StoredAppointment(appointment, entries[0].ETag), reminder);
+    }
+
+    /// <summary>Last write wins: only the scanner holding the reminder's claim records it.</summary>
+    public Task RecordReminderAsync(string id, AppointmentReminder reminder, CancellationToken cancellationToken) =>
+        state.TryExecuteAsync(
+            [StateOperation.Save(BookingKeys.Reminder(id), JsonSerializer.SerializeToUtf8Bytes(reminder, StorageJson.Default.AppointmentReminder))],
+            cancellationToken);
+
+    /// <summary>The appointment's audit trail, oldest first.</summary>
+    public async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(Appointment appointment, CancellationToken cancellationToken)
+    {
+        if (appointment.Version == 0)
+        {
+            return [];
+        }
+
+        var keys = Enumerable.Range(1, appointment.Version).Select(version => BookingKeys.History(appointment.Id, version)).ToList();
+        var entries = await state.GetBulkAsync(keys, cancellationToken);
+        return entries.Where(e => e.Value is not null)
+            .Select(e => JsonSerializer.Deserialize(e.Value, StorageJson.Default.HistoryEntry)!)
+            .ToList();
+    }
+
+    /// <summary>What a caller's idempotency key (by its hash) was used for in the last 24 hours, if anything.</summary>
+    public async Task<IdempotencyRecord?> FindIdempotencyAsync(string username, string keyHash, DateTimeOffset now, CancellationToken cancellationToken) =>
+        IdempotencyRecord.ReadKeys(await state.GetAsync(BookingKeys.Idempotency(username), cancellationToken)).GetValueOrDefault(keyHash) is { } record
+            && record.IsLive(now) ? record : null;
 
     /// <summary>
     /// One page of a user's appointments. Costs the month directory, the month buckets the page passes through,
@@ -97,12 +157,10 @@ internal sealed class AppointmentStore(IStateStore state)
         return appointments.Where(a => a.IsActive && a.StartUtc >= fromUtc && a.StartUtc < toUtc).ToList();
     }
 
-    /// <summary>
-    /// Replaces <paramref name="current"/> (null for a new appointment) with <paramref name="next"/>,
-    /// all or nothing.
-    /// </summary>
-    public async Task<WriteOutcome> TryWriteAsync(StoredAppointment? current, Appointment next, CancellationToken cancellationToken)
+    /// <summary>Applies <paramref name="write"/> all or nothing, retrying only when an index moved under it.</summary>
+    public async Task<WriteOutcome> TryWriteAsync(AppointmentWrite write, CancellationToken cancellationToken)
     {
+        var (current, next) = (write.Current, write.Next);
         var held = current is null ? [] : BookingKeys.Holds(current.Appointment).ToHashSet(StringComparer.Ordinal);
         var holds = BookingKeys.Holds(next).ToHashSet(StringComparer.Ordinal);
         var taking = holds.Where(key => !held.Contains(key)).ToList();
@@ -110,42 +168,63 @@ internal sealed class AppointmentStore(IStateStore state)
         var indexChanges = IndexChange.Between(current?.Appointment, next);
         var documentKey = BookingKeys.Appointment(next.Id);
         var heldBy = JsonSerializer.SerializeToUtf8Bytes(next.Id, StorageJson.Default.String);
+        var history = StateOperation.Create(BookingKeys.History(next.Id, next.Version), JsonSerializer.SerializeToUtf8Bytes(write.History, StorageJson.Default.HistoryEntry));
 
         for (var attempt = 0; attempt < MaxIndexRetries; attempt++)
         {
-            var operations = new List<StateOperation>(taking.Count + releasing.Count + indexChanges.Count + 2)
+            var operations = new List<StateOperation>(taking.Count + releasing.Count + indexChanges.Count + 4)
             {
                 current is null
                     ? StateOperation.Create(documentKey, Serialize(next))
                     : StateOperation.Save(documentKey, Serialize(next), current.ETag),
+                history,
             };
             operations.AddRange(taking.Select(key => StateOperation.Create(key, heldBy)));
 
             // The document's ETag guards these: only the transaction that moves this appointment away
             // from a cell can release it.
             operations.AddRange(releasing.Select(key => StateOperation.Delete(key)));
-            operations.AddRange(await IndexOperationsAsync(indexChanges, next, cancellationToken));
+            var (indexOperations, keyTaken) = await ReadModifyWriteAsync(indexChanges, next, write.Idempotency, cancellationToken);
+            if (keyTaken)
+            {
+                return WriteOutcome.KeyTaken;
+            }
 
+            operations.AddRange(indexOperations);
             if (await state.TryExecuteAsync(operations, cancellationToken))
             {
                 return WriteOutcome.Written;
             }
 
-            var now = await state.GetBulkAsync([documentKey, .. taking], cancellationToken);
-            if (current is null ? now[0].Exists : now[0].ETag != current.ETag)
+            var outcome = await WhyNotAsync(current, documentKey, taking, cancellationToken);
+            if (outcome is not null)
             {
-                return WriteOutcome.Changed;
-            }
-
-            if (now.Skip(1).Any(entry => entry.Exists))
-            {
-                return WriteOutcome.TimeTaken;
+                return outcome.Value;
             }
 
             // Only an index moved under us: read it again and retry.
         }
 
         throw new StateStoreUnavailableException($"Writing appointment {next.Id} kept conflicting on its indexes.");
+    }
+
+    /// <summary>
+    /// Why a transaction failed, from what its first-write and ETag-checked keys hold now (a failed transaction
+    /// does not say): null when none of them explains it, which leaves a read-modify-write key that moved (an
+    /// index, or the caller's idempotency keys; the next attempt reads those again).
+    /// </summary>
+    private async Task<WriteOutcome?> WhyNotAsync(StoredAppointment? current, string documentKey, List<string> taking, CancellationToken cancellationToken)
+    {
+        var now = await state.GetBulkAsync([documentKey, .. taking], cancellationToken);
+        if (current is null ? now[0].Exists : now[0].ETag != current.ETag)
+        {
+            return WriteOutcome.Changed;
+        }
+
+        var taken = now.Skip(1).Where(entry => entry.Exists).Select(entry => entry.Key).ToList();
+        return taken.Count == 0 ? null
+            : taken.All(BookingKeys.IsPatientTime) ? WriteOutcome.PatientBusy
+            : WriteOutcome.TimeTaken;
     }
 
     private static byte[] Serialize(Appointment appointment) =>
@@ -173,26 +252,38 @@ internal sealed class AppointmentStore(IStateStore state)
 
     /// <summary>
     /// The writes that bring every changed index up to date, each guarded by the ETag just read (or first-write
-    /// when the index is new), plus the user's month directory when a month bucket appears or empties.
+    /// when the index is new), plus the user's month directory when a month bucket appears or empties, and the
+    /// caller's idempotency keys with this one added. <c>KeyTaken</c> when another request took the key meanwhile.
     /// </summary>
-    private async Task<List<StateOperation>> IndexOperationsAsync(IReadOnlyList<IndexChange> changes, Appointment next, CancellationToken cancellationToken)
+    private async Task<(List<StateOperation> Operations, bool KeyTaken)> ReadModifyWriteAsync(
+        IReadOnlyList<IndexChange> changes, Appointment next, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
     {
-        if (changes.Count == 0)
-        {
-            return [];
-        }
-
         var monthsKey = BookingKeys.UserMonths(next.Username);
         var touchesMonths = changes.Any(c => c.UserMonth is not null);
-        var entries = await state.GetBulkAsync([.. changes.Select(c => c.Key), .. touchesMonths ? [monthsKey] : Array.Empty<string>()], cancellationToken);
+        List<string> keys = [.. changes.Select(c => c.Key)];
+        if (touchesMonths)
+        {
+            keys.Add(monthsKey);
+        }
 
+        if (idempotency is not null)
+        {
+            keys.Add(BookingKeys.Idempotency(idempotency.Username));
+        }
+
+        if (keys.Count == 0)
+        {
+            return ([], false);
+        }
+
+        var entries = await state.GetBulkAsync(keys, cancellationToken);
         var operations = new List<StateOperation>(entries.Count);
-        var months = touchesMonths ? new SortedSet<string>(ReadList(entries[^1], StorageJson.Default.ListString), StringComparer.Ordinal) : [];
+        var months = touchesMonths ? new SortedSet<string>(ReadList(entries[changes.Count], StorageJson.Default.ListString), StringComparer.Ordinal) : [];
         var monthsChanged = false;
         for (var i = 0; i < changes.Count; i++)
         {
             var list = IndexEntries(entries[i]);
-            list.RemoveAll(e => e.Id == next.Id);
+            list.RemoveAll(e => e.Id == changes[i].Id);
             if (changes[i].Entry is { } entry)
             {
                 var at = list.FindIndex(e => e.CompareTo(entry) > 0);
@@ -208,10 +299,26 @@ internal sealed class AppointmentStore(IStateStore state)
 
         if (monthsChanged)
         {
-            operations.AddRange(ListOperation(entries[^1], months.ToList(), StorageJson.Default.ListString));
+            operations.AddRange(ListOperation(entries[changes.Count], months.ToList(), StorageJson.Default.ListString));
         }
 
-        return operations;
+        if (idempotency is not null)
+        {
+            var stored = entries[^1];
+            var used = IdempotencyRecord.ReadKeys(stored);
+            if (used.TryGetValue(idempotency.KeyHash, out var earlier) && earlier.IsLive(idempotency.Record.CreatedAt))
+            {
+                return ([], true);
+            }
+
+            // One document per caller, pruned of expired keys whenever the caller books with a key again.
+            var kept = used.Where(u => u.Value.IsLive(idempotency.Record.CreatedAt)).ToDictionary(StringComparer.Ordinal);
+            kept[idempotency.KeyHash] = idempotency.Record;
+            var value = JsonSerializer.SerializeToUtf8Bytes(kept, StorageJson.Default.DictionaryStringIdempotencyRecord);
+            operations.Add(stored.Exists ? StateOperation.Save(stored.Key, value, stored.ETag) : StateOperation.Create(stored.Key, value));
+        }
+
+        return (operations, false);
     }
 
     private static IEnumerable<StateOperation> ListOperation<T>(StateEntry stored, List<T> list, System.Text.Json.Serialization.Metadata.JsonTypeInfo<List<T>> type)

@@ -13,9 +13,21 @@ internal static class BookingKeys
 
     public const int StartIndexShards = 4;
 
+    private const string DoctorTime = "doctor-time|";
+    private const string PatientTime = "patient-time|";
+
     public static string Appointment(string id) => $"appointment|{id}";
 
     public static string Slot(string doctor, string slot) => $"doctor-slot|{doctor}|{slot}";
+
+    /// <summary>The audit record of an appointment's <paramref name="version"/>-th change, created first-write with it.</summary>
+    public static string History(string id, int version) => $"history|{id}|{version.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>Reminder bookkeeping, beside the document so that sending a reminder never moves the document's ETag.</summary>
+    public static string Reminder(string id) => $"appointment-reminder|{id}";
+
+    /// <summary>The <c>Idempotency-Key</c>s a caller used in the last 24 hours, by hash.</summary>
+    public static string Idempotency(string username) => $"idempotency|{Uri.EscapeDataString(username)}";
 
     /// <summary>The months (<c>yyyyMM</c>, UTC) in which a user has appointments, so a page knows which buckets to read.</summary>
     public static string UserMonths(string username) => $"user-months|{Uri.EscapeDataString(username)}";
@@ -34,25 +46,17 @@ internal static class BookingKeys
     public static string StartIndexFor(Appointment appointment) =>
         StartIndex(appointment.StartUtc, ShardOf(appointment.Id));
 
-    /// <summary>The time-cell keys an appointment holds: every cell its [start, end) touches.</summary>
-    public static IEnumerable<string> Cells(Appointment appointment)
-    {
-        if (!appointment.HoldsTime)
-        {
-            yield break;
-        }
+    /// <summary>The doctor's time-cell keys an appointment holds: every cell its [start, end) touches.</summary>
+    public static IEnumerable<string> Cells(Appointment appointment) => CellsOf(appointment, $"{DoctorTime}{appointment.Doctor}|");
 
-        var cell = Floor(appointment.StartUtc, CellSize);
-        for (; cell < appointment.EndUtc; cell += CellSize)
-        {
-            yield return $"doctor-time|{appointment.Doctor}|{cell.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture)}";
-        }
-    }
+    /// <summary>The same cells of the patient's time: a patient's active appointments never overlap either.</summary>
+    public static IEnumerable<string> PatientCells(Appointment appointment) =>
+        CellsOf(appointment, $"{PatientTime}{Uri.EscapeDataString(appointment.Username)}|");
 
     /// <summary>Every key that says "this time or slot is taken", which only one active appointment may create.</summary>
     public static IEnumerable<string> Holds(Appointment appointment)
     {
-        foreach (var cell in Cells(appointment))
+        foreach (var cell in Cells(appointment).Concat(PatientCells(appointment)))
         {
             yield return cell;
         }
@@ -60,6 +64,22 @@ internal static class BookingKeys
         if (appointment.HoldsTime && !string.IsNullOrEmpty(appointment.Slot))
         {
             yield return Slot(appointment.Doctor, appointment.Slot);
+        }
+    }
+
+    /// <summary>Whether a hold key is the patient's own time rather than the doctor's time or slot.</summary>
+    public static bool IsPatientTime(string key) => key.StartsWith(PatientTime, StringComparison.Ordinal);
+
+    private static IEnumerable<string> CellsOf(Appointment appointment, string prefix)
+    {
+        if (!appointment.HoldsTime)
+        {
+            yield break;
+        }
+
+        for (var cell = Floor(appointment.StartUtc, CellSize); cell < appointment.EndUtc; cell += CellSize)
+        {
+            yield return prefix + cell.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
         }
     }
 

@@ -14,10 +14,10 @@ internal sealed record IndexEntry(
 }
 
 /// <summary>
-/// What a write does to one index key: put the appointment's entry there (<see cref="Entry"/>) or take it out
+/// What a write does to one index key: put the entry of <see cref="Id"/> there (<see cref="Entry"/>) or take it out
 /// (null). <see cref="UserMonth"/> is set for the user's month buckets, whose directory follows them.
 /// </summary>
-internal sealed record IndexChange(string Key, IndexEntry? Entry, string? UserMonth = null)
+internal sealed record IndexChange(string Key, string Id, IndexEntry? Entry, string? UserMonth = null)
 {
     /// <summary>
     /// The index changes from <paramref name="current"/> (null for a new appointment) to <paramref name="next"/>:
@@ -34,24 +34,24 @@ internal sealed record IndexChange(string Key, IndexEntry? Entry, string? UserMo
         var monthAfter = next.IsDeleted ? null : BookingKeys.MonthOf(next.StartUtc);
         if (monthBefore is not null && monthBefore != monthAfter)
         {
-            changes.Add(new IndexChange(BookingKeys.UserMonth(current!.Username, monthBefore), null, monthBefore));
+            changes.Add(new IndexChange(BookingKeys.UserMonth(current!.Username, monthBefore), next.Id, null, monthBefore));
         }
 
         if (monthAfter is not null && (monthBefore != monthAfter || startMoved))
         {
-            changes.Add(new IndexChange(BookingKeys.UserMonth(next.Username, monthAfter), entry, monthAfter));
+            changes.Add(new IndexChange(BookingKeys.UserMonth(next.Username, monthAfter), next.Id, entry, monthAfter));
         }
 
         var hourBefore = current is { HoldsTime: true } ? BookingKeys.StartIndexFor(current) : null;
         var hourAfter = next.HoldsTime ? BookingKeys.StartIndexFor(next) : null;
         if (hourBefore is not null && hourBefore != hourAfter)
         {
-            changes.Add(new IndexChange(hourBefore, null));
+            changes.Add(new IndexChange(hourBefore, next.Id, null));
         }
 
         if (hourAfter is not null && (hourBefore != hourAfter || startMoved))
         {
-            changes.Add(new IndexChange(hourAfter, entry));
+            changes.Add(new IndexChange(hourAfter, next.Id, entry));
         }
 
         return changes;

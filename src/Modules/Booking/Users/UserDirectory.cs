@@ -54,6 +54,18 @@ internal sealed class HttpUserDirectory(IHttpClientFactory clients, ILogger<Http
     }
 }
 
+internal static class Usernames
+{
+    /// <summary>
+    /// Why a username cannot be looked up, or null. The check asks <c>api/auth/user/{username}</c>, and a sidecar
+    /// decodes and cleans that path before passing it on: <c>/ ? # %</c> would not arrive as sent.
+    /// </summary>
+    public static BookingError? Refuse(string username) =>
+        username.Length > 128 || username.Any(c => c is '/' or '?' or '#' or '%' || char.IsControl(c))
+            ? BookingError.Invalid("username", "must be at most 128 characters without /, ?, #, % or control characters")
+            : null;
+}
+
 /// <summary>Used when the check is switched off (Development without <c>USER_SERVICE_URL</c>, or explicitly).</summary>
 internal sealed class UncheckedUserDirectory : IUserDirectory
 {

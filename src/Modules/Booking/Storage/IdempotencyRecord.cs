@@ -1,0 +1,32 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Appointments.Booking.Storage;
+
+/// <summary>
+/// What an <c>Idempotency-Key</c> was first used for: a hash of the request and the appointment it created.
+/// A caller's keys live in one document (<c>idempotency|{user}</c>), written with its ETag in the booking's own
+/// transaction, so a key never exists without its booking; expired keys are pruned on every such write.
+/// </summary>
+internal sealed record IdempotencyRecord(
+    [property: JsonPropertyName("request")] string RequestHash,
+    [property: JsonPropertyName("appointment_id")] string AppointmentId,
+    [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt)
+{
+    /// <summary>How long a key is remembered; after that the same key books anew.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
+
+    public bool IsLive(DateTimeOffset now) => now - CreatedAt < Lifetime;
+
+    /// <summary>A caller's keys by hash; empty when they have none.</summary>
+    public static Dictionary<string, IdempotencyRecord> ReadKeys(BuildingBlocks.State.StateEntry entry) =>
+        entry.Value is null ? [] : JsonSerializer.Deserialize(entry.Value, StorageJson.Default.DictionaryStringIdempotencyRecord) ?? [];
+
+    public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    /// <summary>The same request means the same plain values for the same patient, however the JSON was spelled.</summary>
+    public static string HashOf(string username, NewAppointment request) =>
+        Hash(username + "\n" + JsonSerializer.Serialize(request, StorageJson.Default.NewAppointment));
+}
