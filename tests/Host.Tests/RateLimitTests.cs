@@ -4,17 +4,15 @@ using System.Text;
 namespace Appointments.Host.Tests;
 
 /// <summary>A host with a write limit of 5 a minute per caller and the read limit switched off (0).</summary>
-public sealed class RateLimitedApp : AppFixture
+public sealed class RateLimitedApp : EmbeddedApp
 {
     public const int WritesPerMinute = 5;
 
-    protected override Task ConfigureAsync(IDictionary<string, string?> settings)
+    protected override async Task ConfigureAsync(IDictionary<string, string?> settings)
     {
-        settings["Runtime:Mode"] = "Embedded";
-        settings["ConnectionStrings:Appointments"] = $"Data Source={Directory.File("appointments.db")}";
+        await base.ConfigureAsync(settings);
         settings["RateLimits:WritesPerMinute"] = $"{WritesPerMinute}";
         settings["RateLimits:ReadsPerMinute"] = "0";
-        return Task.CompletedTask;
     }
 }
 
