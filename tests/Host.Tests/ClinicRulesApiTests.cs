@@ -185,7 +185,7 @@ public abstract class ClinicRulesApiTests<TApp>(TApp app) : ApiTestBase<TApp>(ap
         var start = (await Json(read)).GetProperty("start").GetDateTimeOffset();
 
         await App.Services.GetRequiredService<IAppointmentSchedule>()
-            .RecordReminderAsync(id, start, new ReminderState("sent", 1, App.Clock.GetUtcNow(), null));
+            .RecordReminderAsync(id, start, new DeliveryState("sent", 1, App.Clock.GetUtcNow(), null));
         var write = new HttpRequestMessage(HttpMethod.Put, $"/api/appointments/{id}") { Content = JsonContent.Create(new { phone = "+15555550111" }) };
         write.Headers.IfMatch.Add(read.Headers.ETag!);
 

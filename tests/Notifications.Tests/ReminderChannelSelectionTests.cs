@@ -22,6 +22,7 @@ public sealed class ReminderChannelSelectionTests
         var appointment = _schedule.Add(InMemorySchedule.Appointment("a1", _time.GetUtcNow().AddHours(2)));
 
         await host.Host.StartAsync();
+        await host.StartUpScan;
         await host.Scan.RunAsync(CancellationToken.None);
         await host.Scan.RunAsync(CancellationToken.None);
         await host.Host.StopAsync();
@@ -42,6 +43,7 @@ public sealed class ReminderChannelSelectionTests
         var appointment = _schedule.Add(InMemorySchedule.Appointment("a1", _time.GetUtcNow().AddHours(2)));
 
         await host.Host.StartAsync();
+        await host.StartUpScan;
         await host.Scan.RunAsync(CancellationToken.None);
         _time.Advance(TimeSpan.FromHours(1));
         await host.Scan.RunAsync(CancellationToken.None);
@@ -92,6 +94,7 @@ public sealed class ReminderChannelSelectionTests
 
     [Theory]
     [InlineData("Reminders:LeadTime", "00:00:00")]
+    [InlineData("Reminders:SendTimeout", "00:00:00")]
     [InlineData("SMTP_PORT", "70000")]
     [InlineData("TWILIO_API_URL", "")]
     [InlineData("Notifications:Twilio:MaxRetries", "0")]
@@ -114,6 +117,7 @@ public sealed class ReminderChannelSelectionTests
         reminders.ScanInterval.Should().Be(TimeSpan.FromHours(1));
         reminders.ClaimLease.Should().Be(TimeSpan.FromMinutes(10));
         reminders.MaxAttempts.Should().Be(5);
+        reminders.SendTimeout.Should().Be(TimeSpan.FromSeconds(30));
         var smtp = host.Services.GetRequiredService<IOptions<SmtpOptions>>().Value;
         smtp.Host.Should().Be("smtp.gmail.com");
         smtp.Port.Should().Be(587);

@@ -7,13 +7,15 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Appointments.Notifications.Tests;
 
-/// <summary>POST /reminder-cron, as Dapr's cron input binding calls it, on a real minimal host.</summary>
+/// <summary>POST /reminder-cron, as Dapr's cron input binding calls it with the app token, on a real minimal host.</summary>
 public sealed class ReminderCronEndpointTests : IAsyncLifetime
 {
+    private const string AppToken = "app-token-1";
     private readonly InMemorySchedule _schedule = new();
     private readonly ScriptedChannel _email = new();
     private readonly string _databasePath = NotificationsHost.NewDatabasePath();
@@ -27,7 +29,7 @@ public sealed class ReminderCronEndpointTests : IAsyncLifetime
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Reminders:Timer"] = "false" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Reminders:Timer"] = "false", ["APP_API_TOKEN"] = AppToken });
         builder.Services.AddSingleton<IStateStore>(_store);
         builder.Services.AddSingleton<IAppointmentSchedule>(_schedule);
         builder.AddNotificationsModule();
@@ -35,6 +37,7 @@ public sealed class ReminderCronEndpointTests : IAsyncLifetime
         _app = builder.Build();
         _app.MapNotificationEndpoints();
         await _app.StartAsync();
+        await _app.Services.GetServices<IHostedService>().OfType<ReminderTimer>().Single().ExecuteTask!;
         _http.BaseAddress = new Uri(_app.Urls.First());
     }
 
@@ -47,11 +50,11 @@ public sealed class ReminderCronEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Post_with_an_empty_body_answers_200_and_sends_the_due_reminders()
+    public async Task Post_with_an_empty_body_and_the_app_token_answers_200_and_sends_the_due_reminders()
     {
         _schedule.Add(InMemorySchedule.Appointment("a1", DateTimeOffset.UtcNow.AddHours(3)));
 
-        using var response = await _http.PostAsync(new Uri("/reminder-cron", UriKind.Relative), content: null);
+        using var response = await PostAsync(AppToken);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         _email.Sent.Should().ContainSingle();
@@ -62,18 +65,57 @@ public sealed class ReminderCronEndpointTests : IAsyncLifetime
     {
         _schedule.QueryFails = true;
 
-        using var response = await _http.PostAsync(new Uri("/reminder-cron", UriKind.Relative), content: null);
+        using var response = await PostAsync(AppToken);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
-    [Fact]
-    public async Task Options_answers_200_so_daprd_counts_the_binding_as_subscribed()
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("app-token-2")]
+    public async Task Post_without_the_app_token_is_401_and_scans_nothing(string? token)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Options, new Uri("/reminder-cron", UriKind.Relative));
+        _schedule.Add(InMemorySchedule.Appointment("a1", DateTimeOffset.UtcNow.AddHours(3)));
+        var queries = _schedule.Queries;
 
-        using var response = await _http.SendAsync(request);
+        using var response = await PostAsync(token);
 
-        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        response.Content.Headers.ContentType?.MediaType.Should().Be("application/problem+json");
+        _schedule.Queries.Should().Be(queries);
+        _email.Sent.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task With_the_in_process_timer_on_as_in_Embedded_mode_the_route_does_not_exist()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IStateStore>(_store);
+        builder.Services.AddSingleton<IAppointmentSchedule>(_schedule);
+        builder.AddNotificationsModule();
+        builder.Services.AddKeyedSingleton<Channels.IReminderChannel>(ReminderMethod.Email, _email);
+        await using var embedded = builder.Build();
+        embedded.MapNotificationEndpoints();
+        await embedded.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(embedded.Urls.First()) };
+
+        using var response = await http.PostAsync(new Uri("/reminder-cron", UriKind.Relative), content: null);
+
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        await embedded.StopAsync();
+    }
+
+    private Task<HttpResponseMessage> PostAsync(string? token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/reminder-cron", UriKind.Relative));
+        if (token is not null)
+        {
+            request.Headers.Add("dapr-api-token", token);
+        }
+
+        return _http.SendAsync(request);
     }
 }

@@ -33,7 +33,7 @@ public sealed class ReminderScanTests : IDisposable
         claim!.Status.Should().Be("sent");
         claim.SentAt.Should().Be(Now);
         _schedule.RecordedStatuses("a1").Should().Equal("sending", "sent");
-        _schedule.Recorded.Last().State.Should().Be(new ReminderState("sent", 1, Now, null));
+        _schedule.Recorded.Last().State.Should().Be(new DeliveryState("sent", 1, Now, null));
     }
 
     [Fact]
@@ -137,6 +137,24 @@ public sealed class ReminderScanTests : IDisposable
     }
 
     [Fact]
+    public async Task A_send_that_hangs_past_the_send_timeout_is_left_for_a_later_scan_and_the_scan_goes_on_to_the_next_reminder()
+    {
+        var hung = _schedule.Add(InMemorySchedule.Appointment("a1", Now.AddHours(2)));
+        var next = _schedule.Add(InMemorySchedule.Appointment("a2", Now.AddHours(3)));
+        _email.HoldNextSend();
+
+        var scan = _host.Scan.RunAsync(CancellationToken.None);
+        await _email.FirstAttempt.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await scan.WaitAsync(TimeSpan.FromSeconds(30));
+
+        _email.Sent.Should().ContainSingle().Which.LocalStart.Should().Be(next.LocalStart);
+        var claim = await _host.ClaimAsync(hung);
+        claim!.Status.Should().Be("retrying");
+        claim.LastError.Should().Be("timed_out");
+    }
+
+    [Fact]
     public async Task A_permanent_failure_is_recorded_as_failed_and_never_retried()
     {
         var appointment = _schedule.Add(InMemorySchedule.Appointment("a1", Now.AddHours(10)));
@@ -150,7 +168,7 @@ public sealed class ReminderScanTests : IDisposable
         var claim = await _host.ClaimAsync(appointment);
         claim!.Status.Should().Be("failed");
         claim.LastError.Should().Be("smtp_rejected");
-        _schedule.Recorded.Last().State.Should().Be(new ReminderState("failed", 1, null, claim.LastError));
+        _schedule.Recorded.Last().State.Should().Be(new DeliveryState("failed", 1, null, claim.LastError));
     }
 
     [Fact]

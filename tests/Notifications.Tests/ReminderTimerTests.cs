@@ -1,7 +1,5 @@
 using Appointments.Notifications.Tests.TestDoubles;
 using Appointments.TestSupport;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Appointments.Notifications.Tests;
 
@@ -32,16 +30,18 @@ public sealed class ReminderTimerTests
     }
 
     [Fact]
-    public async Task With_the_timer_off_nothing_scans_in_the_background()
+    public async Task With_the_timer_off_as_under_Dapr_it_scans_once_at_start_up_and_then_leaves_scans_to_the_cron_binding()
     {
         using var host = NotificationsHost.Create(_schedule, _time, _email, new ScriptedChannel(),
             new Dictionary<string, string?> { ["Reminders:Timer"] = "false" });
-        var timer = host.Services.GetServices<IHostedService>().OfType<ReminderTimer>().Single();
+        _schedule.Add(InMemorySchedule.Appointment("a1", _time.GetUtcNow().AddHours(2)));
 
         await host.Host.StartAsync();
-        await timer.ExecuteTask!.WaitAsync(TimeSpan.FromSeconds(30));
+        await host.StartUpScan.WaitAsync(TimeSpan.FromSeconds(30));
+        _time.Advance(TimeSpan.FromHours(3));
         await host.Host.StopAsync();
 
-        _schedule.Queries.Should().Be(0);
+        _schedule.Queries.Should().Be(1);
+        _email.Sent.Should().ContainSingle("the reminder due at start-up went out without waiting for the cron binding");
     }
 }

@@ -16,6 +16,7 @@ internal sealed class AppointmentBook(
     IUserDirectory users,
     Clinic clinic,
     IOptions<BookingOptions> options,
+    IOptions<NoticeOptions> notices,
     ILogger<AppointmentBook> logger)
 {
     // A change that finds the appointment changed under it starts again from a fresh read.
@@ -58,6 +59,7 @@ internal sealed class AppointmentBook(
 
         var write = new AppointmentWrite(null, appointment, HistoryEntry.Of(caller, HistoryActions.Create, null, appointment, clinic, now))
         {
+            Notice = NoticeFor(HistoryActions.Create, null, appointment, now),
             Idempotency = idempotency is null
                 ? null
                 : new IdempotencyClaim(username, idempotency.KeyHash, new IdempotencyRecord(idempotency.RequestHash, appointment.Id, now)),
@@ -79,10 +81,10 @@ internal sealed class AppointmentBook(
         }
     }
 
-    public async Task<(StoredAppointment? Appointment, AppointmentReminder? Reminder, BookingError? Error)> ReadAsync(Caller caller, string id, CancellationToken cancellationToken)
+    public async Task<(StoredAppointment? Appointment, Deliveries Deliveries, BookingError? Error)> ReadAsync(Caller caller, string id, CancellationToken cancellationToken)
     {
-        var (stored, reminder) = IsAppointmentId(id) ? await store.FindWithReminderAsync(id, cancellationToken) : (null, null);
-        return stored is not null && caller.CanRead(stored.Appointment) ? (stored, reminder, null) : (null, null, BookingError.NotFound);
+        var (stored, deliveries) = IsAppointmentId(id) ? await store.FindWithDeliveriesAsync(id, cancellationToken) : (null, Deliveries.None);
+        return stored is not null && caller.CanRead(stored.Appointment) ? (stored, deliveries, null) : (null, Deliveries.None, BookingError.NotFound);
     }
 
     /// <summary>The appointment's audit trail; a deleted appointment's only for admins.</summary>
@@ -171,7 +173,8 @@ internal sealed class AppointmentBook(
             var now = clinic.UtcNow;
             next = next with { Version = current.Version + 1 };
             var history = action == HistoryActions.Delete ? HistoryEntry.Deleted(caller, now) : HistoryEntry.Of(caller, action, current, next, clinic, now);
-            switch (await store.TryWriteAsync(new AppointmentWrite(stored, next, history), cancellationToken))
+            var write = new AppointmentWrite(stored, next, history) { Notice = NoticeFor(action, current, next, now) };
+            switch (await store.TryWriteAsync(write, cancellationToken))
             {
                 case WriteOutcome.Written:
                     BookingLog.Changed(logger, id, action, next.Status, next.Doctor, next.StartUtc);
@@ -189,6 +192,9 @@ internal sealed class AppointmentBook(
 
         return BookingError.Changed;
     }
+
+    private Notice? NoticeFor(string action, Appointment? before, Appointment after, DateTimeOffset now) =>
+        notices.Value.Enabled ? Notice.For(action, before, after, now) : null;
 
     /// <summary>
     /// Time a change newly takes must be ahead, as for a new booking; a new start (or an un-cancel, which takes

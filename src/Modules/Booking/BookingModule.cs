@@ -28,11 +28,13 @@ public static class BookingModule
         services.AddOptions<BookingOptions>().BindConfiguration(BookingOptions.Section).ValidateDataAnnotations()
             .Validate(o => TryFindZone(o.TimeZone), "Booking:TimeZone must be an IANA time zone id, e.g. Europe/Berlin.")
             .ValidateOnStart();
+        services.AddOptions<NoticeOptions>().BindConfiguration(NoticeOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<Clinic>();
         services.AddSingleton<AppointmentStore>();
         services.AddSingleton<AppointmentBook>();
         services.AddSingleton<IAppointmentSchedule, AppointmentSchedule>();
+        services.AddSingleton<INoticeOutbox, NoticeOutbox>();
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, BookingApiJson.Default));
 
         AddUserDirectory(services, settings);

@@ -1,8 +1,5 @@
 using Appointments.Booking.Contracts;
 using Appointments.Notifications.Channels;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,7 +33,7 @@ public static class NotificationsModule
 
         services.AddOptions<ReminderOptions>()
             .Bind(configuration.GetSection(ReminderOptions.Section))
-            .Validate(o => o.IsValid(), "Reminders: LeadTime, ScanInterval and ClaimLease must be positive, RetryDelay not negative, MaxAttempts at least 1.")
+            .Validate(o => o.IsValid(), "Reminders: LeadTime, ScanInterval, ClaimLease and SendTimeout must be positive, RetryDelay not negative, MaxAttempts at least 1.")
             .ValidateOnStart();
         services.AddOptions<NotificationsOptions>()
             .Bind(configuration.GetSection(NotificationsOptions.Section))
@@ -82,17 +79,14 @@ public static class NotificationsModule
 
     public static IEndpointRouteBuilder MapNotificationEndpoints(this IEndpointRouteBuilder app)
     {
-        // daprd POSTs an empty body on every replica and ignores the answer; OPTIONS is its subscription check.
-        app.MapPost($"/{CronBindingName}", ScanFromCron).ExcludeFromDescription();
-        app.MapMethods($"/{CronBindingName}", [HttpMethods.Options], () => TypedResults.Ok()).ExcludeFromDescription();
-        return app;
-    }
+        ArgumentNullException.ThrowIfNull(app);
 
-    // The scan follows the host's lifetime, not the request's: daprd giving up on the request must not
-    // cut a scan short between claim and send.
-    private static async Task<Ok> ScanFromCron(ReminderScan scan, IHostApplicationLifetime lifetime)
-    {
-        await scan.RunAsync(lifetime.ApplicationStopping);
-        return TypedResults.Ok();
+        // Without the in-process timer (Dapr mode) the cron binding triggers scans; with it, nothing may.
+        if (!app.ServiceProvider.GetRequiredService<IOptions<ReminderOptions>>().Value.Timer)
+        {
+            app.MapReminderCron();
+        }
+
+        return app;
     }
 }

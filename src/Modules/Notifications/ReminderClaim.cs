@@ -52,5 +52,5 @@ internal sealed record ReminderClaim(
 
     public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
 
-    public ReminderState ToState() => new(Status, Attempts, SentAt, LastError);
+    public DeliveryState ToState() => new(Status, Attempts, SentAt, LastError);
 }

@@ -11,6 +11,12 @@ internal sealed class ReminderOptions
     /// <summary>How often the in-process timer scans.</summary>
     public TimeSpan ScanInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How long one send may take before it counts as a transient failure, so that one hung send cannot stall a scan.
+    /// Longer than the Dapr components' own outbound timeouts, so that their answer normally comes first.
+    /// </summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>A <c>sending</c> claim older than this is taken over: its sender is presumed dead.</summary>
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(10);
 
@@ -19,11 +25,14 @@ internal sealed class ReminderOptions
 
     public int MaxAttempts { get; set; } = 5;
 
-    /// <summary>Whether the in-process timer scans; the host turns it off when Dapr's cron binding triggers scans.</summary>
+    /// <summary>
+    /// Whether the in-process timer scans (Embedded mode). The host turns it off under Dapr, where the cron binding
+    /// triggers scans through <c>POST /reminder-cron</c>, which exists only then.
+    /// </summary>
     public bool Timer { get; set; } = true;
 
     public bool IsValid() =>
-        LeadTime > TimeSpan.Zero && ScanInterval > TimeSpan.Zero && ClaimLease > TimeSpan.Zero
+        LeadTime > TimeSpan.Zero && ScanInterval > TimeSpan.Zero && ClaimLease > TimeSpan.Zero && SendTimeout > TimeSpan.Zero
         && RetryDelay >= TimeSpan.Zero && MaxAttempts >= 1;
 }
 

@@ -186,14 +186,23 @@ internal sealed class ReminderScan(
             return new ReminderDeliveryException(DeliveryFailure.NoAddress, $"the appointment has no address for {appointment.ReminderMethod}", isTransient: false);
         }
 
+        var timeout = options.Value.SendTimeout;
+        using var sendTimeout = new CancellationTokenSource(timeout, time);
+        using var send = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, sendTimeout.Token);
         try
         {
-            await channel.SendAsync(new ReminderMessage(to, appointment.Doctor, appointment.LocalStart, appointment.TimeZoneId), cancellationToken);
+            await channel.SendAsync(new ReminderMessage(to, appointment.Doctor, appointment.LocalStart, appointment.TimeZoneId), send.Token);
             return null;
         }
         catch (ReminderDeliveryException ex)
         {
             return ex;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // One hung send must not hold up the rest of the scan. It may still go out (a Dapr binding ignores the
+            // call's cancellation), so the retry could deliver it twice: better than a reminder never tried again.
+            return new ReminderDeliveryException(DeliveryFailure.TimedOut, $"no answer within {timeout}", isTransient: true);
         }
     }
 

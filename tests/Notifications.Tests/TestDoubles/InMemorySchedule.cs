@@ -10,7 +10,7 @@ internal sealed class InMemorySchedule : IAppointmentSchedule
     private readonly List<ScheduledAppointment> _appointments = [];
     private int _queries;
 
-    public ConcurrentQueue<(string AppointmentId, DateTimeOffset StartUtc, ReminderState State)> Recorded { get; } = new();
+    public ConcurrentQueue<(string AppointmentId, DateTimeOffset StartUtc, DeliveryState State)> Recorded { get; } = new();
 
     public bool QueryFails { get; set; }
 
@@ -65,7 +65,7 @@ internal sealed class InMemorySchedule : IAppointmentSchedule
         }
     }
 
-    public Task RecordReminderAsync(string appointmentId, DateTimeOffset startUtc, ReminderState state, CancellationToken cancellationToken = default)
+    public Task RecordReminderAsync(string appointmentId, DateTimeOffset startUtc, DeliveryState state, CancellationToken cancellationToken = default)
     {
         if (RecordFails)
         {

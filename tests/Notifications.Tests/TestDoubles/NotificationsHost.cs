@@ -41,6 +41,9 @@ internal sealed class NotificationsHost : IDisposable
 
     public FakeLogCollector Logs => Services.GetFakeLogCollector();
 
+    /// <summary>The scan the module runs once the host has started; with the timer off, that is all it runs.</summary>
+    public Task StartUpScan => Services.GetServices<IHostedService>().OfType<ReminderTimer>().Single().ExecuteTask!;
+
     public static string NewDatabasePath() =>
         Path.Combine(Path.GetTempPath(), "notifications-tests", Guid.NewGuid().ToString("N"), "state.db");
 

@@ -29,6 +29,9 @@ internal sealed record StoredAppointment(Appointment Appointment, string ETag);
 internal sealed record AppointmentWrite(StoredAppointment? Current, Appointment Next, HistoryEntry History)
 {
     public IdempotencyClaim? Idempotency { get; init; }
+
+    /// <summary>The notice the change owes the patient: written to the outbox in the same transaction.</summary>
+    public Notice? Notice { get; init; }
 }
 
 /// <param name="KeyHash">The hash of the caller's <c>Idempotency-Key</c>.</param>
@@ -56,24 +59,63 @@ internal sealed class AppointmentStore(IStateStore state)
         return Read(entry) is { } appointment ? new StoredAppointment(appointment, entry.ETag) : null;
     }
 
-    /// <summary>The document and its reminder bookkeeping, in one read.</summary>
-    public async Task<(StoredAppointment? Stored, AppointmentReminder? Reminder)> FindWithReminderAsync(string id, CancellationToken cancellationToken)
+    /// <summary>The document and where its reminder and notices stand, in one read.</summary>
+    public async Task<(StoredAppointment? Stored, Deliveries Deliveries)> FindWithDeliveriesAsync(string id, CancellationToken cancellationToken)
     {
-        var entries = await state.GetBulkAsync([BookingKeys.Appointment(id), BookingKeys.Reminder(id)], cancellationToken);
-        if (Read(entries[0]) is not { IsDeleted: false } appointment)
-        {
-            return (null, null);
-        }
-
-        var reminder = entries[1].Value is { } value ? JsonSerializer.Deserialize(value, StorageJson.Default.AppointmentReminder) : null;
-        return (new StoredAppointment(appointment, entries[0].ETag), reminder);
+        var entries = await state.GetBulkAsync([BookingKeys.Appointment(id), BookingKeys.Deliveries(id)], cancellationToken);
+        return Read(entries[0]) is { IsDeleted: false } appointment
+            ? (new StoredAppointment(appointment, entries[0].ETag), ReadDeliveries(entries[1]))
+            : (null, Deliveries.None);
     }
 
-    /// <summary>Last write wins: only the scanner holding the reminder's claim records it.</summary>
     public Task RecordReminderAsync(string id, AppointmentReminder reminder, CancellationToken cancellationToken) =>
-        state.TryExecuteAsync(
-            [StateOperation.Save(BookingKeys.Reminder(id), JsonSerializer.SerializeToUtf8Bytes(reminder, StorageJson.Default.AppointmentReminder))],
-            cancellationToken);
+        UpdateAsync([BookingKeys.Deliveries(id)], entries => [SaveDeliveries(entries[0], ReadDeliveries(entries[0]) with { Reminder = reminder })], cancellationToken);
+
+    /// <summary>Notices in the outbox that are neither sent nor given up on, oldest first.</summary>
+    public async Task<IReadOnlyList<Notice>> PendingNoticesAsync(CancellationToken cancellationToken)
+    {
+        var shards = await state.GetBulkAsync(Enumerable.Range(0, BookingKeys.NoticeShards).Select(BookingKeys.PendingNotices).ToList(), cancellationToken);
+        var pending = shards.SelectMany(IndexEntries).Order().ToList();
+        if (pending.Count == 0)
+        {
+            return [];
+        }
+
+        var records = await state.GetBulkAsync(pending.Select(e => BookingKeys.Notice(e.Id)).ToList(), cancellationToken);
+        return records.Where(r => r.Value is not null).Select(r => JsonSerializer.Deserialize(r.Value, StorageJson.Default.Notice)!).ToList();
+    }
+
+    /// <summary>Shows a notice's delivery on its appointment; once sent or given up on, it leaves the pending index.</summary>
+    public Task RecordNoticeAsync(string appointmentId, string noticeId, NoticeDelivery delivery, bool finished, CancellationToken cancellationToken)
+    {
+        var pendingKey = BookingKeys.PendingNoticesOf(appointmentId);
+        return UpdateAsync([BookingKeys.Deliveries(appointmentId), pendingKey], entries =>
+        {
+            var deliveries = ReadDeliveries(entries[0]);
+            var notices = deliveries.Notices.ToList();
+            var at = notices.FindIndex(n => n.Id == noticeId);
+            if (at >= 0)
+            {
+                notices[at] = delivery;
+            }
+            else
+            {
+                notices.Add(delivery);
+            }
+
+            var operations = new List<StateOperation> { SaveDeliveries(entries[0], deliveries with { Notices = notices }) };
+            if (finished)
+            {
+                var pending = IndexEntries(entries[1]);
+                if (pending.RemoveAll(e => e.Id == noticeId) > 0)
+                {
+                    operations.AddRange(ListOperation(entries[1], pending, StorageJson.Default.ListIndexEntry));
+                }
+            }
+
+            return operations;
+        }, cancellationToken);
+    }
 
     /// <summary>The appointment's audit trail, oldest first.</summary>
     public async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(Appointment appointment, CancellationToken cancellationToken)
@@ -166,6 +208,11 @@ internal sealed class AppointmentStore(IStateStore state)
         var taking = holds.Where(key => !held.Contains(key)).ToList();
         var releasing = held.Where(key => !holds.Contains(key)).ToList();
         var indexChanges = IndexChange.Between(current?.Appointment, next);
+        if (write.Notice is { } notice)
+        {
+            indexChanges = [.. indexChanges, new IndexChange(BookingKeys.PendingNoticesOf(next.Id), notice.Id, new IndexEntry(notice.Id, notice.CreatedAt.UtcTicks))];
+        }
+
         var documentKey = BookingKeys.Appointment(next.Id);
         var heldBy = JsonSerializer.SerializeToUtf8Bytes(next.Id, StorageJson.Default.String);
         var history = StateOperation.Create(BookingKeys.History(next.Id, next.Version), JsonSerializer.SerializeToUtf8Bytes(write.History, StorageJson.Default.HistoryEntry));
@@ -179,6 +226,11 @@ internal sealed class AppointmentStore(IStateStore state)
                     : StateOperation.Save(documentKey, Serialize(next), current.ETag),
                 history,
             };
+            if (write.Notice is { } owed)
+            {
+                operations.Add(StateOperation.Create(BookingKeys.Notice(owed.Id), JsonSerializer.SerializeToUtf8Bytes(owed, StorageJson.Default.Notice)));
+            }
+
             operations.AddRange(taking.Select(key => StateOperation.Create(key, heldBy)));
 
             // The document's ETag guards these: only the transaction that moves this appointment away
@@ -225,6 +277,30 @@ internal sealed class AppointmentStore(IStateStore state)
         return taken.Count == 0 ? null
             : taken.All(BookingKeys.IsPatientTime) ? WriteOutcome.PatientBusy
             : WriteOutcome.TimeTaken;
+    }
+
+    /// <summary>Reads <paramref name="keys"/>, writes what <paramref name="change"/> makes of them with their ETags, and tries again while another writer got there first.</summary>
+    private async Task UpdateAsync(IReadOnlyList<string> keys, Func<IReadOnlyList<StateEntry>, List<StateOperation>> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxIndexRetries; attempt++)
+        {
+            var operations = change(await state.GetBulkAsync(keys, cancellationToken));
+            if (operations.Count == 0 || await state.TryExecuteAsync(operations, cancellationToken))
+            {
+                return;
+            }
+        }
+
+        throw new StateStoreUnavailableException($"Updating {keys[0]} kept conflicting.");
+    }
+
+    private static Deliveries ReadDeliveries(StateEntry entry) =>
+        entry.Value is null ? Deliveries.None : JsonSerializer.Deserialize(entry.Value, StorageJson.Default.Deliveries) ?? Deliveries.None;
+
+    private static StateOperation SaveDeliveries(StateEntry stored, Deliveries deliveries)
+    {
+        var value = JsonSerializer.SerializeToUtf8Bytes(deliveries, StorageJson.Default.Deliveries);
+        return stored.Exists ? StateOperation.Save(stored.Key, value, stored.ETag) : StateOperation.Create(stored.Key, value);
     }
 
     private static byte[] Serialize(Appointment appointment) =>

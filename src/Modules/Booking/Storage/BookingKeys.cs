@@ -13,6 +13,8 @@ internal static class BookingKeys
 
     public const int StartIndexShards = 4;
 
+    public const int NoticeShards = 64;
+
     private const string DoctorTime = "doctor-time|";
     private const string PatientTime = "patient-time|";
 
@@ -23,8 +25,19 @@ internal static class BookingKeys
     /// <summary>The audit record of an appointment's <paramref name="version"/>-th change, created first-write with it.</summary>
     public static string History(string id, int version) => $"history|{id}|{version.ToString(CultureInfo.InvariantCulture)}";
 
-    /// <summary>Reminder bookkeeping, beside the document so that sending a reminder never moves the document's ETag.</summary>
-    public static string Reminder(string id) => $"appointment-reminder|{id}";
+    /// <summary>Reminder and notice bookkeeping, beside the document so that sending a message never moves its ETag.</summary>
+    public static string Deliveries(string id) => $"appointment-deliveries|{id}";
+
+    /// <summary>The outbox record of a notice, created first-write with the change that owes it.</summary>
+    public static string Notice(string noticeId) => $"notice|{noticeId}";
+
+    /// <summary>
+    /// Notices not yet sent or given up on, sharded by appointment so that concurrent changes seldom touch the
+    /// same list; a scan reads every shard.
+    /// </summary>
+    public static string PendingNotices(int shard) => $"notices-pending|{shard.ToString(CultureInfo.InvariantCulture)}";
+
+    public static string PendingNoticesOf(string appointmentId) => PendingNotices(Convert.ToInt32(appointmentId[^2..], 16) % NoticeShards);
 
     /// <summary>The <c>Idempotency-Key</c>s a caller used in the last 24 hours, by hash.</summary>
     public static string Idempotency(string username) => $"idempotency|{Uri.EscapeDataString(username)}";

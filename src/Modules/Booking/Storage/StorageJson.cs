@@ -3,7 +3,8 @@ using System.Text.Json.Serialization;
 namespace Appointments.Booking.Storage;
 
 [JsonSerializable(typeof(Appointment))]
-[JsonSerializable(typeof(AppointmentReminder))]
+[JsonSerializable(typeof(Deliveries))]
+[JsonSerializable(typeof(Notice))]
 [JsonSerializable(typeof(HistoryEntry))]
 [JsonSerializable(typeof(Dictionary<string, IdempotencyRecord>))]
 [JsonSerializable(typeof(NewAppointment))]

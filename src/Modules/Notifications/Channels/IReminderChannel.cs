@@ -42,6 +42,7 @@ internal static class DeliveryFailure
     public const string NoAddress = "no_address";
     public const string InvalidAddress = "invalid_address";
     public const string Unreachable = "unreachable";
+    public const string TimedOut = "timed_out";
     public const string TlsUnavailable = "tls_unavailable";
     public const string SmtpRejected = "smtp_rejected";
     public const string SmtpDeferred = "smtp_deferred";
