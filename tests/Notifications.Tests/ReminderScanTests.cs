@@ -126,7 +126,7 @@ public sealed class ReminderScanTests : IDisposable
         await _host.Scan.RunAsync(CancellationToken.None);
 
         retrying!.Status.Should().Be("retrying");
-        retrying.LastError.Should().Contain("451");
+        retrying.LastError.Should().Be("smtp_deferred", "the document shows a category; the server's words stay in the log");
         attemptsRightAfter.Should().Be(1, "a scan right after the failure is too early to retry");
         _email.Attempts.Should().Be(2);
         _email.Sent.Should().ContainSingle();
@@ -151,7 +151,7 @@ public sealed class ReminderScanTests : IDisposable
         _email.Sent.Should().ContainSingle().Which.LocalStart.Should().Be(next.LocalStart);
         var claim = await _host.ClaimAsync(hung);
         claim!.Status.Should().Be("retrying");
-        claim.LastError.Should().Contain("no answer within 00:00:30");
+        claim.LastError.Should().Be("timed_out");
     }
 
     [Fact]
@@ -167,7 +167,7 @@ public sealed class ReminderScanTests : IDisposable
         _email.Attempts.Should().Be(1);
         var claim = await _host.ClaimAsync(appointment);
         claim!.Status.Should().Be("failed");
-        claim.LastError.Should().Contain("550");
+        claim.LastError.Should().Be("smtp_rejected");
         _schedule.Recorded.Last().State.Should().Be(new DeliveryState("failed", 1, null, claim.LastError));
     }
 

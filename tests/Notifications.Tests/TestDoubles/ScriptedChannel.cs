@@ -16,9 +16,9 @@ internal sealed class ScriptedChannel : IReminderChannel
 
     public TaskCompletionSource FirstAttempt { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public static ReminderDeliveryException Transient() => new("SMTP server answered 451: try later", isTransient: true);
+    public static ReminderDeliveryException Transient() => new(DeliveryFailure.SmtpDeferred, "SMTP server answered 451: try later", isTransient: true);
 
-    public static ReminderDeliveryException Permanent() => new("SMTP server answered 550: no such user", isTransient: false);
+    public static ReminderDeliveryException Permanent() => new(DeliveryFailure.SmtpRejected, "SMTP server answered 550: no such user", isTransient: false);
 
     /// <summary>Makes the next send wait until the returned source is completed.</summary>
     public TaskCompletionSource HoldNextSend()

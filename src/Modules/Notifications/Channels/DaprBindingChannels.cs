@@ -28,7 +28,7 @@ internal sealed class DaprEmailChannel(DaprClient dapr, IOptions<SmtpOptions> op
         }
         catch (DaprException ex)
         {
-            throw new ReminderDeliveryException($"Dapr binding '{BindingName}' failed: {ex.Message}", isTransient: true, ex);
+            throw new ReminderDeliveryException(DeliveryFailure.BindingFailed, $"Dapr binding '{BindingName}' failed: {message.WithoutAddress(ex.Message)}", isTransient: true, ex);
         }
     }
 }
@@ -47,7 +47,7 @@ internal sealed class DaprSmsChannel(DaprClient dapr) : IReminderChannel
         }
         catch (DaprException ex)
         {
-            throw new ReminderDeliveryException($"Dapr binding '{BindingName}' failed: {ex.Message}", isTransient: true, ex);
+            throw new ReminderDeliveryException(DeliveryFailure.BindingFailed, $"Dapr binding '{BindingName}' failed: {message.WithoutAddress(ex.Message)}", isTransient: true, ex);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 using MailKit;
 using MailKit.Net.Smtp;
@@ -8,9 +9,11 @@ using MimeKit;
 
 namespace Appointments.Notifications.Channels;
 
-/// <summary>The original's variable names, read as top-level configuration keys.</summary>
+/// <summary>The original's variable names, read as top-level configuration keys, plus <c>Notifications:Smtp:Tls</c>.</summary>
 internal sealed class SmtpOptions
 {
+    public const string TlsKey = "Notifications:Smtp:Tls";
+
     [ConfigurationKeyName("SMTP_HOST")]
     public string Host { get; set; } = "smtp.gmail.com";
 
@@ -24,7 +27,50 @@ internal sealed class SmtpOptions
     [ConfigurationKeyName("EMAIL_PASSWORD")]
     public string? Password { get; set; }
 
+    [ConfigurationKeyName(TlsKey)]
+    public SmtpTls Tls { get; set; } = SmtpTls.Auto;
+
     public bool IsValid() => !string.IsNullOrWhiteSpace(Host) && Port is > 0 and <= 65535;
+
+    /// <summary>A password is only ever sent inside TLS, so switching TLS off leaves no room for one.</summary>
+    public bool KeepsPasswordOffClearText() => Tls != SmtpTls.Off || string.IsNullOrEmpty(Password);
+
+    /// <summary>
+    /// TLS on connect for port 465; otherwise STARTTLS, required unless the server is on this machine (where a
+    /// relay without TLS is common and the mail never crosses a network) or TLS is switched off.
+    /// </summary>
+    public SecureSocketOptions Security => (Tls, Port) switch
+    {
+        (SmtpTls.Off, _) => SecureSocketOptions.None,
+        (_, 465) => SecureSocketOptions.SslOnConnect,
+        (SmtpTls.Auto, _) when IsLoopback => SecureSocketOptions.StartTlsWhenAvailable,
+        _ => SecureSocketOptions.StartTls,
+    };
+
+    /// <summary>How the connection is secured, for the start-up log.</summary>
+    public string DescribeSecurity() => Security switch
+    {
+        SecureSocketOptions.None => $"without TLS ({TlsKey}=Off)",
+        SecureSocketOptions.SslOnConnect => "TLS on connect",
+        SecureSocketOptions.StartTlsWhenAvailable => "STARTTLS when offered (the server is on this machine)",
+        _ => "STARTTLS required",
+    };
+
+    private bool IsLoopback =>
+        string.Equals(Host, "localhost", StringComparison.OrdinalIgnoreCase) || (IPAddress.TryParse(Host, out var address) && IPAddress.IsLoopback(address));
+}
+
+/// <summary><c>Notifications:Smtp:Tls</c>.</summary>
+internal enum SmtpTls
+{
+    /// <summary>TLS required, except to a server on this machine (loopback), where it is used when offered.</summary>
+    Auto,
+
+    /// <summary>TLS required, loopback included.</summary>
+    Required,
+
+    /// <summary>No TLS; then no password may be configured.</summary>
+    Off,
 }
 
 internal sealed class SmtpEmailChannel(IOptions<SmtpOptions> options) : IReminderChannel
@@ -41,7 +87,7 @@ internal sealed class SmtpEmailChannel(IOptions<SmtpOptions> options) : IReminde
         }
         catch (ParseException ex)
         {
-            throw new ReminderDeliveryException($"Invalid email address: {ex.Message}", isTransient: false, ex);
+            throw new ReminderDeliveryException(DeliveryFailure.InvalidAddress, $"Invalid email address: {message.WithoutAddress(ex.Message)}", isTransient: false, ex);
         }
 
         email.Subject = ReminderText.Subject;
@@ -54,9 +100,15 @@ internal sealed class SmtpEmailChannel(IOptions<SmtpOptions> options) : IReminde
         using var client = new SmtpClient();
         try
         {
-            await client.ConnectAsync(smtp.Host, smtp.Port, SecureSocketOptions.StartTlsWhenAvailable, cancellationToken);
+            await client.ConnectAsync(smtp.Host, smtp.Port, smtp.Security, cancellationToken);
             if (!string.IsNullOrEmpty(smtp.Password))
             {
+                if (!client.IsSecure)
+                {
+                    throw new ReminderDeliveryException(DeliveryFailure.TlsUnavailable,
+                        $"SMTP server {smtp.Host}:{smtp.Port} offers no TLS; EMAIL_PASSWORD is never sent without it", isTransient: false);
+                }
+
                 await client.AuthenticateAsync(sender, smtp.Password, cancellationToken);
             }
 
@@ -66,12 +118,18 @@ internal sealed class SmtpEmailChannel(IOptions<SmtpOptions> options) : IReminde
         {
             // 5xx: the server refuses for good (unknown recipient, rejected sender or message); 4xx: try later.
             var status = (int)ex.StatusCode;
-            throw new ReminderDeliveryException($"SMTP server answered {status}: {ex.Message}", isTransient: status < 500, ex);
+            throw new ReminderDeliveryException(status < 500 ? DeliveryFailure.SmtpDeferred : DeliveryFailure.SmtpRejected,
+                $"SMTP server answered {status}: {message.WithoutAddress(ex.Message)}", isTransient: status < 500, ex);
+        }
+        catch (NotSupportedException ex)
+        {
+            // MailKit's answer when STARTTLS is required and the server does not offer it.
+            throw new ReminderDeliveryException(DeliveryFailure.TlsUnavailable, $"SMTP server {smtp.Host}:{smtp.Port}: {ex.Message}", isTransient: false, ex);
         }
         catch (Exception ex) when (ex is IOException or SocketException or SmtpProtocolException or AuthenticationException
                                        or SslHandshakeException or TimeoutException)
         {
-            throw new ReminderDeliveryException($"SMTP server unreachable or failing: {ex.Message}", isTransient: true, ex);
+            throw new ReminderDeliveryException(DeliveryFailure.Unreachable, $"SMTP server unreachable or failing: {message.WithoutAddress(ex.Message)}", isTransient: true, ex);
         }
 
         try

@@ -76,7 +76,7 @@ internal sealed class TwilioSmsChannel(IHttpClientFactory httpClients, IOptions<
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException
                                        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            throw new ReminderDeliveryException($"Twilio unreachable: {ex.Message}", isTransient: true, ex);
+            throw new ReminderDeliveryException(DeliveryFailure.Unreachable, $"Twilio unreachable: {message.WithoutAddress(ex.Message)}", isTransient: true, ex);
         }
 
         using (response)
@@ -89,7 +89,10 @@ internal sealed class TwilioSmsChannel(IHttpClientFactory httpClients, IOptions<
             var status = response.StatusCode;
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             var transient = (int)status >= 500 || status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout;
-            throw new ReminderDeliveryException($"Twilio answered {(int)status}: {Shorten(body)}", transient);
+            throw new ReminderDeliveryException(
+                transient ? DeliveryFailure.TwilioDeferred : DeliveryFailure.TwilioRejected,
+                $"Twilio answered {(int)status}: {message.WithoutAddress(Shorten(body))}",
+                transient);
         }
     }
 

@@ -9,8 +9,8 @@ internal sealed class LoggingChannel(string missing, ILogger<LoggingChannel> log
 
     public Task SendAsync(ReminderMessage message, CancellationToken cancellationToken)
     {
-        logger.LogInformation("Reminder not sent ({Missing} not configured), logged instead: to {To}: {Text}",
-            Missing, message.To, ReminderText.Plain(message));
+        // The text names the doctor and the time; the patient's address stays out of the log.
+        logger.LogInformation("Reminder not sent ({Missing} not configured), logged instead: {Text}", Missing, ReminderText.Plain(message));
         return Task.CompletedTask;
     }
 }
@@ -21,5 +21,5 @@ internal sealed class UnconfiguredChannel(string missing) : IReminderChannel
     public string Missing { get; } = missing;
 
     public Task SendAsync(ReminderMessage message, CancellationToken cancellationToken) =>
-        throw new ReminderDeliveryException($"{Missing} not configured", isTransient: false);
+        throw new ReminderDeliveryException(DeliveryFailure.NotConfigured, $"{Missing} not configured", isTransient: false);
 }
