@@ -67,8 +67,8 @@ public sealed class ReminderChannelSelectionTests
             ["TWILIO_PHONE_NUMBER"] = "+15555550999",
         });
 
-        host.Services.GetRequiredKeyedService<IReminderChannel>(ReminderMethod.Email).Should().BeOfType<SmtpEmailChannel>();
-        host.Services.GetRequiredKeyedService<IReminderChannel>(ReminderMethod.Sms).Should().BeOfType<TwilioSmsChannel>();
+        host.Services.GetRequiredKeyedService<IMessageChannel>(ReminderMethod.Email).Should().BeOfType<SmtpEmailChannel>();
+        host.Services.GetRequiredKeyedService<IMessageChannel>(ReminderMethod.Sms).Should().BeOfType<TwilioSmsChannel>();
     }
 
     [Fact]
@@ -78,8 +78,8 @@ public sealed class ReminderChannelSelectionTests
             settings: new Dictionary<string, string?> { ["Notifications:Delivery"] = "DaprBindings" },
             services: services => services.AddSingleton(new DaprClientBuilder().Build()));
 
-        host.Services.GetRequiredKeyedService<IReminderChannel>(ReminderMethod.Email).Should().BeOfType<DaprEmailChannel>();
-        host.Services.GetRequiredKeyedService<IReminderChannel>(ReminderMethod.Sms).Should().BeOfType<DaprSmsChannel>();
+        host.Services.GetRequiredKeyedService<IMessageChannel>(ReminderMethod.Email).Should().BeOfType<DaprEmailChannel>();
+        host.Services.GetRequiredKeyedService<IMessageChannel>(ReminderMethod.Sms).Should().BeOfType<DaprSmsChannel>();
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class ReminderScanTests : IDisposable
         await _host.Scan.RunAsync(CancellationToken.None);
 
         _email.Sent.Should().ContainSingle().Which.Should().Be(
-            new Channels.ReminderMessage("alice@example.com", "dr-house", appointment.LocalStart, "UTC"));
+            Channels.ReminderText.For("alice@example.com", "dr-house", appointment.LocalStart, "UTC"));
         var claim = await _host.ClaimAsync(appointment);
         claim!.Status.Should().Be("sent");
         claim.SentAt.Should().Be(Now);
@@ -90,7 +90,9 @@ public sealed class ReminderScanTests : IDisposable
         await _host.Scan.RunAsync(CancellationToken.None);
         await _host.Scan.RunAsync(CancellationToken.None);
 
-        _email.Sent.Select(m => m.LocalStart).Should().Equal(Now.AddHours(22).UtcDateTime, moved.LocalStart);
+        _email.Sent.Select(m => m.Text).Should().Equal(
+            Channels.ReminderText.For("alice@example.com", "dr-house", Now.AddHours(22).UtcDateTime, "UTC").Text,
+            Channels.ReminderText.For("alice@example.com", "dr-house", moved.LocalStart, "UTC").Text);
     }
 
     [Fact]
@@ -148,7 +150,7 @@ public sealed class ReminderScanTests : IDisposable
         _time.Advance(TimeSpan.FromSeconds(30));
         await scan.WaitAsync(TimeSpan.FromSeconds(30));
 
-        _email.Sent.Should().ContainSingle().Which.LocalStart.Should().Be(next.LocalStart);
+        _email.Sent.Should().ContainSingle().Which.Text.Should().Contain(Channels.ReminderText.When(next.LocalStart, "UTC"));
         var claim = await _host.ClaimAsync(hung);
         claim!.Status.Should().Be("retrying");
         claim.LastError.Should().Be("timed_out");

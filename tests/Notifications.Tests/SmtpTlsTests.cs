@@ -11,8 +11,8 @@ namespace Appointments.Notifications.Tests;
 /// <summary>Email over TLS: required unless the server is on this machine or TLS is switched off, and never a password in clear text.</summary>
 public sealed class SmtpTlsTests
 {
-    private static readonly ReminderMessage Message =
-        new("alice@example.com", "dr-house", new DateTime(2026, 12, 1, 10, 0, 0), "Europe/Paris");
+    private static readonly OutgoingMessage Message =
+        ReminderText.For("alice@example.com", "dr-house", new DateTime(2026, 12, 1, 10, 0, 0), "Europe/Paris");
 
     [Theory]
     [InlineData("smtp.gmail.com", 587, "Auto", SecureSocketOptions.StartTls)]
@@ -36,7 +36,7 @@ public sealed class SmtpTlsTests
         await using var server = await SmtpTestServer.StartAsync();
         using var notifications = Host(ServerSettings(server, tls: "Required"));
 
-        var failure = await Send(notifications).Should().ThrowAsync<ReminderDeliveryException>();
+        var failure = await Send(notifications).Should().ThrowAsync<DeliveryException>();
 
         failure.Which.Category.Should().Be(DeliveryFailure.TlsUnavailable);
         failure.Which.IsTransient.Should().BeFalse();
@@ -51,7 +51,7 @@ public sealed class SmtpTlsTests
         settings["EMAIL_PASSWORD"] = "secret";
         using var notifications = Host(settings);
 
-        var failure = await Send(notifications).Should().ThrowAsync<ReminderDeliveryException>();
+        var failure = await Send(notifications).Should().ThrowAsync<DeliveryException>();
 
         failure.Which.Category.Should().Be(DeliveryFailure.TlsUnavailable);
         server.Messages().Should().BeEmpty();
@@ -99,5 +99,5 @@ public sealed class SmtpTlsTests
         NotificationsHost.Create(new InMemorySchedule(), TimeProvider.System, settings: settings);
 
     private static Func<Task> Send(NotificationsHost host) =>
-        () => host.Services.GetRequiredKeyedService<IReminderChannel>(ReminderMethod.Email).SendAsync(Message, CancellationToken.None);
+        () => host.Services.GetRequiredKeyedService<IMessageChannel>(ReminderMethod.Email).SendAsync(Message, CancellationToken.None);
 }

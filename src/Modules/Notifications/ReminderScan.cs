@@ -15,8 +15,8 @@ namespace Appointments.Notifications;
 internal sealed class ReminderScan(
     IAppointmentSchedule schedule,
     IStateStore store,
-    [FromKeyedServices(ReminderMethod.Email)] IReminderChannel email,
-    [FromKeyedServices(ReminderMethod.Sms)] IReminderChannel sms,
+    [FromKeyedServices(ReminderMethod.Email)] IMessageChannel email,
+    [FromKeyedServices(ReminderMethod.Sms)] IMessageChannel sms,
     TimeProvider time,
     IOptions<ReminderOptions> options,
     ReminderMetrics metrics,
@@ -93,7 +93,7 @@ internal sealed class ReminderScan(
         if (claim.Attempts > max)
         {
             await FailAsync(key, etag, appointment, claim,
-                new ReminderDeliveryException(DeliveryFailure.GaveUp, $"no attempt finished within the claim lease ({max} attempts)", isTransient: false), cancellationToken);
+                new DeliveryException(DeliveryFailure.GaveUp, $"no attempt finished within the claim lease ({max} attempts)", isTransient: false), cancellationToken);
             return;
         }
 
@@ -176,14 +176,14 @@ internal sealed class ReminderScan(
             : null;
     }
 
-    private async Task<ReminderDeliveryException?> SendAsync(ScheduledAppointment appointment, CancellationToken cancellationToken)
+    private async Task<DeliveryException?> SendAsync(ScheduledAppointment appointment, CancellationToken cancellationToken)
     {
         var (channel, to) = appointment.ReminderMethod == ReminderMethod.Sms
             ? (sms, appointment.Phone)
             : (email, appointment.Email);
         if (string.IsNullOrWhiteSpace(to))
         {
-            return new ReminderDeliveryException(DeliveryFailure.NoAddress, $"the appointment has no address for {appointment.ReminderMethod}", isTransient: false);
+            return new DeliveryException(DeliveryFailure.NoAddress, $"the appointment has no address for {appointment.ReminderMethod}", isTransient: false);
         }
 
         var timeout = options.Value.SendTimeout;
@@ -191,10 +191,10 @@ internal sealed class ReminderScan(
         using var send = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, sendTimeout.Token);
         try
         {
-            await channel.SendAsync(new ReminderMessage(to, appointment.Doctor, appointment.LocalStart, appointment.TimeZoneId), send.Token);
+            await channel.SendAsync(ReminderText.For(to, appointment.Doctor, appointment.LocalStart, appointment.TimeZoneId), send.Token);
             return null;
         }
-        catch (ReminderDeliveryException ex)
+        catch (DeliveryException ex)
         {
             return ex;
         }
@@ -202,12 +202,12 @@ internal sealed class ReminderScan(
         {
             // One hung send must not hold up the rest of the scan. It may still go out (a Dapr binding ignores the
             // call's cancellation), so the retry could deliver it twice: better than a reminder never tried again.
-            return new ReminderDeliveryException(DeliveryFailure.TimedOut, $"no answer within {timeout}", isTransient: true);
+            return new DeliveryException(DeliveryFailure.TimedOut, $"no answer within {timeout}", isTransient: true);
         }
     }
 
     private async Task FailAsync(
-        string key, string etag, ScheduledAppointment appointment, ReminderClaim claim, ReminderDeliveryException failure, CancellationToken cancellationToken)
+        string key, string etag, ScheduledAppointment appointment, ReminderClaim claim, DeliveryException failure, CancellationToken cancellationToken)
     {
         Activity.Current?.SetStatus(ActivityStatusCode.Error, failure.Category);
         var failed = claim.Failed(failure.Category);

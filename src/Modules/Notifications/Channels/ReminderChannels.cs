@@ -10,7 +10,7 @@ namespace Appointments.Notifications.Channels;
 /// <summary>Picks each method's channel from <c>Notifications:Delivery</c> and the credentials present.</summary>
 internal static class ReminderChannels
 {
-    public static IReminderChannel ForEmail(IServiceProvider services)
+    public static IMessageChannel ForEmail(IServiceProvider services)
     {
         if (Delivery(services) == ReminderDelivery.DaprBindings)
         {
@@ -22,7 +22,7 @@ internal static class ReminderChannels
             : ActivatorUtilities.CreateInstance<SmtpEmailChannel>(services);
     }
 
-    public static IReminderChannel ForSms(IServiceProvider services)
+    public static IMessageChannel ForSms(IServiceProvider services)
     {
         if (Delivery(services) == ReminderDelivery.DaprBindings)
         {
@@ -37,7 +37,7 @@ internal static class ReminderChannels
     private static ReminderDelivery Delivery(IServiceProvider services) =>
         services.GetRequiredService<IOptions<NotificationsOptions>>().Value.Delivery;
 
-    private static IReminderChannel Unconfigured(IServiceProvider services, string missing) =>
+    private static IMessageChannel Unconfigured(IServiceProvider services, string missing) =>
         services.GetRequiredService<IHostEnvironment>().IsDevelopment()
             ? ActivatorUtilities.CreateInstance<LoggingChannel>(services, missing)
             : new UnconfiguredChannel(missing);
@@ -45,8 +45,8 @@ internal static class ReminderChannels
 
 /// <summary>Says once at start-up how each method's reminders go out: the server and its TLS, a binding, or why not at all.</summary>
 internal sealed class ChannelStartupLog(
-    [FromKeyedServices(ReminderMethod.Email)] IReminderChannel email,
-    [FromKeyedServices(ReminderMethod.Sms)] IReminderChannel sms,
+    [FromKeyedServices(ReminderMethod.Email)] IMessageChannel email,
+    [FromKeyedServices(ReminderMethod.Sms)] IMessageChannel sms,
     IOptions<SmtpOptions> smtp,
     IOptions<TwilioOptions> twilio,
     ILogger<ChannelStartupLog> logger) : IHostedService
@@ -60,7 +60,7 @@ internal sealed class ChannelStartupLog(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private void Report(string method, IReminderChannel channel)
+    private void Report(string method, IMessageChannel channel)
     {
         switch (channel)
         {

@@ -73,9 +73,9 @@ internal enum SmtpTls
     Off,
 }
 
-internal sealed class SmtpEmailChannel(IOptions<SmtpOptions> options) : IReminderChannel
+internal sealed class SmtpEmailChannel(IOptions<SmtpOptions> options) : IMessageChannel
 {
-    public async Task SendAsync(ReminderMessage message, CancellationToken cancellationToken)
+    public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         var smtp = options.Value;
         var sender = smtp.Sender ?? "";
@@ -87,15 +87,11 @@ internal sealed class SmtpEmailChannel(IOptions<SmtpOptions> options) : IReminde
         }
         catch (ParseException ex)
         {
-            throw new ReminderDeliveryException(DeliveryFailure.InvalidAddress, $"Invalid email address: {message.WithoutAddress(ex.Message)}", isTransient: false, ex);
+            throw new DeliveryException(DeliveryFailure.InvalidAddress, $"Invalid email address: {message.WithoutAddress(ex.Message)}", isTransient: false, ex);
         }
 
-        email.Subject = ReminderText.Subject;
-        email.Body = new BodyBuilder
-        {
-            TextBody = ReminderText.Plain(message),
-            HtmlBody = ReminderText.Html(message),
-        }.ToMessageBody();
+        email.Subject = message.Subject;
+        email.Body = Body(message);
 
         using var client = new SmtpClient();
         try
@@ -105,7 +101,7 @@ internal sealed class SmtpEmailChannel(IOptions<SmtpOptions> options) : IReminde
             {
                 if (!client.IsSecure)
                 {
-                    throw new ReminderDeliveryException(DeliveryFailure.TlsUnavailable,
+                    throw new DeliveryException(DeliveryFailure.TlsUnavailable,
                         $"SMTP server {smtp.Host}:{smtp.Port} offers no TLS; EMAIL_PASSWORD is never sent without it", isTransient: false);
                 }
 
@@ -118,18 +114,18 @@ internal sealed class SmtpEmailChannel(IOptions<SmtpOptions> options) : IReminde
         {
             // 5xx: the server refuses for good (unknown recipient, rejected sender or message); 4xx: try later.
             var status = (int)ex.StatusCode;
-            throw new ReminderDeliveryException(status < 500 ? DeliveryFailure.SmtpDeferred : DeliveryFailure.SmtpRejected,
+            throw new DeliveryException(status < 500 ? DeliveryFailure.SmtpDeferred : DeliveryFailure.SmtpRejected,
                 $"SMTP server answered {status}: {message.WithoutAddress(ex.Message)}", isTransient: status < 500, ex);
         }
         catch (NotSupportedException ex)
         {
             // MailKit's answer when STARTTLS is required and the server does not offer it.
-            throw new ReminderDeliveryException(DeliveryFailure.TlsUnavailable, $"SMTP server {smtp.Host}:{smtp.Port}: {ex.Message}", isTransient: false, ex);
+            throw new DeliveryException(DeliveryFailure.TlsUnavailable, $"SMTP server {smtp.Host}:{smtp.Port}: {ex.Message}", isTransient: false, ex);
         }
         catch (Exception ex) when (ex is IOException or SocketException or SmtpProtocolException or AuthenticationException
                                        or SslHandshakeException or TimeoutException)
         {
-            throw new ReminderDeliveryException(DeliveryFailure.Unreachable, $"SMTP server unreachable or failing: {message.WithoutAddress(ex.Message)}", isTransient: true, ex);
+            throw new DeliveryException(DeliveryFailure.Unreachable, $"SMTP server unreachable or failing: {message.WithoutAddress(ex.Message)}", isTransient: true, ex);
         }
 
         try
@@ -140,5 +136,23 @@ internal sealed class SmtpEmailChannel(IOptions<SmtpOptions> options) : IReminde
         {
             // The message was accepted; failing to say goodbye must not make it look unsent.
         }
+    }
+
+    /// <summary>Plain text and HTML as alternatives; an invite as a third, <c>text/calendar; method=…</c>, which is where mail clients look for it.</summary>
+    private static MultipartAlternative Body(OutgoingMessage message)
+    {
+        var body = new MultipartAlternative
+        {
+            new TextPart("plain") { Text = message.Text },
+            new TextPart("html") { Text = message.Html },
+        };
+        if (message.Invite is { } invite)
+        {
+            var calendar = new TextPart("calendar") { Text = invite.Text };
+            calendar.ContentType.Parameters.Add("method", invite.Method);
+            body.Add(calendar);
+        }
+
+        return body;
     }
 }
