@@ -21,12 +21,9 @@ public sealed class DaprBindingChannelsTests : IAsyncLifetime
     {
         _sidecar = await DaprSidecarDouble.StartAsync();
         _host = NotificationsHost.Create(new InMemorySchedule(), TimeProvider.System,
-            settings: new Dictionary<string, string?>
-            {
-                ["Notifications:Delivery"] = "DaprBindings",
-                ["EMAIL_ADDRESS"] = "clinic@example.com",
-            },
-            services: services => services.AddSingleton(_sidecar.CreateDaprClient()));
+            settings: new Dictionary<string, string?> { ["EMAIL_ADDRESS"] = "clinic@example.com" },
+            services: services => services.AddSingleton(_sidecar.CreateDaprClient()),
+            module: new NotificationsSettings { DaprBindings = true, Timers = false });
     }
 
     public async Task DisposeAsync()

@@ -29,12 +29,11 @@ public sealed class DaylightSavingReminderTests : IDisposable
         {
             ["Booking:TimeZone"] = "Europe/Berlin",
             ["UserService:Enabled"] = "false",
-            ["Reminders:Timer"] = "false",
         });
         builder.Services.AddSingleton<TimeProvider>(_clock);
         builder.Services.AddSingleton<IStateStore>(new SqliteStateStore(new SqliteStoreOptions { ConnectionString = $"Data Source={_directory.File("dst.db")}" }));
         builder.AddBookingModule(new BookingSettings());
-        builder.AddNotificationsModule();
+        builder.AddNotificationsModule(new NotificationsSettings { Timers = false });
         builder.Services.AddKeyedSingleton<IMessageChannel>(Booking.Contracts.ReminderMethod.Email, _email);
         _host = builder.Build();
     }

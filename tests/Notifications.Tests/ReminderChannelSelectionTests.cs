@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace Appointments.Notifications.Tests;
 
-/// <summary>Which channel each method gets, from <c>Notifications:Delivery</c>, the credentials and the environment.</summary>
+/// <summary>Which channel each method gets, from the host's settings, the credentials and the environment.</summary>
 public sealed class ReminderChannelSelectionTests
 {
     private readonly InMemorySchedule _schedule = new();
@@ -75,8 +75,8 @@ public sealed class ReminderChannelSelectionTests
     public void Dapr_bindings_delivery_uses_the_email_and_sms_bindings_without_smtp_or_twilio_credentials()
     {
         using var host = NotificationsHost.Create(_schedule, _time,
-            settings: new Dictionary<string, string?> { ["Notifications:Delivery"] = "DaprBindings" },
-            services: services => services.AddSingleton(new DaprClientBuilder().Build()));
+            services: services => services.AddSingleton(new DaprClientBuilder().Build()),
+            module: new NotificationsSettings { DaprBindings = true, Timers = false });
 
         host.Services.GetRequiredKeyedService<IMessageChannel>(ReminderMethod.Email).Should().BeOfType<DaprEmailChannel>();
         host.Services.GetRequiredKeyedService<IMessageChannel>(ReminderMethod.Sms).Should().BeOfType<DaprSmsChannel>();
@@ -122,6 +122,6 @@ public sealed class ReminderChannelSelectionTests
         smtp.Host.Should().Be("smtp.gmail.com");
         smtp.Port.Should().Be(587);
         host.Services.GetRequiredService<IOptions<TwilioOptions>>().Value.ApiUrl.Should().Be(new Uri("https://api.twilio.com"));
-        host.Services.GetRequiredService<IOptions<NotificationsOptions>>().Value.Delivery.Should().Be(ReminderDelivery.Direct);
+        host.Services.GetRequiredKeyedService<IMessageChannel>(ReminderMethod.Email).Should().NotBeOfType<DaprEmailChannel>("delivery is direct unless the host says Dapr");
     }
 }

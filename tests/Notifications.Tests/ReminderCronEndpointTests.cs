@@ -29,10 +29,10 @@ public sealed class ReminderCronEndpointTests : IAsyncLifetime
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Reminders:Timer"] = "false", ["APP_API_TOKEN"] = AppToken });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["APP_API_TOKEN"] = AppToken });
         builder.Services.AddSingleton<IStateStore>(_store);
         builder.Services.AddSingleton<IAppointmentSchedule>(_schedule);
-        builder.AddNotificationsModule();
+        builder.AddNotificationsModule(new NotificationsSettings { Timers = false });
         builder.Services.AddKeyedSingleton<Channels.IMessageChannel>(ReminderMethod.Email, _email);
         _app = builder.Build();
         _app.MapNotificationEndpoints();
@@ -95,7 +95,7 @@ public sealed class ReminderCronEndpointTests : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IStateStore>(_store);
         builder.Services.AddSingleton<IAppointmentSchedule>(_schedule);
-        builder.AddNotificationsModule();
+        builder.AddNotificationsModule(new NotificationsSettings());
         builder.Services.AddKeyedSingleton<Channels.IMessageChannel>(ReminderMethod.Email, _email);
         await using var embedded = builder.Build();
         embedded.MapNotificationEndpoints();

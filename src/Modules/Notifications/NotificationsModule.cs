@@ -11,8 +11,8 @@ using Polly;
 namespace Appointments.Notifications;
 
 /// <summary>
-/// Reminders, each sent once, a day ahead. Expects <c>IStateStore</c> and <c>IAppointmentSchedule</c> in DI;
-/// in Dapr mode also <c>DaprClient</c> (with <c>Notifications:Delivery=DaprBindings</c>).
+/// Reminders a day ahead and notices of every change, each sent once. Expects <c>IStateStore</c> and Booking's
+/// contracts in DI; with <see cref="NotificationsSettings.DaprBindings"/> also <c>DaprClient</c>.
 /// </summary>
 public static class NotificationsModule
 {
@@ -22,9 +22,10 @@ public static class NotificationsModule
     /// <summary>The meter of the reminder counters and the activity source of reminder scans.</summary>
     public const string TelemetryName = "Appointments.Notifications";
 
-    public static IHostApplicationBuilder AddNotificationsModule(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddNotificationsModule(this IHostApplicationBuilder builder, NotificationsSettings settings)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(settings);
         var services = builder.Services;
         var configuration = builder.Configuration;
 
@@ -35,9 +36,7 @@ public static class NotificationsModule
             .Bind(configuration.GetSection(ReminderOptions.Section))
             .Validate(o => o.IsValid(), "Reminders: LeadTime, ScanInterval, ClaimLease and SendTimeout must be positive, RetryDelay not negative, MaxAttempts at least 1.")
             .ValidateOnStart();
-        services.AddOptions<NotificationsOptions>()
-            .Bind(configuration.GetSection(NotificationsOptions.Section))
-            .ValidateOnStart();
+        services.AddSingleton(settings);
         services.AddOptions<SmtpOptions>()
             .Bind(configuration)
             .Validate(o => o.IsValid(), "SMTP_HOST must be set and SMTP_PORT between 1 and 65535.")
@@ -71,6 +70,7 @@ public static class NotificationsModule
         services.AddKeyedSingleton(ReminderMethod.Sms, (sp, _) => ReminderChannels.ForSms(sp));
 
         services.AddSingleton<ReminderMetrics>();
+        services.AddSingleton<ClaimedDelivery>();
         services.AddSingleton<ReminderScan>();
         services.AddHostedService<ChannelStartupLog>();
         services.AddHostedService<ReminderTimer>();
@@ -82,7 +82,7 @@ public static class NotificationsModule
         ArgumentNullException.ThrowIfNull(app);
 
         // Without the in-process timer (Dapr mode) the cron binding triggers scans; with it, nothing may.
-        if (!app.ServiceProvider.GetRequiredService<IOptions<ReminderOptions>>().Value.Timer)
+        if (!app.ServiceProvider.GetRequiredService<NotificationsSettings>().Timers)
         {
             app.MapReminderCron();
         }

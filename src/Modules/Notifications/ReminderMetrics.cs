@@ -24,11 +24,17 @@ internal sealed class ReminderMetrics
         _retried = meter.CreateCounter<long>("reminders.retried", description: "Transient failures left for a later scan.");
     }
 
-    public void Sent(ReminderMethod method) => _sent.Add(1, Tag(method));
-
-    public void Failed(ReminderMethod method) => _failed.Add(1, Tag(method));
-
-    public void Retried(ReminderMethod method) => _retried.Add(1, Tag(method));
+    public void Count(DeliveryOutcome outcome, ReminderMethod method)
+    {
+        var counter = outcome switch
+        {
+            DeliveryOutcome.Sent => _sent,
+            DeliveryOutcome.Failed => _failed,
+            DeliveryOutcome.Retrying => _retried,
+            _ => null,
+        };
+        counter?.Add(1, Tag(method));
+    }
 
     private static KeyValuePair<string, object?> Tag(ReminderMethod method) =>
         new("method", method == ReminderMethod.Sms ? "sms" : "email");

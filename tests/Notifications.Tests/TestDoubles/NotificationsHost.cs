@@ -57,7 +57,8 @@ internal sealed class NotificationsHost : IDisposable
         IDictionary<string, string?>? settings = null,
         string environment = "Production",
         string? databasePath = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        NotificationsSettings? module = null)
     {
         databasePath ??= NewDatabasePath();
         var sqlite = new SqliteStateStore(new SqliteStoreOptions { ConnectionString = $"Data Source={databasePath}" });
@@ -67,7 +68,6 @@ internal sealed class NotificationsHost : IDisposable
             DisableDefaults = true,
             EnvironmentName = environment,
         });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Reminders:Timer"] = "false" });
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);
@@ -77,7 +77,8 @@ internal sealed class NotificationsHost : IDisposable
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<IStateStore>(store);
         builder.Services.AddSingleton<IAppointmentSchedule>(schedule);
-        builder.AddNotificationsModule();
+        // Scans when the test says, not on a timer (the start-up scan still runs once the host starts).
+        builder.AddNotificationsModule(module ?? new NotificationsSettings { Timers = false });
         if (email is not null)
         {
             builder.Services.AddKeyedSingleton(ReminderMethod.Email, email);
@@ -94,10 +95,10 @@ internal sealed class NotificationsHost : IDisposable
 
     public static FakeTimeProvider NewClock() => new(Start);
 
-    public async Task<ReminderClaim?> ClaimAsync(ScheduledAppointment appointment)
+    public async Task<DeliveryClaim?> ClaimAsync(ScheduledAppointment appointment)
     {
-        var entry = await _sqlite.GetAsync(ReminderClaim.Key(appointment.Id, appointment.StartUtc));
-        return entry.Value is null ? null : ReminderClaim.Read(entry.Value);
+        var entry = await _sqlite.GetAsync(ReminderScan.ClaimKey(appointment.Id, appointment.StartUtc));
+        return entry.Value is null ? null : DeliveryClaim.Read(entry.Value);
     }
 
     public void Dispose()
