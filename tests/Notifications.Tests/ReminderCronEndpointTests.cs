@@ -32,6 +32,7 @@ public sealed class ReminderCronEndpointTests : IAsyncLifetime
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["APP_API_TOKEN"] = AppToken });
         builder.Services.AddSingleton<IStateStore>(_store);
         builder.Services.AddSingleton<IAppointmentSchedule>(_schedule);
+        builder.Services.AddSingleton<INoticeOutbox, TestDoubles.NoNotices>();
         builder.AddNotificationsModule(new NotificationsSettings { Timers = false });
         builder.Services.AddKeyedSingleton<Channels.IMessageChannel>(ReminderMethod.Email, _email);
         _app = builder.Build();
@@ -95,6 +96,7 @@ public sealed class ReminderCronEndpointTests : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IStateStore>(_store);
         builder.Services.AddSingleton<IAppointmentSchedule>(_schedule);
+        builder.Services.AddSingleton<INoticeOutbox, TestDoubles.NoNotices>();
         builder.AddNotificationsModule(new NotificationsSettings());
         builder.Services.AddKeyedSingleton<Channels.IMessageChannel>(ReminderMethod.Email, _email);
         await using var embedded = builder.Build();

@@ -24,9 +24,9 @@ public sealed class ReminderMetricsTests : IDisposable
     {
         _host = NotificationsHost.Create(_schedule, _time, _email, new ScriptedChannel());
         var meters = _host.Services.GetRequiredService<IMeterFactory>();
-        _sent = new MetricCollector<long>(meters, ReminderMetrics.MeterName, "reminders.sent");
-        _failed = new MetricCollector<long>(meters, ReminderMetrics.MeterName, "reminders.failed");
-        _retried = new MetricCollector<long>(meters, ReminderMetrics.MeterName, "reminders.retried");
+        _sent = new MetricCollector<long>(meters, DeliveryMetrics.MeterName, "reminders.sent");
+        _failed = new MetricCollector<long>(meters, DeliveryMetrics.MeterName, "reminders.failed");
+        _retried = new MetricCollector<long>(meters, DeliveryMetrics.MeterName, "reminders.retried");
         _listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name == NotificationsModule.TelemetryName,

@@ -1,5 +1,6 @@
 using Appointments.Booking.Contracts;
 using Appointments.Notifications.Channels;
+using Appointments.Notifications.Notices;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -18,6 +19,9 @@ public static class NotificationsModule
 {
     /// <summary>The Dapr cron input binding's name, and so the path daprd POSTs to.</summary>
     public const string CronBindingName = "reminder-cron";
+
+    /// <summary>The Dapr cron input binding that triggers notice scans: every few seconds, where reminders need minutes.</summary>
+    public const string NoticeCronBindingName = "notice-cron";
 
     /// <summary>The meter of the reminder counters and the activity source of reminder scans.</summary>
     public const string TelemetryName = "Appointments.Notifications";
@@ -69,9 +73,15 @@ public static class NotificationsModule
         services.AddKeyedSingleton(ReminderMethod.Email, (sp, _) => ReminderChannels.ForEmail(sp));
         services.AddKeyedSingleton(ReminderMethod.Sms, (sp, _) => ReminderChannels.ForSms(sp));
 
-        services.AddSingleton<ReminderMetrics>();
+        services.AddSingleton<DeliveryMetrics>();
+        services.AddOptions<NoticesOptions>()
+            .Bind(configuration.GetSection(NoticesOptions.Section))
+            .Validate(o => o.IsValid(), "Notices: Delay at least 100ms, ClaimLease positive, RetryDelay not negative, MaxAttempts 1 to 20.")
+            .ValidateOnStart();
         services.AddSingleton<ClaimedDelivery>();
         services.AddSingleton<ReminderScan>();
+        services.AddSingleton<NoticeScan>();
+        services.AddHostedService<NoticeTimer>();
         services.AddHostedService<ChannelStartupLog>();
         services.AddHostedService<ReminderTimer>();
         return builder;
@@ -84,7 +94,7 @@ public static class NotificationsModule
         // Without the in-process timer (Dapr mode) the cron binding triggers scans; with it, nothing may.
         if (!app.ServiceProvider.GetRequiredService<NotificationsSettings>().Timers)
         {
-            app.MapReminderCron();
+            app.MapCronTriggers();
         }
 
         return app;

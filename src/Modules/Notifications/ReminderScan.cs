@@ -16,7 +16,7 @@ internal sealed class ReminderScan(
     ClaimedDelivery deliveries,
     TimeProvider time,
     IOptions<ReminderOptions> options,
-    ReminderMetrics metrics,
+    DeliveryMetrics metrics,
     ILogger<ReminderScan> logger)
 {
     private int _running;
@@ -36,7 +36,7 @@ internal sealed class ReminderScan(
 
         try
         {
-            using var activity = ReminderMetrics.Tracing.StartActivity("reminder scan");
+            using var activity = DeliveryMetrics.Tracing.StartActivity("reminder scan");
             var now = time.GetUtcNow();
             var due = await schedule.StartingBetweenAsync(now, now + options.Value.LeadTime, cancellationToken);
             activity?.SetTag("reminders.due", due.Count);
@@ -65,7 +65,7 @@ internal sealed class ReminderScan(
 
     private async Task RemindOnceAsync(ScheduledAppointment appointment, CancellationToken cancellationToken)
     {
-        using var activity = ReminderMetrics.Tracing.StartActivity("reminder");
+        using var activity = DeliveryMetrics.Tracing.StartActivity("reminder");
         activity?.SetTag("appointment.id", appointment.Id);
         var o = options.Value;
         var delivery = new Delivery(
@@ -79,7 +79,7 @@ internal sealed class ReminderScan(
         try
         {
             var outcome = await deliveries.DeliverAsync(delivery, new DeliveryPolicy(o.MaxAttempts, o.ClaimLease, _ => o.RetryDelay, o.SendTimeout), cancellationToken);
-            metrics.Count(outcome, appointment.ReminderMethod);
+            metrics.Reminder(outcome, appointment.ReminderMethod);
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or StateStoreUnavailableException))
         {

@@ -77,6 +77,7 @@ internal sealed class NotificationsHost : IDisposable
         builder.Services.AddSingleton(time);
         builder.Services.AddSingleton<IStateStore>(store);
         builder.Services.AddSingleton<IAppointmentSchedule>(schedule);
+        builder.Services.AddSingleton<INoticeOutbox, NoNotices>();
         // Scans when the test says, not on a timer (the start-up scan still runs once the host starts).
         builder.AddNotificationsModule(module ?? new NotificationsSettings { Timers = false });
         if (email is not null)
