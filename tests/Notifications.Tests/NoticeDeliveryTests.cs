@@ -113,8 +113,8 @@ public sealed class NoticeDeliveryTests : IDisposable
         emails.Should().OnlyContain(c => c.Metadata["emailTo"] == "carol@example.com" && c.Metadata["emailFrom"] == "clinic@example.com");
         sidecar.BindingCalls.Where(c => c.Name == "sms").Should().ContainSingle()
             .Which.Metadata["toNumber"].Should().Be("+15555550100");
-        sidecar.StoredStateKeys.Should().Contain(k => k.Contains("notices-pending|", StringComparison.Ordinal) || k.Contains("notice|", StringComparison.Ordinal),
-            "the outbox lives in the Dapr state store");
+        sidecar.StoredStateKeys.Should().Contain(k => k.Contains("appointment-deliveries|", StringComparison.Ordinal), "what went out is kept in the Dapr state store")
+            .And.NotContain(k => k.Contains("|notice|", StringComparison.Ordinal), "a sent notice's outbox record is gone");
     }
 
     [Fact]
