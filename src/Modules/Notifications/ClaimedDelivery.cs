@@ -12,8 +12,10 @@ namespace Appointments.Notifications;
 /// <param name="Address">The email address or phone number, as the patient gave it (may be missing).</param>
 /// <param name="Message">Words the message for that address.</param>
 /// <param name="Record">Tells Booking where the delivery stands, so the appointment shows it.</param>
+/// <param name="ClaimExpires">When the claim guards nothing any more and may be purged.</param>
 internal sealed record Delivery(
     string ClaimKey,
+    DateTimeOffset ClaimExpires,
     string What,
     string AppointmentId,
     ReminderMethod Method,
@@ -144,7 +146,7 @@ internal sealed class ClaimedDelivery(
             }
         }
 
-        if (!await store.TryExecuteAsync([claiming], cancellationToken))
+        if (!await TryClaimAsync(delivery, claiming, cancellationToken))
         {
             return null;
         }
@@ -154,6 +156,35 @@ internal sealed class ClaimedDelivery(
         return written.Value is not null && DeliveryClaim.Read(written.Value).ClaimId == claim.ClaimId
             ? new HeldClaim(claim, written.ETag)
             : null;
+    }
+
+    /// <summary>
+    /// Writes the claim; a new one together with its entry in the list of the day it expires (<see cref="ClaimExpiry"/>).
+    /// False when another scanner claimed it first; a lost race on the expiry list alone is tried again.
+    /// </summary>
+    private async Task<bool> TryClaimAsync(Delivery delivery, StateOperation claiming, CancellationToken cancellationToken)
+    {
+        if (claiming.Kind != StateOperationKind.Create)
+        {
+            return await store.TryExecuteAsync([claiming], cancellationToken);
+        }
+
+        var listKey = ClaimExpiry.ListKey(delivery.ClaimExpires, delivery.ClaimKey);
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var list = await store.GetAsync(listKey, cancellationToken);
+            if (await store.TryExecuteAsync([claiming, ClaimExpiry.ListOperation(list, delivery.ClaimKey)], cancellationToken))
+            {
+                return true;
+            }
+
+            if ((await store.GetAsync(delivery.ClaimKey, cancellationToken)).Exists)
+            {
+                return false;
+            }
+        }
+
+        return false;
     }
 
     private async Task<DeliveryException?> SendAsync(Delivery delivery, TimeSpan timeout, CancellationToken cancellationToken)

@@ -82,6 +82,8 @@ public static class NotificationsModule
         services.AddSingleton<ReminderScan>();
         services.AddSingleton<NoticeScan>();
         services.AddHostedService<NoticeTimer>();
+        services.AddSingleton<ClaimExpiry>();
+        services.AddHostedService(provider => provider.GetRequiredService<ClaimExpiry>());
         services.AddHostedService<ChannelStartupLog>();
         services.AddHostedService<ReminderTimer>();
         return builder;

@@ -70,6 +70,7 @@ internal sealed class ReminderScan(
         var o = options.Value;
         var delivery = new Delivery(
             ClaimKey(appointment.Id, appointment.StartUtc),
+            appointment.StartUtc.AddDays(1),
             "Reminder",
             appointment.Id,
             appointment.ReminderMethod,

@@ -49,6 +49,12 @@ internal sealed class ClinicHost : IDisposable
 
     public INoticeOutbox Outbox => _host.Services.GetRequiredService<INoticeOutbox>();
 
+    public ReminderScan Reminders => _host.Services.GetRequiredService<ReminderScan>();
+
+    public ClaimExpiry Claims => _host.Services.GetRequiredService<ClaimExpiry>();
+
+    public IStateStore Store => _store;
+
     public FakeLogCollector Logs => _host.Services.GetFakeLogCollector();
 
     /// <summary>Books as <paramref name="username"/> and returns the appointment's id.</summary>

@@ -67,6 +67,7 @@ internal sealed class NoticeScan(
         var o = options.Value;
         var delivery = new Delivery(
             ClaimKey(notice.Id),
+            notice.CreatedAt.AddDays(2),
             $"{notice.Kind} notice",
             notice.AppointmentId,
             notice.Method,
