@@ -1,30 +1,22 @@
 using Appointments.Notifications.Notices;
 using Appointments.Notifications.Tests.TestDoubles;
-using Appointments.TestSupport;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Appointments.Notifications.Tests;
 
 /// <summary>Claims do not pile up: each is purged once it guards nothing, and not before.</summary>
-public sealed class ClaimExpiryTests : IDisposable
+public sealed class ClaimExpiryTests
 {
-    private readonly TempDirectory _directory = new();
     private readonly FakeTimeProvider _clock = new(ClinicHost.Start);
-
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _directory.Dispose();
-    }
 
     [Fact]
     public async Task A_reminder_claim_lives_until_the_day_after_its_appointment_and_a_notice_claim_two_days()
     {
-        using var clinic = new ClinicHost(_directory.File("claims.db"), _clock, services: s => ClinicHost.AddChannel(s, Booking.Contracts.ReminderMethod.Email));
+        using var clinic = new ClinicHost(_clock, email: new ScriptedChannel());
         var start = ClinicHost.Start.AddHours(2);
         var id = await clinic.BookAsync("alice", start);
         await clinic.Notices.RunAsync(CancellationToken.None);
-        await clinic.Reminders.RunAsync(CancellationToken.None);
+        await clinic.Scan.RunAsync(CancellationToken.None);
         var reminderClaim = ReminderScan.ClaimKey(id, start);
         var noticeClaim = NoticeScan.ClaimKey($"{id}-1");
         var bothBefore = await ExistAsync(clinic, reminderClaim, noticeClaim);
@@ -34,7 +26,7 @@ public sealed class ClaimExpiryTests : IDisposable
         var afterTwoDays = await ExistAsync(clinic, reminderClaim, noticeClaim);
         _clock.Advance(TimeSpan.FromDays(1));
         await clinic.Claims.PurgeOnceAsync(CancellationToken.None);
-        await clinic.Reminders.RunAsync(CancellationToken.None);
+        await clinic.Scan.RunAsync(CancellationToken.None);
 
         bothBefore.Should().Equal(true, true);
         afterTwoDays.Should().Equal(false, true);

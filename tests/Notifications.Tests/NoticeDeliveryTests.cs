@@ -1,6 +1,5 @@
 using System.Globalization;
 using Appointments.Booking;
-using Appointments.Booking.Contracts;
 using Appointments.BuildingBlocks.State;
 using Appointments.BuildingBlocks.State.Dapr;
 using Appointments.Notifications.Notices;
@@ -35,7 +34,7 @@ public sealed class NoticeDeliveryTests : IDisposable
     public async Task Each_change_is_one_email_through_a_real_smtp_server_whose_invite_updates_one_calendar_event()
     {
         await using var smtp = await SmtpTestServer.StartAsync();
-        using var clinic = new ClinicHost(Database, _clock, new Dictionary<string, string?>
+        using var clinic = new ClinicHost(_clock, Database, new Dictionary<string, string?>
         {
             ["EMAIL_ADDRESS"] = "clinic@example.com",
             ["SMTP_HOST"] = "127.0.0.1",
@@ -72,7 +71,7 @@ public sealed class NoticeDeliveryTests : IDisposable
     public async Task Each_change_is_one_sms_through_twilios_rest_api()
     {
         await using var twilio = await TwilioStub.StartAsync();
-        using var clinic = new ClinicHost(Database, _clock, new Dictionary<string, string?>
+        using var clinic = new ClinicHost(_clock, Database, new Dictionary<string, string?>
         {
             ["TWILIO_ACCOUNT_SID"] = "AC123",
             ["TWILIO_AUTH_TOKEN"] = "token",
@@ -99,7 +98,7 @@ public sealed class NoticeDeliveryTests : IDisposable
     {
         await using var sidecar = await DaprSidecarDouble.StartAsync();
         var dapr = sidecar.CreateDaprClient();
-        using var clinic = new ClinicHost(Database, _clock, new Dictionary<string, string?> { ["EMAIL_ADDRESS"] = "clinic@example.com" },
+        using var clinic = new ClinicHost(_clock, Database, new Dictionary<string, string?> { ["EMAIL_ADDRESS"] = "clinic@example.com" },
             new NotificationsSettings { DaprBindings = true, Timers = false },
             services => services.AddSingleton(dapr).AddSingleton<IStateStore>(new DaprStateStore(dapr)));
 
@@ -120,8 +119,8 @@ public sealed class NoticeDeliveryTests : IDisposable
     [Fact]
     public async Task Eight_racing_scanners_send_each_notice_once()
     {
-        ScriptedChannel email = null!;
-        using var clinic = new ClinicHost(Database, _clock, services: s => email = ClinicHost.AddChannel(s, ReminderMethod.Email));
+        var email = new ScriptedChannel();
+        using var clinic = new ClinicHost(_clock, Database, email: email);
         for (var i = 0; i < 30; i++)
         {
             await clinic.BookAsync($"patient-{i}", ClinicHost.Start.AddDays(2).AddHours(i));
@@ -137,9 +136,9 @@ public sealed class NoticeDeliveryTests : IDisposable
     [Fact]
     public async Task Two_hosts_on_one_store_send_each_notice_once()
     {
-        ScriptedChannel first = null!, second = null!;
-        using var one = new ClinicHost(Database, _clock, services: s => first = ClinicHost.AddChannel(s, ReminderMethod.Email));
-        using var two = new ClinicHost(Database, _clock, services: s => second = ClinicHost.AddChannel(s, ReminderMethod.Email));
+        var (first, second) = (new ScriptedChannel(), new ScriptedChannel());
+        using var one = new ClinicHost(_clock, Database, email: first);
+        using var two = new ClinicHost(_clock, Database, email: second);
         for (var i = 0; i < 30; i++)
         {
             await (i % 2 == 0 ? one : two).BookAsync($"patient-{i}", ClinicHost.Start.AddDays(2).AddHours(i));
@@ -157,13 +156,13 @@ public sealed class NoticeDeliveryTests : IDisposable
     [Fact]
     public async Task A_crash_between_the_change_and_the_send_delays_the_notice_until_the_next_host_scans_then_it_goes_once()
     {
-        using (var crashed = new ClinicHost(Database, _clock, services: s => ClinicHost.AddChannel(s, ReminderMethod.Email)))
+        using (var crashed = new ClinicHost(_clock, Database, email: new ScriptedChannel()))
         {
             await crashed.BookAsync("erin", ClinicHost.Start.AddDays(3));
         }
 
-        ScriptedChannel email = null!;
-        using var restarted = new ClinicHost(Database, _clock, services: s => email = ClinicHost.AddChannel(s, ReminderMethod.Email));
+        var email = new ScriptedChannel();
+        using var restarted = new ClinicHost(_clock, Database, email: email);
         await restarted.Notices.RunAsync(CancellationToken.None);
         await restarted.Notices.RunAsync(CancellationToken.None);
 
@@ -173,8 +172,8 @@ public sealed class NoticeDeliveryTests : IDisposable
     [Fact]
     public async Task A_crash_between_claim_and_record_is_taken_over_after_the_lease_and_sent_once_more_at_most()
     {
-        ScriptedChannel email = null!;
-        using var clinic = new ClinicHost(Database, _clock, services: s => email = ClinicHost.AddChannel(s, ReminderMethod.Email));
+        var email = new ScriptedChannel();
+        using var clinic = new ClinicHost(_clock, Database, email: email);
         await clinic.BookAsync("frank", ClinicHost.Start.AddDays(3));
         email.FailNext(new InvalidOperationException("crash"));
 
@@ -195,9 +194,8 @@ public sealed class NoticeDeliveryTests : IDisposable
     [Fact]
     public async Task A_transient_failure_is_retried_with_growing_delays_and_then_given_up()
     {
-        ScriptedChannel email = null!;
-        using var clinic = new ClinicHost(Database, _clock, new Dictionary<string, string?> { ["Notices:MaxAttempts"] = "3" },
-            services: s => email = ClinicHost.AddChannel(s, ReminderMethod.Email));
+        var email = new ScriptedChannel();
+        using var clinic = new ClinicHost(_clock, Database, new Dictionary<string, string?> { ["Notices:MaxAttempts"] = "3" }, email: email);
         var id = await clinic.BookAsync("gina", ClinicHost.Start.AddDays(3));
         email.FailNext(ScriptedChannel.Transient(), ScriptedChannel.Transient(), ScriptedChannel.Transient());
 
@@ -219,16 +217,15 @@ public sealed class NoticeDeliveryTests : IDisposable
     [Fact]
     public async Task No_notice_for_a_patient_who_wants_none_for_a_refused_request_or_when_notices_are_off()
     {
-        ScriptedChannel email = null!;
-        using var clinic = new ClinicHost(Database, _clock, services: s => email = ClinicHost.AddChannel(s, ReminderMethod.Email));
+        var email = new ScriptedChannel();
+        using var clinic = new ClinicHost(_clock, Database, email: email);
         await clinic.BookAsync("quiet", ClinicHost.Start.AddDays(3), method: "none");
         var taken = await clinic.Book.BookAsync(new Caller("late", Caller.Patient),
             new NewAppointment("dr-house", ClinicHost.Start.AddDays(3)) { Email = "late@example.com" }, null, CancellationToken.None);
         await clinic.Notices.RunAsync(CancellationToken.None);
 
-        ScriptedChannel offEmail = null!;
-        using var off = new ClinicHost(_directory.File("off.db"), _clock, new Dictionary<string, string?> { ["Notices:Enabled"] = "false" },
-            services: s => offEmail = ClinicHost.AddChannel(s, ReminderMethod.Email));
+        var offEmail = new ScriptedChannel();
+        using var off = new ClinicHost(_clock, _directory.File("off.db"), new Dictionary<string, string?> { ["Notices:Enabled"] = "false" }, email: offEmail);
         await off.BookAsync("henry", ClinicHost.Start.AddDays(3));
         await off.Notices.RunAsync(CancellationToken.None);
 

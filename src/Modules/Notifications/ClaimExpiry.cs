@@ -10,13 +10,16 @@ namespace Appointments.Notifications;
 /// <summary>
 /// Claims are kept only while they guard something: a reminder's until a day after its appointment has started (no scan looks
 /// at a past start again), a notice's for two days (it has left Booking's outbox long before). Each new claim is
-/// listed, in the transaction that creates it, under the day it may go; a purge on every replica deletes the
+/// listed, in the transaction that creates it, under the day it may go; a purge on every replica, every six hours, deletes the
 /// claims of days gone by, from where the last pass stopped.
 /// </summary>
 internal sealed partial class ClaimExpiry(IStateStore store, TimeProvider time, ILogger<ClaimExpiry> logger) : BackgroundService
 {
     public const int Shards = 16;
     private const string MarkKey = "claims-purged-through";
+
+    /// <summary>Claims expire by the day; four passes a day find each day's lists within hours of its end.</summary>
+    private static readonly TimeSpan PassEvery = TimeSpan.FromHours(6);
 
     /// <summary>Where a first pass starts: claims older than this when the purge first runs are left as they are.</summary>
     private static readonly TimeSpan FirstLookBack = TimeSpan.FromDays(365);
@@ -68,7 +71,7 @@ internal sealed partial class ClaimExpiry(IStateStore store, TimeProvider time, 
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), time);
+        using var timer = new PeriodicTimer(PassEvery, time);
         do
         {
             try
