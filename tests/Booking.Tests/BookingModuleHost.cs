@@ -19,10 +19,11 @@ internal sealed class BookingModuleHost : IDisposable
     private readonly TempDirectory _directory = new();
     private readonly IHost _host;
 
-    public BookingModuleHost()
+    public BookingModuleHost(IDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Production" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["UserService:Enabled"] = "false" });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         Store = new CountingStateStore(new SqliteStateStore(new SqliteStoreOptions { ConnectionString = $"Data Source={_directory.File("booking.db")}" }));
         builder.Services.AddSingleton<IStateStore>(Store);
         builder.Services.AddSingleton<TimeProvider>(Clock);

@@ -8,17 +8,12 @@ namespace Appointments.Tests.DaprSidecar.Tests;
 /// <summary>The email (<c>bindings.smtp</c>) and sms (<c>bindings.twilio.sms</c>) output bindings, through the real SDK.</summary>
 public sealed class BindingRulesTests : SidecarTest
 {
-    private static readonly Dictionary<string, string> FullEmail = new()
-    {
-        ["emailFrom"] = "clinic@example.com",
-        ["emailTo"] = "ana@example.com",
-        ["subject"] = "Your appointment",
-    };
+    private static readonly Dictionary<string, string> FullEmail = BindingRules.FullEmail;
 
     [Fact]
     public async Task An_email_with_from_to_and_subject_is_accepted_and_recorded_with_a_JSON_string_body_unquoted()
     {
-        await Dapr.InvokeBindingAsync("email", "create", "<p>See you at 10:00</p>", FullEmail);
+        await BindingRules.An_email_with_from_to_and_subject_is_accepted(Dapr);
 
         var call = Sidecar.BindingCalls.Should().ContainSingle().Subject;
         call.Name.Should().Be("email");
@@ -64,20 +59,30 @@ public sealed class BindingRulesTests : SidecarTest
     }
 
     [Fact]
-    public async Task An_operation_other_than_create_fails_with_Internal()
+    public async Task A_request_field_sticks_to_the_email_component_and_goes_with_later_emails_that_do_not_set_it()
     {
-        var error = await Assert.ThrowsAsync<DaprException>(() => Dapr.InvokeBindingAsync("email", "send", "body", FullEmail));
+        await Dapr.InvokeBindingAsync("email", "create", "first", new Dictionary<string, string>(FullEmail) { ["emailCC"] = "ana.sister@example.com" });
+        await Dapr.InvokeBindingAsync("email", "create", "second", new Dictionary<string, string> { ["emailTo"] = "bob@example.com" });
 
-        StatusOf(error).Should().Be(StatusCode.Internal);
+        var second = Sidecar.BindingCalls[1];
+        second.Used.Should().Contain("emailTo", "bob@example.com")
+            .And.Contain("emailCC", "ana.sister@example.com")
+            .And.Contain("subject", "Your appointment");
     }
 
     [Fact]
-    public async Task An_unknown_binding_fails_with_Internal()
+    public async Task An_email_with_a_priority_outside_1_to_5_fails_with_Internal_and_is_not_recorded()
     {
-        var error = await Assert.ThrowsAsync<DaprException>(() => Dapr.InvokeBindingAsync("fax", "create", "body"));
+        await BindingRules.An_email_with_a_priority_outside_1_to_5_fails_with_Internal(Dapr);
 
-        StatusOf(error).Should().Be(StatusCode.Internal);
+        Sidecar.BindingCalls.Should().BeEmpty();
     }
+
+    [Fact]
+    public Task An_operation_other_than_create_fails_with_Internal() => BindingRules.An_operation_other_than_create_fails_with_Internal(Dapr);
+
+    [Fact]
+    public Task An_unknown_binding_fails_with_Internal() => BindingRules.An_unknown_binding_fails_with_Internal(Dapr);
 
     [Fact]
     public async Task An_sms_takes_toNumber_from_the_request_when_the_component_has_none()
@@ -117,9 +122,8 @@ public sealed class BindingRulesTests : SidecarTest
     [Fact]
     public async Task An_sms_without_toNumber_anywhere_fails_with_Internal()
     {
-        var error = await Assert.ThrowsAsync<DaprException>(() => Dapr.InvokeBindingAsync("sms", "create", "Reminder"));
+        await BindingRules.An_sms_without_toNumber_anywhere_fails_with_Internal(Dapr);
 
-        StatusOf(error).Should().Be(StatusCode.Internal);
         Sidecar.BindingCalls.Should().BeEmpty();
     }
 

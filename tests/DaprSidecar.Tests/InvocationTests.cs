@@ -72,6 +72,39 @@ public sealed class InvocationTests : SidecarTest
         app.Requests.Should().ContainSingle().Which.PathAndQuery.Should().Be("/api/auth/user/ana");
     }
 
+    [Theory]
+    [InlineData("alice", "/api/auth/user/alice")]
+    [InlineData("caf%C3%A9", "/api/auth/user/caf%C3%A9")]
+    [InlineData("a%2Fb", "/api/auth/user/a/b")]
+    [InlineData("a%3Fb", "/api/auth/user/a?b")]
+    [InlineData("a%23b", "/api/auth/user/a")]
+    [InlineData("..%2F..%2Fadmin", "/api/admin")]
+    [InlineData("a%2541", "/api/auth/user/aA")]
+    public async Task The_invoked_path_is_decoded_and_cleaned_before_it_is_sent_on_so_escaped_characters_do_not_arrive_as_sent(string username, string arrives)
+    {
+        await using var app = await RecordingApp.StartAsync(_ => Task.CompletedTask);
+        Sidecar.MapApp("user-service", app.Url);
+
+        using var viaPath = await _http.GetAsync($"{Sidecar.HttpEndpoint}/v1.0/invoke/user-service/method/api/auth/user/{username}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{Sidecar.HttpEndpoint}/api/auth/user/{username}");
+        request.Headers.Add("dapr-app-id", "user-service");
+        using var viaHeader = await _http.SendAsync(request);
+
+        app.Requests.Select(r => r.PathAndQuery).Should().Equal(arrives, arrives);
+    }
+
+    [Fact]
+    public async Task An_escaped_percent_that_decodes_to_a_malformed_escape_fails_with_ERR_DIRECT_INVOKE()
+    {
+        await using var app = await RecordingApp.StartAsync(_ => Task.CompletedTask);
+        Sidecar.MapApp("user-service", app.Url);
+
+        using var response = await _http.GetAsync($"{Sidecar.HttpEndpoint}/v1.0/invoke/user-service/method/api/auth/user/a%25zz");
+
+        await ShouldBeDirectInvokeError(response);
+        app.Requests.Should().BeEmpty();
+    }
+
     [Fact]
     public async Task An_unknown_app_gives_500_with_ERR_DIRECT_INVOKE()
     {

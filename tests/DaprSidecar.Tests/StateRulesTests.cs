@@ -234,55 +234,126 @@ public sealed class StateRulesTests : SidecarTest
     }
 
     [Fact]
-    public async Task Bulk_get_answers_every_key_in_request_order_with_missing_keys_empty()
+    public async Task Bulk_get_answers_found_keys_in_key_order_then_the_missing_ones_in_request_order()
     {
-        await Dapr.SaveStateAsync(Store, "x1", 1);
         await Dapr.SaveStateAsync(Store, "x3", 3);
+        await Dapr.SaveStateAsync(Store, "x1", 1);
 
-        var items = await Dapr.GetBulkStateAsync(Store, ["x3", "x2", "x1"], parallelism: null);
+        var items = await Dapr.GetBulkStateAsync(Store, ["x4", "x3", "x2", "x1"], parallelism: null);
 
-        items.Select(i => i.Key).Should().Equal("x3", "x2", "x1");
-        items.Select(i => i.Value).Should().Equal("3", "", "1");
-        items[1].ETag.Should().BeEmpty();
-        items[0].ETag.Should().NotBeEmpty();
+        items.Select(i => i.Key).Should().Equal("x1", "x3", "x4", "x2");
+        items.Select(i => i.Value).Should().Equal("1", "3", "", "");
+        items.Select(i => i.ETag.Length > 0).Should().Equal(true, true, false, false);
     }
 
     [Fact]
-    public async Task During_a_state_outage_every_single_key_call_and_transaction_fails_and_a_try_save_does_not_read_as_a_conflict()
+    public async Task Several_items_in_one_save_are_independent_writes_so_one_mismatch_keeps_the_others()
+    {
+        await Dapr.SaveStateAsync(Store, "held", "x");
+
+        var error = await Assert.ThrowsAsync<DaprException>(() => Dapr.SaveBulkStateAsync(Store,
+        [
+            new SaveStateItem<string>("free", "a", "", FirstWrite),
+            new SaveStateItem<string>("held", "b", "", FirstWrite),
+        ]));
+
+        StatusOf(error).Should().Be(StatusCode.Aborted, "every failed item was an ETag mismatch");
+        (await Dapr.GetStateAsync<string>(Store, "free")).Should().Be("a", "a save of several items is not a transaction");
+        (await Dapr.GetStateAsync<string>(Store, "held")).Should().Be("x");
+    }
+
+    [Fact]
+    public async Task When_the_store_is_down_single_key_calls_and_transactions_fail_with_Internal_and_bulk_get_fails_whole_with_Unknown()
     {
         await Dapr.SaveStateAsync(Store, "doc", 1);
         var (_, etag) = await Dapr.GetStateAndETagAsync<int>(Store, "doc");
-        Sidecar.StateOutage = true;
+        Sidecar.StateFailure = StateFailure.StoreDown;
 
-        var calls = new Func<Task>[]
-        {
-            () => Dapr.GetStateAsync<int>(Store, "doc"),
-            () => Dapr.TrySaveStateAsync(Store, "doc", 2, etag),
-            () => Dapr.TryDeleteStateAsync(Store, "doc", etag),
-            () => Dapr.ExecuteStateTransactionAsync(Store, [new StateTransactionRequest("doc", Json("2"), StateOperationType.Upsert)]),
-        };
-        foreach (var call in calls)
+        foreach (var call in SingleKeyCallsAndATransaction(etag))
         {
             StatusOf(await Assert.ThrowsAsync<DaprException>(call)).Should().Be(StatusCode.Internal);
         }
 
-        Sidecar.StateOutage = false;
-        (await Dapr.GetStateAsync<int>(Store, "doc")).Should().Be(1);
+        var bulk = await Assert.ThrowsAsync<DaprException>(() => Dapr.GetBulkStateAsync(Store, ["doc", "other"], parallelism: null));
+        StatusOf(bulk).Should().Be(StatusCode.Unknown, "daprd passes MongoDB's error through unwrapped");
+        Sidecar.StateFailure = StateFailure.None;
+        (await Dapr.GetStateAsync<int>(Store, "doc")).Should().Be(1, "nothing was written during the outage");
     }
 
     [Fact]
-    public async Task During_a_state_outage_bulk_get_succeeds_with_an_error_in_every_item_which_the_SDK_drops()
+    public async Task When_the_store_is_slower_than_the_resiliency_timeout_bulk_get_is_DeadlineExceeded_which_the_SDK_raises_as_a_cancellation()
     {
         await Dapr.SaveStateAsync(Store, "doc", 1);
-        Sidecar.StateOutage = true;
+        var (_, etag) = await Dapr.GetStateAndETagAsync<int>(Store, "doc");
+        Sidecar.StateFailure = StateFailure.StoreTimeout;
         using var channel = GrpcChannel.ForAddress(Sidecar.GrpcEndpoint);
         var raw = new Autogen.Dapr.DaprClient(channel);
 
-        var response = await raw.GetBulkStateAsync(new Autogen.GetBulkStateRequest { StoreName = Store, Keys = { "doc" } });
-        var items = await Dapr.GetBulkStateAsync(Store, ["doc"], parallelism: null);
+        var status = await Assert.ThrowsAsync<RpcException>(async () =>
+            await raw.GetBulkStateAsync(new Autogen.GetBulkStateRequest { StoreName = Store, Keys = { "doc" } }));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Dapr.GetBulkStateAsync(Store, ["doc"], parallelism: null));
+        foreach (var call in SingleKeyCallsAndATransaction(etag))
+        {
+            StatusOf(await Assert.ThrowsAsync<DaprException>(call)).Should().Be(StatusCode.Internal);
+        }
 
-        response.Items.Should().ContainSingle().Which.Error.Should().NotBeEmpty();
-        items.Should().ContainSingle().Which.ETag.Should().BeEmpty("the SDK shows a failed read as a missing key");
+        status.StatusCode.Should().Be(StatusCode.DeadlineExceeded);
+    }
+
+    [Fact]
+    public async Task A_write_that_outlives_the_resiliency_timeout_is_answered_as_failed_and_lands_anyway()
+    {
+        Sidecar.StateFailure = StateFailure.WriteLandsAfterTimeout;
+
+        var transaction = await Assert.ThrowsAsync<DaprException>(() => Dapr.ExecuteStateTransactionAsync(Store,
+            [new StateTransactionRequest("cell", Json("1"), StateOperationType.Upsert, "", options: FirstWrite)]));
+        var save = await Assert.ThrowsAsync<DaprException>(() => Dapr.SaveStateAsync(Store, "doc", 1));
+
+        StatusOf(transaction).Should().Be(StatusCode.Internal);
+        StatusOf(save).Should().Be(StatusCode.Internal);
+        Sidecar.StoredStateKeys.Should().BeEquivalentTo("appointments||cell", "appointments||doc");
+    }
+
+    [Fact]
+    public async Task Without_a_reachable_sidecar_every_state_call_fails_with_Unavailable()
+    {
+        Sidecar.StateFailure = StateFailure.SidecarUnreachable;
+
+        foreach (var call in SingleKeyCallsAndATransaction("some-etag").Append(() => Dapr.GetBulkStateAsync(Store, ["doc"], parallelism: null)))
+        {
+            StatusOf(await Assert.ThrowsAsync<DaprException>(call)).Should().Be(StatusCode.Unavailable);
+        }
+    }
+
+    [Fact]
+    public async Task A_lost_commit_is_answered_as_success_and_writes_nothing_once()
+    {
+        Sidecar.LoseCommits(1);
+        StateTransactionRequest[] booking =
+        [
+            new("cell", Json("\"a1\""), StateOperationType.Upsert, "", options: FirstWrite),
+            new("doc", Json("1"), StateOperationType.Upsert),
+        ];
+
+        await Dapr.ExecuteStateTransactionAsync(Store, booking);
+        var afterLoss = Sidecar.StoredStateKeys.ToList();
+        await Dapr.ExecuteStateTransactionAsync(Store, booking);
+
+        afterLoss.Should().BeEmpty();
+        Sidecar.StoredStateKeys.Should().BeEquivalentTo("appointments||cell", "appointments||doc");
+    }
+
+    [Fact]
+    public async Task A_transaction_that_fails_its_conditions_does_not_use_up_a_lost_commit()
+    {
+        await Dapr.SaveStateAsync(Store, "cell", "taken");
+        Sidecar.LoseCommits(1);
+
+        await Assert.ThrowsAsync<DaprException>(() => Dapr.ExecuteStateTransactionAsync(Store,
+            [new StateTransactionRequest("cell", Json("\"mine\""), StateOperationType.Upsert, "", options: FirstWrite)]));
+        await Dapr.ExecuteStateTransactionAsync(Store, [new StateTransactionRequest("other", Json("1"), StateOperationType.Upsert)]);
+
+        Sidecar.StoredStateKeys.Should().Equal("appointments||cell");
     }
 
     [Fact]
@@ -318,6 +389,14 @@ public sealed class StateRulesTests : SidecarTest
 
         StatusOf(error).Should().Be(StatusCode.Unimplemented);
     }
+
+    private Func<Task>[] SingleKeyCallsAndATransaction(string etag) =>
+    [
+        () => Dapr.GetStateAsync<int>(Store, "doc"),
+        () => Dapr.TrySaveStateAsync(Store, "doc", 2, etag),
+        () => Dapr.TryDeleteStateAsync(Store, "doc", etag),
+        () => Dapr.ExecuteStateTransactionAsync(Store, [new StateTransactionRequest("doc", Json("2"), StateOperationType.Upsert)]),
+    ];
 
     private static byte[] Json(string text) => Encoding.UTF8.GetBytes(text);
 }

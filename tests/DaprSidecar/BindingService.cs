@@ -8,6 +8,7 @@ namespace Appointments.Tests.DaprSidecar;
 /// <summary>
 /// Output bindings as daprd runs them with <c>bindings.smtp</c> and <c>bindings.twilio.sms</c> (DAPR.md, "Output
 /// bindings"): nothing is sent anywhere; accepted calls are recorded. Every failure is gRPC <c>Internal</c>, as in daprd.
+/// The SMTP component merges a request's fields into its own metadata, so they stay for every later email.
 /// </summary>
 internal sealed class BindingService(IReadOnlyDictionary<string, BindingComponent> components)
 {
@@ -16,6 +17,10 @@ internal sealed class BindingService(IReadOnlyDictionary<string, BindingComponen
     private readonly Lock _lock = new();
     private readonly List<BindingCall> _calls = [];
     private readonly Dictionary<string, int> _failuresToInject = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, string>> _componentMetadata = components.ToDictionary(
+        component => component.Key,
+        component => new Dictionary<string, string>(component.Value.Metadata, StringComparer.Ordinal),
+        StringComparer.Ordinal);
 
     public IReadOnlyList<BindingCall> Calls
     {
@@ -50,15 +55,16 @@ internal sealed class BindingService(IReadOnlyDictionary<string, BindingComponen
         }
 
         var metadata = new Dictionary<string, string>(request.Metadata, StringComparer.Ordinal);
-        var error = component.Type switch
-        {
-            BindingComponent.Smtp => CheckEmail(component.Metadata, metadata),
-            BindingComponent.TwilioSms => CheckSms(component.Metadata, metadata),
-            _ => $"component type {component.Type} is not simulated",
-        };
-
         lock (_lock)
         {
+            var own = _componentMetadata[request.Name];
+            var (error, used) = component.Type switch
+            {
+                BindingComponent.Smtp => MergeEmail(own, metadata),
+                BindingComponent.TwilioSms => CheckSms(own, metadata),
+                _ => ($"component type {component.Type} is not simulated", own),
+            };
+
             if (_failuresToInject.GetValueOrDefault(request.Name) > 0)
             {
                 _failuresToInject[request.Name]--;
@@ -71,38 +77,45 @@ internal sealed class BindingService(IReadOnlyDictionary<string, BindingComponen
             }
 
             var data = request.Data.ToByteArray();
-            _calls.Add(new BindingCall(request.Name, request.Operation, data, metadata, Unquote(data)));
+            _calls.Add(new BindingCall(request.Name, request.Operation, data, metadata, Unquote(data), new Dictionary<string, string>(used, StringComparer.Ordinal)));
         }
 
         return new InvokeBindingResponse();
     }
 
-    private static string? CheckEmail(IReadOnlyDictionary<string, string> component, Dictionary<string, string> request)
+    /// <summary>
+    /// The component's <c>mergeWithRequestMetadata</c>: its "merged" copy is the component's own metadata, so every
+    /// non-empty request field is written into the component (a bad priority excepted) and stays there.
+    /// </summary>
+    private static (string? Error, Dictionary<string, string> Used) MergeEmail(Dictionary<string, string> component, Dictionary<string, string> request)
     {
-        var merged = new Dictionary<string, string>(component, StringComparer.Ordinal);
         foreach (var field in SmtpRequestFields)
         {
-            // A request value overrides the component's only when it is not empty.
             if (request.TryGetValue(field, out var value) && value.Length > 0)
             {
-                merged[field] = value;
+                if (field == "priority" && !(int.TryParse(value, out var p) && p is >= 1 and <= 5))
+                {
+                    return ("smtp binding error: priority value must be between 1 (highest) and 5 (lowest)", component);
+                }
+
+                component[field] = value;
             }
         }
 
-        if (merged.TryGetValue("priority", out var priority) && priority.Length > 0 && !(int.TryParse(priority, out var p) && p is >= 1 and <= 5))
-        {
-            return "smtp binding error: priority value must be between 1 (highest) and 5 (lowest)";
-        }
-
-        var missing = new[] { "emailFrom", "emailTo", "subject" }.FirstOrDefault(field => string.IsNullOrEmpty(merged.GetValueOrDefault(field)));
-        return missing is null ? null : $"smtp binding error: {missing} property not supplied in configuration- or request-metadata";
+        var missing = new[] { "emailFrom", "emailTo", "subject" }.FirstOrDefault(field => string.IsNullOrEmpty(component.GetValueOrDefault(field)));
+        return (missing is null ? null : $"smtp binding error: {missing} property not supplied in configuration- or request-metadata", component);
     }
 
-    private static string? CheckSms(IReadOnlyDictionary<string, string> component, Dictionary<string, string> request)
+    private static (string? Error, Dictionary<string, string> Used) CheckSms(Dictionary<string, string> component, Dictionary<string, string> request)
     {
         // The component's toNumber wins; the request's is used only when the component has none.
-        var hasNumber = !string.IsNullOrEmpty(component.GetValueOrDefault("toNumber")) || !string.IsNullOrEmpty(request.GetValueOrDefault("toNumber"));
-        return hasNumber ? null : "twilio missing \"toNumber\" field";
+        var used = new Dictionary<string, string>(component, StringComparer.Ordinal);
+        if (string.IsNullOrEmpty(component.GetValueOrDefault("toNumber")) && !string.IsNullOrEmpty(request.GetValueOrDefault("toNumber")))
+        {
+            used["toNumber"] = request["toNumber"];
+        }
+
+        return (used.ContainsKey("toNumber") ? null : "twilio missing \"toNumber\" field", used);
     }
 
     private static string Unquote(byte[] data)

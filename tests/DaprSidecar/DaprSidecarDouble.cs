@@ -20,15 +20,18 @@ public sealed class DaprSidecarDouble : IAsyncDisposable
     private readonly BindingService _bindings;
     private readonly InvocationEndpoints _invocation;
     private readonly HttpClient _client;
+    private readonly string? _appToken;
 
-    private DaprSidecarDouble(WebApplication host, StateService state, BindingService bindings, InvocationEndpoints invocation, HttpClient client, string appId)
+    private DaprSidecarDouble(WebApplication host, StateService state, BindingService bindings, InvocationEndpoints invocation, HttpClient client, DaprSidecarOptions options)
     {
         _host = host;
         _state = state;
         _bindings = bindings;
         _invocation = invocation;
         _client = client;
-        AppId = appId;
+        _appToken = options.AppToken;
+        AppId = options.AppId;
+        AppUrl = options.AppUrl;
     }
 
     public string AppId { get; }
@@ -42,11 +45,11 @@ public sealed class DaprSidecarDouble : IAsyncDisposable
     /// <summary>The app this sidecar serves, where input bindings (the cron trigger) are delivered.</summary>
     public Uri? AppUrl { get; set; }
 
-    /// <summary>While true, every state call fails as daprd does when its store is down (gRPC <c>Internal</c>).</summary>
-    public bool StateOutage
+    /// <summary>How state calls fail until set back to <see cref="StateFailure.None"/>.</summary>
+    public StateFailure StateFailure
     {
-        get => _state.Outage;
-        set => _state.Outage = value;
+        get => _state.Failure;
+        set => _state.Failure = value;
     }
 
     /// <summary>Output binding calls the components accepted, in order.</summary>
@@ -58,7 +61,7 @@ public sealed class DaprSidecarDouble : IAsyncDisposable
     public static async Task<DaprSidecarDouble> StartAsync(DaprSidecarOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new DaprSidecarOptions();
-        var state = new StateService(options.AppId, options.StateStoreName);
+        var state = new StateService(options.AppId, options.StateStoreName, new StateTable(options.StateStore));
         var bindings = new BindingService(options.Bindings);
         var client = new HttpClient(new SocketsHttpHandler
         {
@@ -67,7 +70,7 @@ public sealed class DaprSidecarDouble : IAsyncDisposable
             UseProxy = false,
             AutomaticDecompression = DecompressionMethods.None,
         });
-        var invocation = new InvocationEndpoints(options.AppId, client);
+        var invocation = new InvocationEndpoints(options.AppId, client, options.Resiliency);
 
         // An empty builder: no configuration files or environment that could move the endpoints.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -79,16 +82,27 @@ public sealed class DaprSidecarDouble : IAsyncDisposable
             kestrel.Listen(IPAddress.Loopback, 0, listen => (http = listen).Protocols = HttpProtocols.Http1);
         });
         builder.Services.AddRouting();
-        builder.Services.AddGrpc();
+        builder.Services.AddGrpc(grpc =>
+        {
+            if (options.ApiToken is { } token)
+            {
+                grpc.Interceptors.Add<ApiTokenInterceptor>(token);
+            }
+        });
         builder.Services.AddSingleton(new DaprGrpcService(state, bindings));
         builder.Services.AddSingleton<Grpc.AspNetCore.Server.Model.IServiceMethodProvider<DaprGrpcService>, DaprGrpcMethods>();
 
         var host = builder.Build();
+        if (options.ApiToken is { } apiToken)
+        {
+            ApiToken.RequireOnHttp(host, apiToken);
+        }
+
         host.UseRouting();
         invocation.Map(host);
         host.MapGrpcService<DaprGrpcService>();
 
-        var sidecar = new DaprSidecarDouble(host, state, bindings, invocation, client, options.AppId) { AppUrl = options.AppUrl };
+        var sidecar = new DaprSidecarDouble(host, state, bindings, invocation, client, options);
         await host.StartAsync(cancellationToken);
         sidecar.GrpcEndpoint = $"http://127.0.0.1:{grpc!.IPEndPoint!.Port}";
         sidecar.HttpEndpoint = $"http://127.0.0.1:{http!.IPEndPoint!.Port}";
@@ -98,6 +112,12 @@ public sealed class DaprSidecarDouble : IAsyncDisposable
     /// <summary>Lets service invocation reach <paramref name="appId"/> at <paramref name="baseUrl"/>.</summary>
     public void MapApp(string appId, Uri baseUrl) => _invocation.MapApp(appId, baseUrl);
 
+    /// <summary>
+    /// MongoDB's <c>Multi</c> discards the error of a failed commit (DAPR.md, "State"): the next <paramref name="count"/>
+    /// transactions whose conditions hold are answered as committed, and nothing of them is written.
+    /// </summary>
+    public void LoseCommits(int count = 1) => _state.LoseCommits(count);
+
     /// <summary>Makes the next <paramref name="times"/> calls to the output binding fail with gRPC <c>Internal</c>.</summary>
     public void FailBinding(string name, int times = 1) => _bindings.Fail(name, times);
 
@@ -105,15 +125,23 @@ public sealed class DaprSidecarDouble : IAsyncDisposable
     /// Fires the cron input binding as daprd does: <c>POST {AppUrl}/{component}</c> with an empty body and the
     /// <c>timeZone</c> and <c>readTimeUTC</c> headers. Returns the app's answer (daprd ignores it).
     /// </summary>
-    public async Task<HttpResponseMessage> TriggerCronAsync(string component = "reminder-cron", CancellationToken cancellationToken = default)
+    public Task<HttpResponseMessage> TriggerCronAsync(string component = "reminder-cron", CancellationToken cancellationToken = default) =>
+        TriggerCronAsync(AppUrl ?? throw new InvalidOperationException("Set AppUrl before triggering the cron binding."), component, cancellationToken);
+
+    /// <summary>The cron trigger as the sidecar of another replica, at <paramref name="appUrl"/>, fires it.</summary>
+    public async Task<HttpResponseMessage> TriggerCronAsync(Uri appUrl, string component = "reminder-cron", CancellationToken cancellationToken = default)
     {
-        var appUrl = AppUrl ?? throw new InvalidOperationException("Set AppUrl before triggering the cron binding.");
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(appUrl, component));
         request.Content = new ByteArrayContent([]);
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         // Go's time.Now().Location() and Time.String(), as the cron binding formats them.
         request.Headers.Add("timeZone", "Local");
         request.Headers.Add("readTimeUTC", DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF") + " +0000 UTC");
+        if (_appToken is not null)
+        {
+            request.Headers.Add(ApiToken.Header, _appToken);
+        }
+
         return await _client.SendAsync(request, cancellationToken);
     }
 

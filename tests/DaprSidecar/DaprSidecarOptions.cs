@@ -7,6 +7,21 @@ public sealed class DaprSidecarOptions
 
     public string StateStoreName { get; init; } = "statestore";
 
+    /// <summary>The component behind <see cref="StateStoreName"/>: MongoDB, as deployed, unless a test says otherwise.</summary>
+    public StateStoreKind StateStore { get; init; } = StateStoreKind.MongoDB;
+
+    /// <summary>
+    /// <c>dapr.io/api-token-secret</c>: when set, every call without <c>dapr-api-token</c> with this value is refused
+    /// (HTTP 401, gRPC <c>Unauthenticated</c>), except <c>GET /v1.0/healthz</c>.
+    /// </summary>
+    public string? ApiToken { get; init; }
+
+    /// <summary><c>dapr.io/app-token-secret</c>: when set, calls to the app (the cron trigger) carry <c>dapr-api-token</c> with this value.</summary>
+    public string? AppToken { get; init; }
+
+    /// <summary>Resiliency policies for service invocation, by target app id (e.g. <see cref="AppResiliency.Load"/> of the repo's file).</summary>
+    public IReadOnlyDictionary<string, AppResiliency> Resiliency { get; init; } = new Dictionary<string, AppResiliency>();
+
     /// <summary>Where the app listens, for the cron trigger; can also be set later on the double.</summary>
     public Uri? AppUrl { get; init; }
 
@@ -32,6 +47,8 @@ public sealed record BindingComponent(string Type, IReadOnlyDictionary<string, s
 
 /// <summary>
 /// An output binding call the component accepted. <see cref="Data"/> and <see cref="Metadata"/> are the request as sent;
-/// <see cref="SentText"/> is the body the real component would deliver: a JSON string is unquoted first.
+/// <see cref="SentText"/> is the body the real component would deliver (a JSON string is unquoted first), and
+/// <see cref="Used"/> the fields it delivered with: the component's own metadata merged with the request's.
 /// </summary>
-public sealed record BindingCall(string Name, string Operation, byte[] Data, IReadOnlyDictionary<string, string> Metadata, string SentText);
+public sealed record BindingCall(
+    string Name, string Operation, byte[] Data, IReadOnlyDictionary<string, string> Metadata, string SentText, IReadOnlyDictionary<string, string> Used);

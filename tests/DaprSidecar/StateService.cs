@@ -2,194 +2,299 @@ using Dapr.Client.Autogen.Grpc.v1;
 using Google.Protobuf;
 using Grpc.Core;
 using Concurrency = Dapr.Client.Autogen.Grpc.v1.StateOptions.Types.StateConcurrency;
+using Empty = Google.Protobuf.WellKnownTypes.Empty;
 
 namespace Appointments.Tests.DaprSidecar;
 
-/// <summary>
-/// The state API as daprd serves it over a MongoDB (replica set) state store. See DAPR.md, "State".
-/// One lock guards the data: every call is atomic, and a transaction sees its own earlier operations.
-/// </summary>
-internal sealed class StateService(string appId, string storeName)
+/// <summary>How state calls fail: a store that is down or slower than the resiliency timeout, or no sidecar at all.</summary>
+public enum StateFailure
 {
-    private const string StoreDown = "server selection error: connection refused";
+    None,
 
-    private readonly Lock _lock = new();
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    /// <summary>
+    /// The store does not answer. daprd wraps the error of a get, save, delete or transaction as gRPC <c>Internal</c>,
+    /// but passes a bulk get's through unwrapped: gRPC <c>Unknown</c>.
+    /// </summary>
+    StoreDown,
 
-    public volatile bool Outage;
+    /// <summary>
+    /// The store is slower than the resiliency timeout: a bulk get fails with <c>DeadlineExceeded</c> (which the SDK
+    /// raises as <see cref="OperationCanceledException"/>), everything else with <c>Internal</c>.
+    /// </summary>
+    StoreTimeout,
 
-    public IReadOnlyCollection<string> StoredKeys
+    /// <summary>
+    /// Writes are slower than the resiliency timeout but land anyway: daprd's resiliency runner answers <c>Internal</c>
+    /// at the timeout and leaves the operation running (<c>pkg/resiliency/policy.go</c>). Reads are answered.
+    /// </summary>
+    WriteLandsAfterTimeout,
+
+    /// <summary>daprd is not there (starting, restarting): every state call fails with <c>Unavailable</c>.</summary>
+    SidecarUnreachable,
+}
+
+/// <summary>
+/// The state API as daprd serves it over its state store component (DAPR.md, "State"): key prefixing, which status
+/// each failure gets, JSON content, and what MongoDB's <c>Multi</c> can report.
+/// </summary>
+internal sealed class StateService(string appId, string storeName, StateTable table)
+{
+    private const string Separator = "||";
+    private const string StoreDownError = "server selection error: server selection timeout, current topology: connection refused";
+    private const string Timeout = "context deadline exceeded";
+    private const string TransactionFailed = "error while executing state transaction: error during transaction, aborting the transaction";
+
+    private int _failure;
+    private int _commitsToLose;
+
+    public StateFailure Failure
     {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _entries.Keys];
-            }
-        }
+        get => (StateFailure)Volatile.Read(ref _failure);
+        set => Volatile.Write(ref _failure, (int)value);
     }
+
+    public IReadOnlyCollection<string> StoredKeys => table.Keys;
+
+    /// <summary>The next <paramref name="count"/> transactions whose conditions hold are answered as committed and write nothing.</summary>
+    public void LoseCommits(int count) => Interlocked.Add(ref _commitsToLose, count);
 
     public GetStateResponse GetState(GetStateRequest request)
     {
+        Reachable();
         CheckStore(request.StoreName);
         var key = StoredKey(request.Key);
-        lock (_lock)
+        if (StoreError() is { } error)
         {
-            return _entries.TryGetValue(key, out var entry)
-                ? new GetStateResponse { Data = ByteString.CopyFrom(entry.Value), Etag = entry.ETag }
-                : new GetStateResponse();
+            throw Fail(StatusCode.Internal, $"fail to get {request.Key} from state store {storeName}: {error}");
         }
+
+        return table.Get(key) is { } entry
+            ? new GetStateResponse { Data = ByteString.CopyFrom(entry.Value), Etag = entry.ETag }
+            : new GetStateResponse();
     }
 
-    /// <summary>
-    /// MongoDB has no bulk get: daprd reads key by key and puts a failed read's error in its item, so even during an
-    /// outage the call succeeds. The SDK's <c>GetBulkStateAsync</c> drops that error: such an item reads as missing.
-    /// </summary>
+    /// <summary>One query for all keys: found items in the store's order, then the missing keys; a store error fails the whole call.</summary>
     public GetBulkStateResponse GetBulkState(GetBulkStateRequest request)
     {
-        CheckStore(request.StoreName, failDuringOutage: false);
-        var keys = request.Keys.Select(key => (Original: key, Stored: StoredKey(key))).ToList();
+        Reachable();
+        CheckStore(request.StoreName);
+        var keys = request.Keys.Select(StoredKey).ToList();
         var response = new GetBulkStateResponse();
-        lock (_lock)
+        if (keys.Count == 0)
         {
-            foreach (var (original, stored) in keys)
-            {
-                response.Items.Add(Outage
-                    ? new BulkStateItem { Key = original, Error = StoreDown }
-                    : _entries.TryGetValue(stored, out var entry)
-                        ? new BulkStateItem { Key = original, Data = ByteString.CopyFrom(entry.Value), Etag = entry.ETag }
-                        : new BulkStateItem { Key = original });
-            }
+            return response;
         }
 
+        switch (Failure)
+        {
+            case StateFailure.StoreDown:
+                throw Fail(StatusCode.Unknown, StoreDownError);
+            case StateFailure.StoreTimeout:
+                throw Fail(StatusCode.DeadlineExceeded, Timeout);
+        }
+
+        var found = table.Find(keys);
+        var foundKeys = found.Select(item => item.Key).ToHashSet(StringComparer.Ordinal);
+        response.Items.AddRange(found.Select(item => new BulkStateItem
+        {
+            Key = OriginalKey(item.Key),
+            Data = ByteString.CopyFrom(item.Entry.Value),
+            Etag = item.Entry.ETag,
+        }));
+        response.Items.AddRange(keys.Where(key => !foundKeys.Contains(key)).Select(key => new BulkStateItem { Key = OriginalKey(key) }));
         return response;
     }
 
-    public Google.Protobuf.WellKnownTypes.Empty SaveState(SaveStateRequest request)
+    /// <summary>Each item is its own write, in parallel: some may succeed while others fail.</summary>
+    public Empty SaveState(SaveStateRequest request)
     {
+        Reachable();
         CheckStore(request.StoreName);
-        // With a replica set, daprd's MongoDB store saves several items in one transaction.
-        var operations = request.States.Select(item => new Operation(StoredKey(item.Key), item, Delete: false)).ToList();
-        if (!TryApply(operations, out var failed))
+        var items = request.States.Select(item => (Item: item, Key: item.Key.Length == 0
+            ? throw Fail(StatusCode.InvalidArgument, "state key cannot be empty")
+            : StoredKey(item.Key))).ToList();
+        if (items.Count == 0)
         {
-            throw Mismatch("saving", failed);
+            return new Empty();
         }
 
-        return new();
+        // daprd parses JSON content itself, before the store sees it; what fails there is not wrapped.
+        var values = items.Select(item => JsonContent.IsRequested(item.Item.Metadata)
+            ? JsonContent.Store(table.Kind, Parse(item.Item.Value))
+            : (Stored: item.Item.Value.ToByteArray(), Error: (string?)null)).ToList();
+        if (StoreError() is { } error)
+        {
+            throw Fail(StatusCode.Internal, $"failed saving state in state store {storeName}: {error}");
+        }
+
+        LandThenTimeOut(
+            items.Zip(values).Where(pair => pair.Second.Stored is not null).Select(pair => (IReadOnlyList<StoreWrite>)[Write(pair.First.Key, pair.First.Item, pair.Second.Stored)]),
+            $"failed saving state in state store {storeName}");
+
+        var refusals = items.Zip(values, (item, value) => value.Error is not null
+                ? new StoreRefusal(item.Key, IsETagMismatch: false, value.Error)
+                : table.TryApply([Write(item.Key, item.Item, value.Stored)]))
+            .OfType<StoreRefusal>()
+            .ToList();
+        if (refusals.Count > 0)
+        {
+            throw Fail(
+                refusals.All(refusal => refusal.IsETagMismatch) ? StatusCode.Aborted : StatusCode.Internal,
+                $"failed saving state in state store {storeName}: {string.Join("; ", refusals.Select(Describe))}");
+        }
+
+        return new Empty();
     }
 
-    public Google.Protobuf.WellKnownTypes.Empty DeleteState(DeleteStateRequest request)
+    public Empty DeleteState(DeleteStateRequest request)
     {
+        Reachable();
         CheckStore(request.StoreName);
+        var key = StoredKey(request.Key);
+        if (StoreError() is { } error)
+        {
+            throw Fail(StatusCode.Internal, $"failed deleting state with key {request.Key}: {error}");
+        }
+
         var item = new StateItem { Key = request.Key, Etag = request.Etag, Options = request.Options };
-        if (!TryApply([new Operation(StoredKey(request.Key), item, Delete: true)], out var failed))
+        LandThenTimeOut([[Write(key, item, value: null)]], $"failed deleting state with key {request.Key}");
+        if (table.TryApply([Write(key, item, value: null)]) is { } refusal)
         {
-            throw Mismatch("deleting", failed);
+            throw Fail(refusal.IsETagMismatch ? StatusCode.Aborted : StatusCode.Internal, $"failed deleting state with key {request.Key}: {refusal.Message}");
         }
 
-        return new();
+        return new Empty();
     }
 
-    public Google.Protobuf.WellKnownTypes.Empty ExecuteStateTransaction(ExecuteStateTransactionRequest request)
+    /// <summary>All or nothing; any failure is <c>Internal</c>, so the status never says "conflict".</summary>
+    public Empty ExecuteStateTransaction(ExecuteStateTransactionRequest request)
     {
+        Reachable();
         CheckStore(request.StoreName);
-        var operations = request.Operations.Select(operation => operation.OperationType switch
+        var writes = request.Operations.Select(operation => operation.OperationType switch
         {
-            "upsert" => new Operation(StoredKey(operation.Request.Key), operation.Request, Delete: false),
-            "delete" => new Operation(StoredKey(operation.Request.Key), operation.Request, Delete: true),
-            _ => throw new RpcException(new Status(StatusCode.Unimplemented, $"operation type {operation.OperationType} not supported")),
+            "upsert" => Write(StoredKey(operation.Request.Key), operation.Request, TransactionValue(operation.Request)),
+            "delete" => Write(StoredKey(operation.Request.Key), operation.Request, value: null),
+            _ => throw Fail(StatusCode.Unimplemented, $"operation type {operation.OperationType} not supported"),
         }).ToList();
-
-        // MongoDB aborts the whole transaction and daprd reports Internal: the status does not say "conflict".
-        if (!TryApply(operations, out var failed))
+        if (StoreError() is { } error)
         {
-            throw new RpcException(new Status(
-                StatusCode.Internal,
-                $"error while executing state transaction: error during transaction, aborting the transaction: key or etag not found: {failed}"));
+            throw Fail(StatusCode.Internal, $"error while executing state transaction: {error}");
         }
 
-        return new();
+        LandThenTimeOut([writes], "error while executing state transaction");
+
+        var lose = TakeLostCommit();
+        if (table.TryApply(writes, apply: !lose) is { } refusal)
+        {
+            if (lose)
+            {
+                Interlocked.Increment(ref _commitsToLose);
+            }
+
+            throw Fail(StatusCode.Internal, $"{TransactionFailed}: {Describe(refusal)}");
+        }
+
+        return new Empty();
     }
 
-    private void CheckStore(string name, bool failDuringOutage = true)
+    private string? StoreError() => Failure switch
+    {
+        StateFailure.StoreDown => StoreDownError,
+        StateFailure.StoreTimeout => Timeout,
+        _ => null,
+    };
+
+    /// <summary>For <see cref="StateFailure.WriteLandsAfterTimeout"/>: applies each batch whose conditions hold, then times out.</summary>
+    private void LandThenTimeOut(IEnumerable<IReadOnlyList<StoreWrite>> batches, string message)
+    {
+        if (Failure == StateFailure.WriteLandsAfterTimeout)
+        {
+            foreach (var batch in batches)
+            {
+                table.TryApply(batch);
+            }
+
+            throw Fail(StatusCode.Internal, $"{message}: {Timeout}");
+        }
+    }
+
+    private void Reachable()
+    {
+        if (Failure == StateFailure.SidecarUnreachable)
+        {
+            throw Fail(StatusCode.Unavailable, "Error connecting to subchannel: connection refused");
+        }
+    }
+
+    private void CheckStore(string name)
     {
         if (name != storeName)
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"state store {name} is not found"));
+            throw Fail(StatusCode.InvalidArgument, $"state store {name} is not found");
+        }
+    }
+
+    /// <summary>MongoDB's <c>Multi</c> parses JSON content itself, and any failure fails the transaction; PostgreSQL keeps the bytes.</summary>
+    private byte[] TransactionValue(StateItem item)
+    {
+        if (!JsonContent.IsRequested(item.Metadata) || table.Kind == StateStoreKind.PostgreSql)
+        {
+            return item.Value.ToByteArray();
         }
 
-        if (Outage && failDuringOutage)
+        try
         {
-            throw new RpcException(new Status(StatusCode.Internal, $"state store {name} failed: {StoreDown}"));
+            var (stored, error) = JsonContent.Store(table.Kind, GoJson.Unmarshal(item.Value.ToByteArray()));
+            return stored ?? throw Fail(StatusCode.Internal, $"{TransactionFailed}: {error}");
         }
+        catch (FormatException ex)
+        {
+            throw Fail(StatusCode.Internal, $"{TransactionFailed}: {ex.Message}");
+        }
+    }
+
+    /// <summary>daprd's own <c>json.Unmarshal</c> of a save's JSON content; its error is returned unwrapped, so gRPC <c>Unknown</c>.</summary>
+    private static object? Parse(ByteString value)
+    {
+        try
+        {
+            return GoJson.Unmarshal(value.ToByteArray());
+        }
+        catch (FormatException ex)
+        {
+            throw Fail(StatusCode.Unknown, ex.Message);
+        }
+    }
+
+    private static StoreWrite Write(string key, StateItem item, byte[]? value) =>
+        new(key, value, item.Etag?.Value, item.Options?.Concurrency == Concurrency.ConcurrencyFirstWrite);
+
+    private bool TakeLostCommit()
+    {
+        var left = Volatile.Read(ref _commitsToLose);
+        while (left > 0)
+        {
+            var seen = Interlocked.CompareExchange(ref _commitsToLose, left - 1, left);
+            if (seen == left)
+            {
+                return true;
+            }
+
+            left = seen;
+        }
+
+        return false;
     }
 
     private string StoredKey(string key) =>
-        key.Contains("||", StringComparison.Ordinal)
-            ? throw new RpcException(new Status(StatusCode.InvalidArgument, $"input key/keyPrefix '{key}' can't contain '||'"))
-            : $"{appId}||{key}";
+        key.Contains(Separator, StringComparison.Ordinal)
+            ? throw Fail(StatusCode.InvalidArgument, $"input key/keyPrefix '{key}' can't contain '{Separator}'")
+            : $"{appId}{Separator}{key}";
 
-    /// <summary>Applies all operations or none; <paramref name="failed"/> is the key whose condition did not hold.</summary>
-    private bool TryApply(List<Operation> operations, out string failed)
-    {
-        lock (_lock)
-        {
-            var pending = new Dictionary<string, Entry?>(StringComparer.Ordinal);
-            foreach (var operation in operations)
-            {
-                var current = pending.TryGetValue(operation.Key, out var written) ? written : _entries.GetValueOrDefault(operation.Key);
-                if (!Holds(operation, current))
-                {
-                    failed = operation.Key;
-                    return false;
-                }
+    private string OriginalKey(string storedKey) => storedKey[(appId.Length + Separator.Length)..];
 
-                pending[operation.Key] = operation.Delete
-                    ? null
-                    : new Entry(operation.Item.Value.ToByteArray(), Guid.NewGuid().ToString());
-            }
+    private static string Describe(StoreRefusal refusal) => $"key {refusal.Key}: {refusal.Message}";
 
-            foreach (var (key, entry) in pending)
-            {
-                if (entry is null)
-                {
-                    _entries.Remove(key);
-                }
-                else
-                {
-                    _entries[key] = entry;
-                }
-            }
-
-            failed = string.Empty;
-            return true;
-        }
-    }
-
-    private static bool Holds(Operation operation, Entry? current)
-    {
-        // An empty ETag is no ETag.
-        var etag = operation.Item.Etag?.Value is { Length: > 0 } value ? value : null;
-        if (operation.Delete)
-        {
-            return etag is null || current?.ETag == etag;
-        }
-
-        if (etag is not null)
-        {
-            // MongoDB upserts on {_id, etag}: a missing key is inserted, an existing one must match.
-            return current is null || current.ETag == etag;
-        }
-
-        return current is null || operation.Item.Options?.Concurrency != Concurrency.ConcurrencyFirstWrite;
-    }
-
-    private static RpcException Mismatch(string action, string key) =>
-        new(new Status(
-            StatusCode.Aborted,
-            $"failed {action} state with key {key}: possible etag mismatch. error from state store: ETag mismatch"));
-
-    private sealed record Entry(byte[] Value, string ETag);
-
-    private sealed record Operation(string Key, StateItem Item, bool Delete);
+    private static RpcException Fail(StatusCode status, string message) => new(new Status(status, message));
 }

@@ -18,14 +18,15 @@ public sealed partial class ComponentTests
     {
         { Local, "statestore", "state.mongodb" },
         { Local, "reminder-cron", "bindings.cron" },
+        { Local, "notice-cron", "bindings.cron" },
         { Local, "email", "bindings.smtp" },
         { Local, "sms", "bindings.twilio.sms" },
         { Local, "secretstore", "secretstores.local.env" },
         { Cluster, "statestore", "state.mongodb" },
         { Cluster, "reminder-cron", "bindings.cron" },
+        { Cluster, "notice-cron", "bindings.cron" },
         { Cluster, "email", "bindings.smtp" },
         { Cluster, "sms", "bindings.twilio.sms" },
-        { Cluster, "secretstore", "secretstores.kubernetes" },
     };
 
     public static TheoryData<string> ComponentFolders() => new(Local, Cluster);
@@ -50,7 +51,7 @@ public sealed partial class ComponentTests
     {
         var alternatives = Repo.ManifestsIn(Alternatives);
 
-        alternatives.Should().HaveCountGreaterThanOrEqualTo(2);
+        alternatives.Should().NotBeEmpty();
         alternatives.Should().AllSatisfy(alternative =>
         {
             alternative.Kind.Should().Be("Component");
@@ -60,10 +61,19 @@ public sealed partial class ComponentTests
     }
 
     [Fact]
-    public void Alternatives_include_postgresql_v2_and_redis()
+    public void The_only_alternative_is_postgresql_v2_because_redis_does_not_roll_back_a_failed_transaction()
     {
         Repo.ManifestsIn(Alternatives).Select(alternative => (alternative.Type, alternative.Root["spec"]["version"].Text))
-            .Should().Contain([("state.postgresql", "v2"), ("state.redis", "v1")]);
+            .Should().Equal([("state.postgresql", "v2")]);
+        File.ReadAllText(Repo.PathOf("components/alternatives/README.md")).Should().Contain("Redis is not offered");
+    }
+
+    [Fact]
+    public void The_cluster_has_no_secret_store_component_because_the_app_reads_no_secret_through_Dapr()
+    {
+        Components(Cluster).Should().NotContain(component => component.Type!.StartsWith("secretstores.", StringComparison.Ordinal));
+        Components(Cluster).Where(component => Metadata(component).Any(IsSecretRef))
+            .Should().AllSatisfy(component => component.Root["auth"]["secretStore"].Text.Should().Be("kubernetes", "the operator resolves these"));
     }
 
     [Fact]
@@ -156,9 +166,32 @@ public sealed partial class ComponentTests
 
     [Theory]
     [MemberData(nameof(ComponentFolders))]
-    public void Reminder_cron_fires_every_hour(string folder)
+    public void Reminder_cron_fires_every_ten_minutes_on_the_clock_not_counted_from_the_sidecars_start(string folder)
     {
-        Value(Component(folder, "reminder-cron"), "schedule").Should().Be("@every 1h");
+        var cron = Component(folder, "reminder-cron");
+
+        // Seconds, minutes, hours, day of month, month, day of week: second 0 of minutes 0, 10, 20, …
+        Value(cron, "schedule").Should().Be("0 */10 * * * *");
+        Value(cron, "direction").Should().Be("input", "then daprd sends no OPTIONS probe first");
+    }
+
+    [Theory]
+    [MemberData(nameof(ComponentFolders))]
+    public void Notice_cron_fires_every_five_seconds_on_the_clock_so_a_notice_leaves_within_its_delay(string folder)
+    {
+        var cron = Component(folder, "notice-cron");
+
+        Value(cron, "schedule").Should().Be("*/5 * * * * *");
+        Value(cron, "direction").Should().Be("input");
+    }
+
+    [Theory]
+    [MemberData(nameof(ComponentFolders))]
+    public void The_sms_component_bounds_its_own_request_to_Twilio_below_the_sidecars_timeout(string folder)
+    {
+        var componentTimeout = GoDuration.Parse(Value(Component(folder, "sms"), "timeout"));
+
+        componentTimeout.Should().BeLessThan(ResiliencyTests.OutboundTimeout(ResiliencyFile(folder), "sms"));
     }
 
     [Theory]
@@ -180,8 +213,12 @@ public sealed partial class ComponentTests
         SecretTemplate().Root["stringData"]["MONGO_URI"].Text.Should().Contain("replicaSet=");
     }
 
-    internal static Manifest SecretTemplate() =>
-        Repo.Load("deploy/k8s/secret.template.yaml").Single(manifest => manifest.Kind == "Secret");
+    internal static Manifest SecretTemplate() => SecretTemplates().Single(manifest => manifest.Name == "appointments-secrets");
+
+    internal static IReadOnlyList<Manifest> SecretTemplates() =>
+        Repo.Load("deploy/k8s/secret.template.yaml").Where(manifest => manifest.Kind == "Secret").ToList();
+
+    private static string ResiliencyFile(string folder) => folder == Local ? "components/resiliency.yaml" : "deploy/k8s/resiliency.yaml";
 
     private static IEnumerable<Manifest> AllManifests() => Repo.YamlFiles().Where(file => file != "dapr.yaml").SelectMany(Repo.Load);
 

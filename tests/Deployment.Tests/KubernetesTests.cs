@@ -51,24 +51,118 @@ public sealed class KubernetesTests
     }
 
     [Fact]
-    public void Container_secret_references_resolve_to_the_secret_template()
+    public void The_container_gets_only_the_secrets_the_app_reads_in_Dapr_mode_each_from_a_key_of_the_template()
     {
-        var template = ComponentTests.SecretTemplate();
-        var keys = template.Root["stringData"].Members.Keys;
-        var fromSecrets = Container["envFrom"].Items.Select(item => item["secretRef"]).Where(reference => reference.Exists).ToList();
-        var keyRefs = Container["env"].Items.Select(item => item["valueFrom"]["secretKeyRef"]).Where(reference => reference.Exists).ToList();
+        var templates = ComponentTests.SecretTemplates().ToDictionary(secret => secret.Name!);
+        var fromSecrets = Container["env"].Items.Where(item => item["valueFrom"]["secretKeyRef"].Exists).ToList();
 
-        (fromSecrets.Count + keyRefs.Count).Should().BePositive("the service needs JWT_SECRET_KEY from the secret");
-        foreach (var reference in fromSecrets)
-        {
-            reference["name"].Text.Should().Be(template.Name);
-        }
+        Container["envFrom"].Exists.Should().BeFalse("a whole secret would hand the app the components' credentials too");
+        fromSecrets.Select(item => item["name"].Text).Should().BeEquivalentTo("JWT_SECRET_KEY", "EMAIL_ADDRESS", "DAPR_API_TOKEN", "APP_API_TOKEN");
+        fromSecrets.Select(item => item["valueFrom"]["secretKeyRef"]).Should().AllSatisfy(reference =>
+            templates[reference["name"].Text!].Root["stringData"].Members.Keys.Should().Contain(reference["key"].Text));
+    }
 
-        foreach (var reference in keyRefs)
+    [Theory]
+    [InlineData("dapr.io/api-token-secret", "DAPR_API_TOKEN")]
+    [InlineData("dapr.io/app-token-secret", "APP_API_TOKEN")]
+    public void Both_Dapr_tokens_are_on_and_the_app_gets_the_same_secret_as_its_sidecar(string annotation, string variable)
+    {
+        var secret = PodTemplate["metadata"]["annotations"][annotation].Text;
+        var reference = Container["env"].Items.Single(item => item["name"].Text == variable)["valueFrom"]["secretKeyRef"];
+
+        secret.Should().NotBeNullOrEmpty();
+        reference["name"].Text.Should().Be(secret, "the injector gives the token to daprd only");
+        reference["key"].Text.Should().Be("token", "daprd reads the key 'token' of that secret");
+        ComponentTests.SecretTemplates().Should().Contain(template => template.Name == secret);
+    }
+
+    [Fact]
+    public void Pods_run_as_non_root_with_the_runtime_default_seccomp_profile()
+    {
+        var pod = PodTemplate["spec"]["securityContext"];
+
+        pod["runAsNonRoot"].Text.Should().Be("true");
+        pod["runAsUser"].Text.Should().NotBe("0");
+        pod["seccompProfile"]["type"].Text.Should().Be("RuntimeDefault");
+    }
+
+    [Fact]
+    public void The_container_drops_every_capability_cannot_escalate_and_has_a_read_only_root_filesystem()
+    {
+        var container = Container["securityContext"];
+
+        container["runAsNonRoot"].Text.Should().Be("true");
+        container["allowPrivilegeEscalation"].Text.Should().Be("false");
+        container["readOnlyRootFilesystem"].Text.Should().Be("true");
+        container["capabilities"]["drop"].Items.Select(item => item.Text).Should().Equal("ALL");
+        container["capabilities"]["add"].Exists.Should().BeFalse();
+    }
+
+    [Fact]
+    public void The_only_writable_place_is_an_emptyDir_at_tmp()
+    {
+        var mounts = Container["volumeMounts"].Items;
+        var volumes = PodTemplate["spec"]["volumes"].Items.ToDictionary(volume => volume["name"].Text!);
+
+        mounts.Select(mount => mount["mountPath"].Text).Should().Equal("/tmp");
+        mounts.Should().AllSatisfy(mount => volumes[mount["name"].Text!]["emptyDir"].Exists.Should().BeTrue());
+    }
+
+    [Fact]
+    public void No_service_account_token_is_mounted_and_no_role_is_granted()
+    {
+        var account = App.Single(manifest => manifest.Kind == "ServiceAccount");
+
+        PodTemplate["spec"]["serviceAccountName"].Text.Should().Be(account.Name);
+        PodTemplate["spec"]["automountServiceAccountToken"].Text.Should().Be("false");
+        account.Root["automountServiceAccountToken"].Text.Should().Be("false");
+        Repo.YamlFiles().Where(file => file.StartsWith("deploy/", StringComparison.Ordinal)).SelectMany(Repo.Load)
+            .Select(manifest => manifest.Kind).Should().NotContain(["Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding"]);
+    }
+
+    [Fact]
+    public void The_app_and_its_sidecar_ask_for_resources_and_are_bounded_in_memory()
+    {
+        var resources = Container["resources"];
+        var annotations = PodTemplate["metadata"]["annotations"];
+
+        resources["requests"]["cpu"].Text.Should().NotBeNullOrEmpty();
+        resources["requests"]["memory"].Text.Should().NotBeNullOrEmpty();
+        resources["limits"]["memory"].Text.Should().NotBeNullOrEmpty();
+        annotations["dapr.io/sidecar-cpu-request"].Text.Should().NotBeNullOrEmpty();
+        annotations["dapr.io/sidecar-memory-request"].Text.Should().NotBeNullOrEmpty();
+        annotations["dapr.io/sidecar-memory-limit"].Text.Should().NotBeNullOrEmpty();
+    }
+
+    [Fact]
+    public void A_disruption_budget_keeps_a_replica_of_the_deployment_up()
+    {
+        var budget = App.Single(manifest => manifest.Kind == "PodDisruptionBudget");
+        var minAvailable = int.Parse(budget.Root["spec"]["minAvailable"].Text!);
+
+        SelectsThePods(budget.Root["spec"]["selector"]["matchLabels"]);
+        minAvailable.Should().BeInRange(1, int.Parse(Deployment.Root["spec"]["replicas"].Text!) - 1, "a drain must still be able to move a pod");
+    }
+
+    [Fact]
+    public void Only_the_ingress_controller_reaches_the_app_port_and_only_Dapr_sidecars_reach_daprds_internal_port()
+    {
+        var policy = App.Single(manifest => manifest.Kind == "NetworkPolicy").Root["spec"];
+        var rules = policy["ingress"].Items;
+
+        SelectsThePods(policy["podSelector"]["matchLabels"]);
+        policy["policyTypes"].Items.Select(type => type.Text).Should().Contain("Ingress");
+        rules.Should().AllSatisfy(rule =>
         {
-            reference["name"].Text.Should().Be(template.Name);
-            keys.Should().Contain(reference["key"].Text);
-        }
+            rule["from"].Items.Should().NotBeEmpty("a rule without 'from' lets everyone in");
+            rule["ports"].Items.Should().NotBeEmpty("a rule without 'ports' opens every port");
+        });
+        var appPort = rules.Single(rule => rule["ports"].Items.Any(port => port["port"].Text == "5001"));
+        appPort["ports"].Items.Should().ContainSingle();
+        appPort["from"].Items.Should().ContainSingle().Which["namespaceSelector"]["matchLabels"].Members.Should().NotBeEmpty();
+        var daprd = rules.Single(rule => rule != appPort);
+        daprd["ports"].Items.Select(port => port["port"].Text).Should().Equal("50002");
+        daprd["from"].Items.Should().ContainSingle().Which["podSelector"]["matchLabels"]["dapr.io/sidecar-injected"].Text.Should().Be("true");
     }
 
     [Fact]
@@ -85,6 +179,12 @@ public sealed class KubernetesTests
         {
             data[credential].Text.Should().Contain("REPLACE_ME", $"{credential} must not be committed with a real value");
         }
+    }
+
+    private static void SelectsThePods(Node matchLabels)
+    {
+        var podLabels = PodTemplate["metadata"]["labels"].Members;
+        matchLabels.Members.Should().NotBeEmpty().And.AllSatisfy(selector => podLabels[selector.Key].Text.Should().Be(selector.Value.Text));
     }
 
     [Fact]

@@ -10,10 +10,12 @@ public sealed class RunTemplateTests
         new(Template["apps"].Items.Select(app => app["appID"].Text ?? ""));
 
     [Fact]
-    public void Run_template_is_version_1_and_loads_the_components_folder()
+    public void Run_template_is_version_1_and_loads_the_components_folder_with_resourcesPaths_not_the_deprecated_singular()
     {
         Template["version"].Text.Should().Be("1");
-        Template["common"]["resourcesPath"].Text.Should().Be("./components");
+        Template["common"]["resourcesPaths"].Items.Select(path => path.Text).Should().Equal("./components");
+        Template["common"]["resourcesPath"].Exists.Should().BeFalse();
+        Template["apps"].Items.Should().AllSatisfy(app => app["resourcesPath"].Exists.Should().BeFalse());
     }
 
     [Fact]

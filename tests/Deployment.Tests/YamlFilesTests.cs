@@ -37,7 +37,7 @@ public sealed class YamlFilesTests
         [
             "dapr.yaml",
             "components/statestore.yaml",
-            "components/alternatives/statestore.redis.yaml",
+            "components/alternatives/statestore.postgresql.yaml",
             "deploy/k8s/appointments.yaml",
             "deploy/k8s/components/statestore.yaml",
         ]);

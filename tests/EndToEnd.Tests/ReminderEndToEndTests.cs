@@ -14,6 +14,8 @@ namespace Appointments.EndToEnd.Tests;
 public sealed class ReminderEndToEndTests : IAsyncLifetime
 {
     private const string Clinic = "clinic@example.com";
+    private const string DaprApiToken = "e2e-dapr-api-token";
+    private const string AppApiToken = "e2e-app-api-token";
     private readonly TempDirectory _directory = new();
     private UserServiceStub _users = null!;
 
@@ -35,6 +37,7 @@ public sealed class ReminderEndToEndTests : IAsyncLifetime
             ["USER_SERVICE_URL"] = _users.Url.ToString(),
             ["ConnectionStrings__Appointments"] = $"Data Source={_directory.File("reminders.db")}",
             ["Runtime__Mode"] = "Embedded",
+            ["Notices__Enabled"] = "false",
             ["Reminders__ScanInterval"] = "00:00:02",
             ["SMTP_HOST"] = "127.0.0.1",
             ["SMTP_PORT"] = smtp.Port.ToString(CultureInfo.InvariantCulture),
@@ -68,6 +71,7 @@ public sealed class ReminderEndToEndTests : IAsyncLifetime
         {
             ["JWT_SECRET_KEY"] = FlaskTokens.Key,
             ["Runtime__Mode"] = "Dapr",
+            ["Notices__Enabled"] = "false",
             ["DAPR_GRPC_ENDPOINT"] = sidecar.GrpcEndpoint,
             ["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint,
             ["EMAIL_ADDRESS"] = Clinic,
@@ -97,6 +101,90 @@ public sealed class ReminderEndToEndTests : IAsyncLifetime
         sms.Metadata["toNumber"].Should().Be("+15555550123");
         sms.SentText.Should().Contain("dr-text");
     }
+
+    [Fact]
+    public async Task Dapr_two_replicas_on_one_sidecar_with_the_cron_firing_at_both_send_each_due_reminder_once()
+    {
+        await using var sidecar = await StartSidecarAsync();
+        await using var first = await StartDaprHostAsync(sidecar);
+        await using var second = await StartDaprHostAsync(sidecar);
+        using var alice = first.CreateClient(FlaskTokens.Access("alice"));
+        using var bob = second.CreateClient(FlaskTokens.Access("bob"));
+        using var carol = second.CreateClient(FlaskTokens.Access("carol"));
+        await BookAsync(alice, "dr-one", Hours(20), "alice@example.com");
+        await BookAsync(bob, "dr-two", Hours(21), "bob@example.com");
+        await BookAsync(carol, "dr-three", Hours(22), null, "+15555550123");
+        await BookAsync(alice, "dr-later", Hours(30), "alice@example.com");
+
+        for (var round = 0; round < 3; round++)
+        {
+            var triggers = await Task.WhenAll(
+                sidecar.TriggerCronAsync(first.Url), sidecar.TriggerCronAsync(second.Url),
+                sidecar.TriggerCronAsync(first.Url), sidecar.TriggerCronAsync(second.Url));
+            triggers.Should().OnlyContain(response => response.StatusCode == HttpStatusCode.OK);
+        }
+
+        await Eventually.TrueAsync(() => sidecar.BindingCalls.Count >= 3, "the three due reminders through the bindings");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        sidecar.BindingCalls.Select(call => call.Name == "sms" ? call.Metadata["toNumber"] : call.Metadata["emailTo"])
+            .Should().BeEquivalentTo(["alice@example.com", "bob@example.com", "+15555550123"], "each reminder once, whichever replica claimed it");
+    }
+
+    [Fact]
+    public async Task Dapr_a_reminder_due_when_a_replica_starts_goes_out_from_its_start_up_scan_without_a_cron_trigger()
+    {
+        await using var sidecar = await StartSidecarAsync();
+        await using (var running = await StartDaprHostAsync(sidecar))
+        {
+            using var alice = running.CreateClient(FlaskTokens.Access("alice"));
+            await BookAsync(alice, "dr-soon", Hours(23), "alice@example.com");
+        }
+
+        sidecar.BindingCalls.Should().BeEmpty("nothing triggered a scan after the booking");
+        await using var restarted = await StartDaprHostAsync(sidecar);
+
+        await Eventually.TrueAsync(() => sidecar.BindingCalls.Count > 0, "the reminder from the start-up scan");
+        sidecar.BindingCalls.Should().ContainSingle().Which.Metadata["emailTo"].Should().Be("alice@example.com");
+    }
+
+    [Fact]
+    public async Task Dapr_the_cron_route_refuses_a_caller_without_the_app_token()
+    {
+        await using var sidecar = await StartSidecarAsync();
+        await using var host = await StartDaprHostAsync(sidecar);
+        using var stranger = new HttpClient { BaseAddress = host.Url };
+
+        using var response = await stranger.PostAsync(new Uri("/reminder-cron", UriKind.Relative), content: null);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+    }
+
+    /// <summary>The sidecar as deploy/k8s configures it: both tokens on, the repo's resiliency policy.</summary>
+    private async Task<DaprSidecarDouble> StartSidecarAsync()
+    {
+        var sidecar = await DaprSidecarDouble.StartAsync(new DaprSidecarOptions
+        {
+            ApiToken = DaprApiToken,
+            AppToken = AppApiToken,
+            Resiliency = AppResiliency.Load(Path.Combine(RepositoryPaths.Root, "deploy", "k8s", "resiliency.yaml")),
+        });
+        sidecar.MapApp("user-service", _users.Url);
+        return sidecar;
+    }
+
+    private Task<HostProcess> StartDaprHostAsync(DaprSidecarDouble sidecar) =>
+        HostProcess.StartAsync(_directory.Path, new Dictionary<string, string?>
+        {
+            ["JWT_SECRET_KEY"] = FlaskTokens.Key,
+            ["Runtime__Mode"] = "Dapr",
+            ["Notices__Enabled"] = "false",
+            ["DAPR_GRPC_ENDPOINT"] = sidecar.GrpcEndpoint,
+            ["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint,
+            ["DAPR_API_TOKEN"] = DaprApiToken,
+            ["APP_API_TOKEN"] = AppApiToken,
+            ["EMAIL_ADDRESS"] = Clinic,
+        });
 
     private static string Hours(int hours) =>
         DateTime.UtcNow.AddHours(hours).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);

@@ -115,6 +115,22 @@ public abstract class ErrorsApiTests<TApp>(TApp app) : ApiTestBase<TApp>(app)
         (await List(client)).Should().BeEmpty();
     }
 
+    [Theory]
+    [InlineData("a/b")]
+    [InlineData("who?")]
+    [InlineData("hash#tag")]
+    [InlineData("100%")]
+    public async Task A_username_that_cannot_travel_in_the_user_check_path_is_400_before_any_lookup(string username)
+    {
+        App.Users.Users[username] = true;
+        var client = App.Client(App.Token(username));
+
+        var response = await Book(client, Booking(NewDoctor()));
+
+        (await ShouldBeProblem(response, HttpStatusCode.BadRequest, "Invalid request")).GetProperty("errors").TryGetProperty("username", out _).Should().BeTrue();
+        (await List(client)).Should().BeEmpty();
+    }
+
     [Fact]
     public async Task Overlapping_bookings_of_one_doctor_are_409_while_adjacent_ones_and_other_doctors_are_fine()
     {

@@ -9,24 +9,21 @@ namespace Appointments.Notifications.Tests;
 /// <summary>The Dapr output-binding channels through a real DaprClient against the sidecar double, which applies the SMTP and Twilio binding rules.</summary>
 public sealed class DaprBindingChannelsTests : IAsyncLifetime
 {
-    private static readonly ReminderMessage Email =
-        new("alice@example.com", "dr-house", new DateTime(2026, 12, 1, 10, 0, 0), "Europe/Paris");
+    private static readonly OutgoingMessage Email =
+        ReminderText.For("alice@example.com", "dr-house", new DateTime(2026, 12, 1, 10, 0, 0), "Europe/Paris");
 
-    private static readonly ReminderMessage Sms = Email with { To = "+15555550100" };
+    private static readonly OutgoingMessage Sms = Email with { To = "+15555550100" };
 
     private DaprSidecarDouble _sidecar = null!;
-    private NotificationsHost _host = null!;
+    private ClinicHost _host = null!;
 
     public async Task InitializeAsync()
     {
         _sidecar = await DaprSidecarDouble.StartAsync();
-        _host = NotificationsHost.Create(new InMemorySchedule(), TimeProvider.System,
-            settings: new Dictionary<string, string?>
-            {
-                ["Notifications:Delivery"] = "DaprBindings",
-                ["EMAIL_ADDRESS"] = "clinic@example.com",
-            },
-            services: services => services.AddSingleton(_sidecar.CreateDaprClient()));
+        _host = new ClinicHost(TimeProvider.System,
+            settings: new Dictionary<string, string?> { ["EMAIL_ADDRESS"] = "clinic@example.com" },
+            services: services => services.AddSingleton(_sidecar.CreateDaprClient()),
+            module: new NotificationsSettings { DaprBindings = true, Timers = false });
     }
 
     public async Task DisposeAsync()
@@ -68,9 +65,9 @@ public sealed class DaprBindingChannelsTests : IAsyncLifetime
 
         var send = () => Channel(ReminderMethod.Email).SendAsync(Email, CancellationToken.None);
 
-        (await send.Should().ThrowAsync<ReminderDeliveryException>()).Which.IsTransient.Should().BeTrue();
+        (await send.Should().ThrowAsync<DeliveryException>()).Which.IsTransient.Should().BeTrue();
     }
 
-    private IReminderChannel Channel(ReminderMethod method) =>
-        _host.Services.GetRequiredKeyedService<IReminderChannel>(method);
+    private IMessageChannel Channel(ReminderMethod method) =>
+        _host.Services.GetRequiredKeyedService<IMessageChannel>(method);
 }

@@ -9,8 +9,8 @@ namespace Appointments.Notifications.Tests;
 /// <summary>The MailKit channel against a real SMTP server started by the test.</summary>
 public sealed class SmtpEmailChannelTests
 {
-    private static readonly ReminderMessage Message =
-        new("alice@example.com", "dr-house", new DateTime(2026, 12, 1, 10, 0, 0), "Europe/Paris");
+    private static readonly OutgoingMessage Message =
+        ReminderText.For("alice@example.com", "dr-house", new DateTime(2026, 12, 1, 10, 0, 0), "Europe/Paris");
 
     [Fact]
     public async Task The_reminder_email_reaches_the_server_with_recipient_sender_subject_doctor_and_local_time()
@@ -18,7 +18,7 @@ public sealed class SmtpEmailChannelTests
         await using var server = await SmtpTestServer.StartAsync();
         using var host = HostFor(server);
 
-        await host.Services.GetRequiredKeyedService<IReminderChannel>(ReminderMethod.Email).SendAsync(Message, CancellationToken.None);
+        await host.Services.GetRequiredKeyedService<IMessageChannel>(ReminderMethod.Email).SendAsync(Message, CancellationToken.None);
 
         var email = server.Messages().Should().ContainSingle().Subject;
         email.Headers["X-Envelope-To"].Should().Be("alice@example.com");
@@ -36,9 +36,9 @@ public sealed class SmtpEmailChannelTests
         await using var server = await SmtpTestServer.StartAsync(rejectRecipients: true);
         using var host = HostFor(server);
 
-        var send = () => host.Services.GetRequiredKeyedService<IReminderChannel>(ReminderMethod.Email).SendAsync(Message, CancellationToken.None);
+        var send = () => host.Services.GetRequiredKeyedService<IMessageChannel>(ReminderMethod.Email).SendAsync(Message, CancellationToken.None);
 
-        (await send.Should().ThrowAsync<ReminderDeliveryException>()).Which.IsTransient.Should().BeFalse();
+        (await send.Should().ThrowAsync<DeliveryException>()).Which.IsTransient.Should().BeFalse();
         server.Messages().Should().BeEmpty();
     }
 
@@ -51,36 +51,37 @@ public sealed class SmtpEmailChannelTests
             port = stopped.Port;
         }
 
-        using var host = NotificationsHost.Create(new InMemorySchedule(), TimeProvider.System, settings: new Dictionary<string, string?>
+        using var host = new ClinicHost(TimeProvider.System, settings: new Dictionary<string, string?>
         {
             ["SMTP_HOST"] = "127.0.0.1",
             ["SMTP_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["EMAIL_ADDRESS"] = "clinic@example.com",
         });
 
-        var send = () => host.Services.GetRequiredKeyedService<IReminderChannel>(ReminderMethod.Email).SendAsync(Message, CancellationToken.None);
+        var send = () => host.Services.GetRequiredKeyedService<IMessageChannel>(ReminderMethod.Email).SendAsync(Message, CancellationToken.None);
 
-        (await send.Should().ThrowAsync<ReminderDeliveryException>()).Which.IsTransient.Should().BeTrue();
+        (await send.Should().ThrowAsync<DeliveryException>()).Which.IsTransient.Should().BeTrue();
     }
 
     [Fact]
     public async Task A_scan_sends_a_due_email_reminder_through_smtp_once()
     {
         await using var server = await SmtpTestServer.StartAsync();
-        var schedule = new InMemorySchedule();
-        var time = NotificationsHost.NewClock();
-        using var host = HostFor(server, schedule, time);
-        var appointment = schedule.Add(InMemorySchedule.Appointment("a1", time.GetUtcNow().AddHours(3)));
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(ClinicHost.Start);
+        using var clinic = HostFor(server, clock);
+        var start = clock.GetUtcNow().AddHours(3);
+        var id = await clinic.BookAsync("alice", start);
 
-        await host.Scan.RunAsync(CancellationToken.None);
-        await host.Scan.RunAsync(CancellationToken.None);
+        await clinic.ScanAsync();
+        await clinic.ScanAsync();
 
-        server.Messages().Should().ContainSingle();
-        (await host.ClaimAsync(appointment))!.Status.Should().Be("sent");
+        server.Messages().Should().ContainSingle().Which.Subject.Should().Be("Appointment Reminder");
+        (await clinic.ClaimAsync(id, start))!.Status.Should().Be("sent");
+        (await clinic.ReminderAsync(id))!.Status.Should().Be("sent");
     }
 
-    private static NotificationsHost HostFor(SmtpTestServer server, InMemorySchedule? schedule = null, TimeProvider? time = null) =>
-        NotificationsHost.Create(schedule ?? new InMemorySchedule(), time ?? TimeProvider.System, settings: new Dictionary<string, string?>
+    private static ClinicHost HostFor(SmtpTestServer server, TimeProvider? clock = null) =>
+        new(clock ?? TimeProvider.System, settings: new Dictionary<string, string?>
         {
             ["SMTP_HOST"] = "127.0.0.1",
             ["SMTP_PORT"] = server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),

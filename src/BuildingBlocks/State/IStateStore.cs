@@ -6,8 +6,12 @@ namespace Appointments.BuildingBlocks.State;
 /// <item>A missing key reads as no value and ETag <c>""</c>; every write gives the key a new ETag.</item>
 /// <item>A conflict (ETag mismatch, first-write on an existing key) is a result: <c>false</c>.</item>
 /// <item>An outage is a <see cref="StateStoreUnavailableException"/>.</item>
-/// <item>A save with an ETag on a key that does not exist inserts it (MongoDB does): an ETag is not a
-/// "must exist" test. Code that must not resurrect a record keeps a tombstone instead of deleting it.</item>
+/// <item>A save with an ETag on a key that does not exist inserts it on MongoDB and is a conflict on PostgreSQL: an
+/// ETag is neither a "must exist" nor a "may create" test. Code that must not resurrect a record keeps a tombstone
+/// instead of deleting it.</item>
+/// <item>Every write with first-write operations creates at least one key whose value only it can write (the new
+/// document, a claim with its own id): the Dapr adapter recognises its own write by its first-write values when the
+/// sidecar's answer cannot be trusted.</item>
 /// </list>
 /// </summary>
 public interface IStateStore

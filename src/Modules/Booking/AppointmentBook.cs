@@ -17,6 +17,7 @@ internal sealed class AppointmentBook(
     Clinic clinic,
     IOptions<BookingOptions> options,
     Availability availability,
+    IOptions<NoticeOptions> notices,
     ILogger<AppointmentBook> logger)
 {
     // A change that finds the appointment changed under it starts again from a fresh read.
@@ -60,9 +61,10 @@ internal sealed class AppointmentBook(
 
         var write = new AppointmentWrite(null, appointment, HistoryEntry.Of(caller, HistoryActions.Create, null, appointment, clinic, now))
         {
+            Notice = NoticeFor(HistoryActions.Create, null, appointment, now),
             Idempotency = idempotency is null
                 ? null
-                : AppointmentStore.IdempotencyWrite(idempotency.Entry, new IdempotencyRecord(idempotency.RequestHash, appointment.Id, now)),
+                : new IdempotencyClaim(username, idempotency.KeyHash, new IdempotencyRecord(idempotency.RequestHash, appointment.Id, now)),
         };
         switch (await store.TryWriteAsync(write, cancellationToken))
         {
@@ -81,10 +83,10 @@ internal sealed class AppointmentBook(
         }
     }
 
-    public async Task<(StoredAppointment? Appointment, AppointmentReminder? Reminder, BookingError? Error)> ReadAsync(Caller caller, string id, CancellationToken cancellationToken)
+    public async Task<(StoredAppointment? Appointment, Deliveries Deliveries, BookingError? Error)> ReadAsync(Caller caller, string id, CancellationToken cancellationToken)
     {
-        var (stored, reminder) = IsAppointmentId(id) ? await store.FindWithReminderAsync(id, cancellationToken) : (null, null);
-        return stored is not null && caller.CanRead(stored.Appointment) ? (stored, reminder, null) : (null, null, BookingError.NotFound);
+        var (stored, deliveries) = IsAppointmentId(id) ? await store.FindWithDeliveriesAsync(id, cancellationToken) : (null, Deliveries.None);
+        return stored is not null && caller.CanRead(stored.Appointment) ? (stored, deliveries, null) : (null, Deliveries.None, BookingError.NotFound);
     }
 
     /// <summary>The appointment's audit trail; a deleted appointment's only for admins.</summary>
@@ -173,7 +175,8 @@ internal sealed class AppointmentBook(
             var now = clinic.UtcNow;
             next = next with { Version = current.Version + 1 };
             var history = action == HistoryActions.Delete ? HistoryEntry.Deleted(caller, now) : HistoryEntry.Of(caller, action, current, next, clinic, now);
-            switch (await store.TryWriteAsync(new AppointmentWrite(stored, next, history), cancellationToken))
+            var write = new AppointmentWrite(stored, next, history) { Notice = NoticeFor(action, current, next, now) };
+            switch (await store.TryWriteAsync(write, cancellationToken))
             {
                 case WriteOutcome.Written:
                     BookingLog.Changed(logger, id, action, next.Status, next.Doctor, next.StartUtc);
@@ -191,6 +194,9 @@ internal sealed class AppointmentBook(
 
         return BookingError.Changed;
     }
+
+    private Notice? NoticeFor(string action, Appointment? before, Appointment after, DateTimeOffset now) =>
+        notices.Value.Enabled ? Notice.For(action, before, after, now) : null;
 
     /// <summary>
     /// Time a change newly takes must be ahead, as for a new booking; a new start (or an un-cancel, which takes
@@ -227,14 +233,14 @@ internal sealed class AppointmentBook(
     /// </summary>
     private async Task<Idempotency> IdempotencyAsync(string username, string key, NewAppointment request, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var requestHash = IdempotencyRecord.HashOf(username, request);
-        var (record, entry) = await store.FindIdempotencyAsync(BookingKeys.Idempotency(username, IdempotencyRecord.Hash(key)), cancellationToken);
-        if (record is null || !record.IsLive(now))
+        var (requestHash, keyHash) = (IdempotencyRecord.HashOf(username, request), IdempotencyRecord.Hash(key));
+        var record = await store.FindIdempotencyAsync(username, keyHash, now, cancellationToken);
+        if (record is null)
         {
-            return new Idempotency(requestHash, entry, null);
+            return new Idempotency(requestHash, keyHash, null);
         }
 
-        return new Idempotency(requestHash, entry, record.RequestHash == requestHash
+        return new Idempotency(requestHash, keyHash, record.RequestHash == requestHash
             ? (new Booked(record.AppointmentId, Replayed: true), null)
             : (null, BookingError.KeyReused));
     }
@@ -251,7 +257,7 @@ internal sealed class AppointmentBook(
         return Convert.ToHexStringLower(bytes);
     }
 
-    private sealed record Idempotency(string RequestHash, BuildingBlocks.State.StateEntry Entry, (Booked?, BookingError?)? Answer);
+    private sealed record Idempotency(string RequestHash, string KeyHash, (Booked?, BookingError?)? Answer);
 }
 
 /// <param name="Replayed">True when this is an earlier booking answered again for a repeated idempotent request.</param>

@@ -3,6 +3,7 @@ using Appointments.Booking.Contracts;
 using Appointments.Booking.Storage;
 using Appointments.Booking.Users;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,6 +29,7 @@ public static class BookingModule
         services.AddOptions<BookingOptions>().BindConfiguration(BookingOptions.Section).ValidateDataAnnotations()
             .Validate(o => TryFindZone(o.TimeZone), "Booking:TimeZone must be an IANA time zone id, e.g. Europe/Berlin.")
             .ValidateOnStart();
+        services.AddOptions<NoticeOptions>().BindConfiguration(NoticeOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<Clinic>();
         services.AddSingleton<AppointmentStore>();
@@ -42,6 +44,14 @@ public static class BookingModule
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, BookingApiJson.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, DoctorsApiJson.Default);
         });
+        services.AddSingleton<INoticeOutbox, NoticeOutbox>();
+
+        // Ahead of the host's default writer, which would otherwise answer /fhir with a problem document.
+        services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, FhirProblemWriter>());
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<RetentionStore>();
+        services.AddSingleton<Retention>();
+        services.AddHostedService(provider => provider.GetRequiredService<Retention>());
 
         AddUserDirectory(services, settings);
         return builder;

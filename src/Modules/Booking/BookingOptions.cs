@@ -27,3 +27,12 @@ internal sealed class BookingOptions
     [Range(1, 1000)]
     public int MaxPageSize { get; set; } = 100;
 }
+
+/// <summary>The <c>Notices:</c> section as Booking reads it: whether changes owe patients a notice at all.</summary>
+internal sealed class NoticeOptions
+{
+    public const string Section = "Notices";
+
+    /// <summary>Off: changes write no notices to the outbox, so none are ever sent.</summary>
+    public bool Enabled { get; set; } = true;
+}

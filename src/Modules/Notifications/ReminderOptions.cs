@@ -9,7 +9,13 @@ internal sealed class ReminderOptions
     public TimeSpan LeadTime { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>How often the in-process timer scans.</summary>
-    public TimeSpan ScanInterval { get; set; } = TimeSpan.FromHours(1);
+    public TimeSpan ScanInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How long one send may take before it counts as a transient failure, so that one hung send cannot stall a scan.
+    /// Longer than the Dapr components' own outbound timeouts, so that their answer normally comes first.
+    /// </summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>A <c>sending</c> claim older than this is taken over: its sender is presumed dead.</summary>
     public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(10);
@@ -19,27 +25,7 @@ internal sealed class ReminderOptions
 
     public int MaxAttempts { get; set; } = 5;
 
-    /// <summary>Whether the in-process timer scans; the host turns it off when Dapr's cron binding triggers scans.</summary>
-    public bool Timer { get; set; } = true;
-
     public bool IsValid() =>
-        LeadTime > TimeSpan.Zero && ScanInterval > TimeSpan.Zero && ClaimLease > TimeSpan.Zero
+        LeadTime > TimeSpan.Zero && ScanInterval > TimeSpan.Zero && ClaimLease > TimeSpan.Zero && SendTimeout > TimeSpan.Zero
         && RetryDelay >= TimeSpan.Zero && MaxAttempts >= 1;
-}
-
-/// <summary>The <c>Notifications:</c> section.</summary>
-internal sealed class NotificationsOptions
-{
-    public const string Section = "Notifications";
-
-    public ReminderDelivery Delivery { get; set; } = ReminderDelivery.Direct;
-}
-
-internal enum ReminderDelivery
-{
-    /// <summary>MailKit SMTP and Twilio's REST API.</summary>
-    Direct,
-
-    /// <summary>Dapr output bindings <c>email</c> and <c>sms</c>.</summary>
-    DaprBindings,
 }

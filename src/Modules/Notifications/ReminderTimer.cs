@@ -3,21 +3,25 @@ using Microsoft.Extensions.Options;
 
 namespace Appointments.Notifications;
 
-/// <summary>Scans at start-up and every <c>Reminders:ScanInterval</c>, unless <c>Reminders:Timer</c> is off.</summary>
-internal sealed class ReminderTimer(ReminderScan scan, TimeProvider time, IOptions<ReminderOptions> options) : BackgroundService
+/// <summary>
+/// Scans at start-up, then every <c>Reminders:ScanInterval</c> unless the host leaves scans to Dapr's cron binding. Under Dapr the cron
+/// binding triggers the later scans, but its schedule starts over with the sidecar and fires nothing at start
+/// (DAPR.md, "Cron input binding"): without this first scan a deploy could go a whole interval without one.
+/// </summary>
+internal sealed class ReminderTimer(ReminderScan scan, NotificationsSettings settings, TimeProvider time, IOptions<ReminderOptions> options) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Timer)
+        await scan.RunAsync(stoppingToken);
+        if (!settings.Timers)
         {
             return;
         }
 
         using var timer = new PeriodicTimer(options.Value.ScanInterval, time);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             await scan.RunAsync(stoppingToken);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 }

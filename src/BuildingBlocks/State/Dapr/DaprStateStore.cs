@@ -6,16 +6,17 @@ using Grpc.Core;
 namespace Appointments.BuildingBlocks.State.Dapr;
 
 /// <summary>
-/// The Dapr adapter: a Dapr state store component (MongoDB with a replica set, or another transactional store)
-/// through the sidecar. Values travel as raw JSON bytes. See DAPR.md, "State", for the rules this relies on.
+/// The Dapr adapter: a Dapr state store component (MongoDB with a replica set, or PostgreSQL) through the sidecar.
+/// Values travel as raw JSON bytes and are stored as sent. See DAPR.md, "State", for the rules this relies on.
 /// </summary>
+/// <remarks>
+/// No <c>contentType: application/json</c> metadata is sent: with it MongoDB writes the value through an
+/// aggregation-pipeline <c>$set</c>, which silently drops a string such as <c>"$x@example.com"</c> and fails on
+/// <c>"$$x"</c>, and reads come back re-encoded.
+/// </remarks>
 public sealed class DaprStateStore : IStateStore
 {
     public const string DefaultStoreName = "statestore";
-
-    // Without it MongoDB keeps the JSON as a string instead of a document.
-    private static readonly IReadOnlyDictionary<string, string> JsonContent =
-        new Dictionary<string, string> { ["contentType"] = "application/json" };
 
     private static readonly StateOptions FirstWrite = new() { Concurrency = ConcurrencyMode.FirstWrite };
 
@@ -34,15 +35,16 @@ public sealed class DaprStateStore : IStateStore
     {
         try
         {
-            var (value, etag) = await _client.GetByteStateAndETagAsync(_storeName, key, metadata: JsonContent, cancellationToken: cancellationToken);
+            var (value, etag) = await _client.GetByteStateAndETagAsync(_storeName, key, cancellationToken: cancellationToken);
             return string.IsNullOrEmpty(etag) ? StateEntry.Missing(key) : new StateEntry(key, value.ToArray(), etag);
         }
-        catch (Exception ex) when (IsOutage(ex))
+        catch (Exception ex) when (IsOutage(ex, cancellationToken))
         {
             throw Unavailable(ex);
         }
     }
 
+    /// <summary>One query; it answers whole or fails whole. Items come in the store's order and are put back in the caller's.</summary>
     public async Task<IReadOnlyList<StateEntry>> GetBulkAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
@@ -54,9 +56,9 @@ public sealed class DaprStateStore : IStateStore
         IReadOnlyList<BulkStateItem> items;
         try
         {
-            items = await _client.GetBulkStateAsync(_storeName, keys, parallelism: null, JsonContent, cancellationToken);
+            items = await _client.GetBulkStateAsync(_storeName, keys, parallelism: null, cancellationToken: cancellationToken);
         }
-        catch (Exception ex) when (IsOutage(ex))
+        catch (Exception ex) when (IsOutage(ex, cancellationToken))
         {
             throw Unavailable(ex);
         }
@@ -67,10 +69,7 @@ public sealed class DaprStateStore : IStateStore
             found[item.Key] = new StateEntry(item.Key, Encoding.UTF8.GetBytes(item.Value), item.ETag);
         }
 
-        // daprd puts a failed read's error inside the bulk answer and the SDK drops it, so a key that could not be read
-        // looks missing. Each key without an ETag is read again on its own, which fails as it should during an outage.
-        return await Task.WhenAll(keys.Select(key =>
-            found.TryGetValue(key, out var entry) ? Task.FromResult(entry) : GetAsync(key, cancellationToken)));
+        return keys.Select(key => found.GetValueOrDefault(key) ?? StateEntry.Missing(key)).ToList();
     }
 
     public Task<bool> TryExecuteAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default)
@@ -85,9 +84,9 @@ public sealed class DaprStateStore : IStateStore
     }
 
     /// <summary>
-    /// The SDK's Try… methods return <c>false</c> on an ETag mismatch (gRPC Aborted) and throw otherwise. Some MongoDB
-    /// component versions report a mismatch as a plain error (gRPC Internal), so a throw is checked like a failed
-    /// transaction before it is called an outage.
+    /// The SDK's Try… methods return <c>false</c> on an ETag mismatch (gRPC Aborted) and throw otherwise. PostgreSQL
+    /// reports a first-write on an existing key as a plain error (gRPC Internal), so a throw is checked against the
+    /// keys before it is called an outage.
     /// </summary>
     private async Task<bool> TryExecuteOneAsync(StateOperation operation, CancellationToken cancellationToken)
     {
@@ -96,22 +95,17 @@ public sealed class DaprStateStore : IStateStore
             return operation.Kind switch
             {
                 StateOperationKind.Create => await _client.TrySaveByteStateAsync(
-                    _storeName, operation.Key, ValueOf(operation), "", FirstWrite, JsonContent, cancellationToken),
+                    _storeName, operation.Key, ValueOf(operation), "", FirstWrite, cancellationToken: cancellationToken),
                 StateOperationKind.Save => await _client.TrySaveByteStateAsync(
-                    _storeName, operation.Key, ValueOf(operation), operation.ETag ?? "", metadata: JsonContent, cancellationToken: cancellationToken),
+                    _storeName, operation.Key, ValueOf(operation), operation.ETag ?? "", cancellationToken: cancellationToken),
                 StateOperationKind.Delete => await _client.TryDeleteStateAsync(
                     _storeName, operation.Key, operation.ETag ?? "", cancellationToken: cancellationToken),
                 _ => throw UnknownKind(operation),
             };
         }
-        catch (Exception ex) when (IsOutage(ex))
+        catch (Exception ex) when (IsOutage(ex, cancellationToken))
         {
-            if (await FindConflictAsync([operation], cancellationToken))
-            {
-                return false;
-            }
-
-            throw Unavailable(ex);
+            return await AfterFailureAsync([operation], ex, cancellationToken);
         }
     }
 
@@ -120,9 +114,9 @@ public sealed class DaprStateStore : IStateStore
         var requests = operations.Select(operation => operation.Kind switch
         {
             StateOperationKind.Create => new StateTransactionRequest(
-                operation.Key, ValueOf(operation), StateOperationType.Upsert, "", JsonContent, FirstWrite),
+                operation.Key, ValueOf(operation), StateOperationType.Upsert, "", options: FirstWrite),
             StateOperationKind.Save => new StateTransactionRequest(
-                operation.Key, ValueOf(operation), StateOperationType.Upsert, operation.ETag, JsonContent),
+                operation.Key, ValueOf(operation), StateOperationType.Upsert, operation.ETag),
             StateOperationKind.Delete => new StateTransactionRequest(
                 operation.Key, null, StateOperationType.Delete, operation.ETag),
             _ => throw UnknownKind(operation),
@@ -131,50 +125,65 @@ public sealed class DaprStateStore : IStateStore
         try
         {
             await _client.ExecuteStateTransactionAsync(_storeName, requests, cancellationToken: cancellationToken);
-            return true;
         }
-        catch (Exception ex) when (IsOutage(ex))
+        catch (Exception ex) when (IsOutage(ex, cancellationToken))
         {
-            // A failed transaction is gRPC Internal whatever the cause: only the keys tell a conflict from an outage.
-            if (await FindConflictAsync(operations, cancellationToken))
-            {
-                return false;
-            }
-
-            throw Unavailable(ex);
+            return await AfterFailureAsync(operations, ex, cancellationToken);
         }
+
+        await ConfirmAsync(operations, cancellationToken);
+        return true;
     }
 
     /// <summary>
-    /// Re-reads the keys the transaction had conditions on: a Create key that now exists, or an ETag-checked key whose
-    /// ETag is not the expected one, means the transaction lost a race. Racy by nature, and that is fine: the state it
-    /// reports is one the caller could have met anyway.
+    /// A failed write is a conflict only if its keys show another writer; it may also have gone through after all
+    /// (a timeout, then the commit). Racy by nature, and that is fine: the state it reports is one the caller could
+    /// have met anyway.
     /// </summary>
-    private async Task<bool> FindConflictAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken)
+    private async Task<bool> AfterFailureAsync(IReadOnlyList<StateOperation> operations, Exception failure, CancellationToken cancellationToken)
     {
-        var checkedOperations = operations.Where(operation => operation.Kind == StateOperationKind.Create || operation.ETag is not null).ToList();
-        if (checkedOperations.Count == 0)
+        var evidence = await ReadEvidenceAsync(operations, cancellationToken);
+        return evidence switch
         {
-            return false;
-        }
+            { OursIsThere: true } => true,
+            { OthersWrote: true } => false,
+            _ => throw Unavailable(failure),
+        };
+    }
 
-        IReadOnlyList<StateEntry> entries;
+    /// <summary>
+    /// MongoDB's <c>Multi</c> discards a failed commit's error, so "committed" is checked with one bulk get of the keys
+    /// the transaction had conditions on (their cost: bench/README.md). Nothing is answered as written unless it is.
+    /// </summary>
+    private async Task ConfirmAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken)
+    {
+        WriteEvidence? evidence;
         try
         {
-            entries = await GetBulkAsync(checkedOperations.Select(operation => operation.Key).ToList(), cancellationToken);
+            evidence = await ReadEvidenceAsync(operations, cancellationToken);
         }
-        catch (StateStoreUnavailableException)
+        catch (StateStoreUnavailableException ex)
         {
-            return false;
+            throw new StateStoreUnavailableException("The state store reported a transaction as committed, and it could not be confirmed.", ex);
         }
 
-        return checkedOperations.Zip(entries).Any(pair => pair.First.Kind switch
+        if (evidence is { OursIsThere: false, Untouched: true })
         {
-            StateOperationKind.Create => pair.Second.Exists,
-            // MongoDB inserts a missing key even when an ETag is given, so only another ETag is a conflict.
-            StateOperationKind.Save => pair.Second.Exists && pair.Second.ETag != pair.First.ETag,
-            _ => pair.Second.ETag != pair.First.ETag,
-        });
+            throw new StateStoreUnavailableException("The state store reported a transaction as committed, but none of it was written.");
+        }
+    }
+
+    /// <summary>Null when no key can tell (no first-write and no ETag); throws when the keys cannot be read.</summary>
+    private async Task<WriteEvidence?> ReadEvidenceAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken)
+    {
+        var telling = WriteEvidence.Telling(operations);
+        if (telling.Count == 0)
+        {
+            return null;
+        }
+
+        var entries = await GetBulkAsync(telling.Select(operation => operation.Key).ToList(), cancellationToken);
+        return WriteEvidence.Read(telling, entries);
     }
 
     private static byte[] ValueOf(StateOperation operation) =>
@@ -183,8 +192,13 @@ public sealed class DaprStateStore : IStateStore
     private static ArgumentOutOfRangeException UnknownKind(StateOperation operation) =>
         new(nameof(operation), operation.Kind, "Unknown state operation.");
 
-    private static bool IsOutage(Exception exception) =>
-        exception is DaprException or RpcException or HttpRequestException;
+    /// <summary>
+    /// Every way the sidecar or the store can fail: a gRPC status (Internal, Unknown, Unavailable, …) wrapped by the
+    /// SDK or not, and DeadlineExceeded, which the SDK raises as a cancellation that the caller did not ask for.
+    /// </summary>
+    private static bool IsOutage(Exception exception, CancellationToken cancellationToken) =>
+        exception is DaprException or RpcException or HttpRequestException
+        || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested);
 
     private static StateStoreUnavailableException Unavailable(Exception exception) =>
         new($"Dapr state store failed: {exception.Message}", exception);

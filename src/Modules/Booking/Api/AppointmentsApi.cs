@@ -92,14 +92,14 @@ internal static class AppointmentsApi
     private static async Task<Results<Ok<AppointmentDocument>, ProblemHttpResult>> Read(
         string id, ClaimsPrincipal user, HttpResponse response, [AsParameters] BookingServices services, CancellationToken cancellationToken)
     {
-        var (stored, reminder, error) = await services.Book.ReadAsync(Caller.From(user), id, cancellationToken);
+        var (stored, deliveries, error) = await services.Book.ReadAsync(Caller.From(user), id, cancellationToken);
         if (stored is null)
         {
             return Problems.From(error!);
         }
 
         response.Headers.ETag = $"\"{stored.ETag}\"";
-        return TypedResults.Ok(AppointmentDocument.From(stored.Appointment, services.Clinic, reminder));
+        return TypedResults.Ok(AppointmentDocument.From(stored.Appointment, services.Clinic, deliveries));
     }
 
     private static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> ReadStatus(

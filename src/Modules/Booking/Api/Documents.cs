@@ -22,9 +22,10 @@ internal sealed record AppointmentDocument(
     [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
     [property: JsonPropertyName("updated_at")] DateTimeOffset UpdatedAt,
     [property: JsonPropertyName("cancellation")] Cancellation? Cancellation,
-    [property: JsonPropertyName("reminder")] ReminderDocument? Reminder)
+    [property: JsonPropertyName("reminder")] ReminderDocument? Reminder,
+    [property: JsonPropertyName("notices")] List<NoticeDocument> Notices)
 {
-    public static AppointmentDocument From(Appointment a, Clinic clinic, AppointmentReminder? reminder = null) => new(
+    public static AppointmentDocument From(Appointment a, Clinic clinic, Deliveries? deliveries = null) => new(
         a.Id,
         a.Username,
         a.Doctor,
@@ -40,7 +41,8 @@ internal sealed record AppointmentDocument(
         a.CreatedAt,
         a.UpdatedAt,
         a.Cancellation,
-        reminder is { } r && r.StartUtc == a.StartUtc ? new ReminderDocument(r.Status, r.Attempts, r.SentAt, r.LastError) : null);
+        deliveries?.Reminder is { } r && r.StartUtc == a.StartUtc ? new ReminderDocument(r.Status, r.Attempts, r.SentAt, r.LastError) : null,
+        deliveries?.Notices.Select(n => new NoticeDocument(n.Kind, n.Status, n.SentAt)).ToList() ?? []);
 }
 
 internal sealed record ReminderDocument(
@@ -48,6 +50,11 @@ internal sealed record ReminderDocument(
     [property: JsonPropertyName("attempts")] int Attempts,
     [property: JsonPropertyName("sent_at")] DateTimeOffset? SentAt,
     [property: JsonPropertyName("last_error")] string? LastError);
+
+internal sealed record NoticeDocument(
+    [property: JsonPropertyName("kind")] string Kind,
+    [property: JsonPropertyName("status")] string Status,
+    [property: JsonPropertyName("sent_at")] DateTimeOffset? SentAt);
 
 internal sealed record MessageResponse([property: JsonPropertyName("message")] string Message);
 

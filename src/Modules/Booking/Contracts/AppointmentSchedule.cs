@@ -14,13 +14,13 @@ internal sealed class AppointmentSchedule(AppointmentStore store, Clinic clinic)
             .ToList();
     }
 
-    public Task RecordReminderAsync(string appointmentId, DateTimeOffset startUtc, ReminderState state, CancellationToken cancellationToken = default)
+    public Task RecordReminderAsync(string appointmentId, DateTimeOffset startUtc, DeliveryState state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(state);
         return store.RecordReminderAsync(appointmentId, new AppointmentReminder(state.Status, state.Attempts, state.SentAt, state.LastError, startUtc), cancellationToken);
     }
 
-    private static ReminderMethod ToMethod(string method) => method switch
+    internal static ReminderMethod ToMethod(string method) => method switch
     {
         ReminderMethods.Sms => ReminderMethod.Sms,
         ReminderMethods.None => ReminderMethod.None,

@@ -16,7 +16,7 @@ public interface IAppointmentSchedule
     /// Records the reminder's state beside the appointment, so its owner sees it on the document without the
     /// document's ETag moving. Not shown once the appointment has moved to another start (it was for the old time).
     /// </summary>
-    Task RecordReminderAsync(string appointmentId, DateTimeOffset startUtc, ReminderState state, CancellationToken cancellationToken = default);
+    Task RecordReminderAsync(string appointmentId, DateTimeOffset startUtc, DeliveryState state, CancellationToken cancellationToken = default);
 }
 
 /// <param name="LocalStart">The start in the clinic's time zone, as patients read it.</param>
@@ -39,5 +39,6 @@ public enum ReminderMethod
     None,
 }
 
+/// <summary>Where the delivery of a reminder or a notice stands, as Notifications reports it.</summary>
 /// <param name="Status">One of <c>sending</c>, <c>sent</c>, <c>retrying</c>, <c>failed</c>.</param>
-public sealed record ReminderState(string Status, int Attempts, DateTimeOffset? SentAt, string? LastError);
+public sealed record DeliveryState(string Status, int Attempts, DateTimeOffset? SentAt, string? LastError);

@@ -24,12 +24,18 @@ internal sealed record StoredAppointment(Appointment Appointment, string ETag);
 
 /// <summary>
 /// One change of one appointment: <paramref name="Current"/> (null for a new one) becomes <paramref name="Next"/>,
-/// recorded by <paramref name="History"/>, with an idempotency record when the request carried a key.
+/// recorded by <paramref name="History"/>, with the caller's idempotency key when the request carried one.
 /// </summary>
 internal sealed record AppointmentWrite(StoredAppointment? Current, Appointment Next, HistoryEntry History)
 {
-    public StateOperation? Idempotency { get; init; }
+    public IdempotencyClaim? Idempotency { get; init; }
+
+    /// <summary>The notice the change owes the patient: written to the outbox in the same transaction.</summary>
+    public Notice? Notice { get; init; }
 }
+
+/// <param name="KeyHash">The hash of the caller's <c>Idempotency-Key</c>.</param>
+internal sealed record IdempotencyClaim(string Username, string KeyHash, IdempotencyRecord Record);
 
 /// <summary>
 /// Reads and writes appointments as keys in the state store. One write is one transaction: the document, its
@@ -53,24 +59,68 @@ internal sealed class AppointmentStore(IStateStore state, Clinic clinic)
         return Read(entry) is { } appointment ? new StoredAppointment(appointment, entry.ETag) : null;
     }
 
-    /// <summary>The document and its reminder bookkeeping, in one read.</summary>
-    public async Task<(StoredAppointment? Stored, AppointmentReminder? Reminder)> FindWithReminderAsync(string id, CancellationToken cancellationToken)
+    /// <summary>The document and where its reminder and notices stand, in one read.</summary>
+    public async Task<(StoredAppointment? Stored, Deliveries Deliveries)> FindWithDeliveriesAsync(string id, CancellationToken cancellationToken)
     {
-        var entries = await state.GetBulkAsync([BookingKeys.Appointment(id), BookingKeys.Reminder(id)], cancellationToken);
-        if (Read(entries[0]) is not { IsDeleted: false } appointment)
-        {
-            return (null, null);
-        }
-
-        var reminder = entries[1].Value is { } value ? JsonSerializer.Deserialize(value, StorageJson.Default.AppointmentReminder) : null;
-        return (new StoredAppointment(appointment, entries[0].ETag), reminder);
+        var entries = await state.GetBulkAsync([BookingKeys.Appointment(id), BookingKeys.Deliveries(id)], cancellationToken);
+        return Read(entries[0]) is { IsDeleted: false } appointment
+            ? (new StoredAppointment(appointment, entries[0].ETag), ReadDeliveries(entries[1]))
+            : (null, Deliveries.None);
     }
 
-    /// <summary>Last write wins: only the scanner holding the reminder's claim records it.</summary>
     public Task RecordReminderAsync(string id, AppointmentReminder reminder, CancellationToken cancellationToken) =>
-        state.TryExecuteAsync(
-            [StateOperation.Save(BookingKeys.Reminder(id), JsonSerializer.SerializeToUtf8Bytes(reminder, StorageJson.Default.AppointmentReminder))],
-            cancellationToken);
+        UpdateAsync([BookingKeys.Deliveries(id)], entries => [SaveDeliveries(entries[0], ReadDeliveries(entries[0]) with { Reminder = reminder })], cancellationToken);
+
+    /// <summary>Notices in the outbox that are neither sent nor given up on, oldest first.</summary>
+    public async Task<IReadOnlyList<Notice>> PendingNoticesAsync(CancellationToken cancellationToken)
+    {
+        var shards = await state.GetBulkAsync(Enumerable.Range(0, BookingKeys.NoticeShards).Select(BookingKeys.PendingNotices).ToList(), cancellationToken);
+        var pending = shards.SelectMany(IndexEntries).Order().ToList();
+        if (pending.Count == 0)
+        {
+            return [];
+        }
+
+        var records = await state.GetBulkAsync(pending.Select(e => BookingKeys.Notice(e.Id)).ToList(), cancellationToken);
+        return records.Where(r => r.Value is not null).Select(r => JsonSerializer.Deserialize(r.Value, StorageJson.Default.Notice)!).ToList();
+    }
+
+    /// <summary>
+    /// Shows a notice's delivery on its appointment; once sent or given up on, it leaves the pending index and its
+    /// outbox record is removed in the same transaction, so finished notices do not pile up.
+    /// </summary>
+    public Task RecordNoticeAsync(string appointmentId, string noticeId, NoticeDelivery delivery, bool finished, CancellationToken cancellationToken)
+    {
+        var pendingKey = BookingKeys.PendingNoticesOf(appointmentId);
+        return UpdateAsync([BookingKeys.Deliveries(appointmentId), pendingKey], entries =>
+        {
+            var deliveries = ReadDeliveries(entries[0]);
+            var notices = deliveries.Notices.ToList();
+            var at = notices.FindIndex(n => n.Id == noticeId);
+            if (at >= 0)
+            {
+                notices[at] = delivery;
+            }
+            else
+            {
+                notices.Add(delivery);
+            }
+
+            var operations = new List<StateOperation> { SaveDeliveries(entries[0], deliveries with { Notices = notices }) };
+            if (finished)
+            {
+                // What it said is needed no more once it is sent or given up on: only its delivery stays, shown above.
+                operations.Add(StateOperation.Delete(BookingKeys.Notice(noticeId)));
+                var pending = IndexEntries(entries[1]);
+                if (pending.RemoveAll(e => e.Id == noticeId) > 0)
+                {
+                    operations.AddRange(ListOperation(entries[1], pending, StorageJson.Default.ListIndexEntry));
+                }
+            }
+
+            return operations;
+        }, cancellationToken);
+    }
 
     /// <summary>The appointment's audit trail, oldest first.</summary>
     public async Task<IReadOnlyList<HistoryEntry>> HistoryAsync(Appointment appointment, CancellationToken cancellationToken)
@@ -87,20 +137,10 @@ internal sealed class AppointmentStore(IStateStore state, Clinic clinic)
             .ToList();
     }
 
-    /// <summary>What a caller's idempotency key was used for, with the entry (and its ETag) it was read from.</summary>
-    public async Task<(IdempotencyRecord? Record, StateEntry Entry)> FindIdempotencyAsync(string key, CancellationToken cancellationToken)
-    {
-        var entry = await state.GetAsync(key, cancellationToken);
-        return (entry.Value is { } value ? JsonSerializer.Deserialize(value, StorageJson.Default.IdempotencyRecord) : null, entry);
-    }
-
-    public static StateOperation IdempotencyWrite(StateEntry previous, IdempotencyRecord record)
-    {
-        var value = JsonSerializer.SerializeToUtf8Bytes(record, StorageJson.Default.IdempotencyRecord);
-
-        // An expired record is replaced under its ETag; a new one is first-write, so one request wins a key.
-        return previous.Exists ? StateOperation.Save(previous.Key, value, previous.ETag) : StateOperation.Create(previous.Key, value);
-    }
+    /// <summary>What a caller's idempotency key (by its hash) was used for in the last 24 hours, if anything.</summary>
+    public async Task<IdempotencyRecord?> FindIdempotencyAsync(string username, string keyHash, DateTimeOffset now, CancellationToken cancellationToken) =>
+        IdempotencyRecord.ReadKeys(await state.GetAsync(BookingKeys.Idempotency(username), cancellationToken)).GetValueOrDefault(keyHash) is { } record
+            && record.IsLive(now) ? record : null;
 
     /// <summary>
     /// One page of a user's appointments. Costs the month directory, the month buckets the page passes through,
@@ -173,6 +213,11 @@ internal sealed class AppointmentStore(IStateStore state, Clinic clinic)
         var taking = holds.Where(key => !held.Contains(key)).ToList();
         var releasing = held.Where(key => !holds.Contains(key)).ToList();
         var indexChanges = IndexChange.Between(current?.Appointment, next, clinic.Zone);
+        if (write.Notice is { } notice)
+        {
+            indexChanges = [.. indexChanges, new IndexChange(BookingKeys.PendingNoticesOf(next.Id), notice.Id, new IndexEntry(notice.Id, notice.CreatedAt.UtcTicks))];
+        }
+
         var documentKey = BookingKeys.Appointment(next.Id);
         var heldBy = JsonSerializer.SerializeToUtf8Bytes(next.Id, StorageJson.Default.String);
         var history = StateOperation.Create(BookingKeys.History(next.Id, next.Version), JsonSerializer.SerializeToUtf8Bytes(write.History, StorageJson.Default.HistoryEntry));
@@ -186,24 +231,25 @@ internal sealed class AppointmentStore(IStateStore state, Clinic clinic)
                     : StateOperation.Save(documentKey, Serialize(next), current.ETag),
                 history,
             };
-            if (write.Idempotency is { } idempotency)
+            if (write.Notice is { } owed)
             {
-                operations.Add(idempotency);
+                operations.Add(StateOperation.Create(BookingKeys.Notice(owed.Id), JsonSerializer.SerializeToUtf8Bytes(owed, StorageJson.Default.Notice)));
             }
 
             operations.AddRange(taking.Select(key => StateOperation.Create(key, heldBy)));
+            var (indexOperations, keyTaken) = await ReadModifyWriteAsync(indexChanges, next, write.Idempotency, releasing, heldBy, cancellationToken);
+            if (keyTaken)
+            {
+                return WriteOutcome.KeyTaken;
+            }
 
-            // The document's ETag guards these: only the transaction that moves this appointment away
-            // from a cell can release it.
-            operations.AddRange(releasing.Select(key => StateOperation.Delete(key)));
-            operations.AddRange(await IndexOperationsAsync(indexChanges, next, cancellationToken));
-
+            operations.AddRange(indexOperations);
             if (await state.TryExecuteAsync(operations, cancellationToken))
             {
                 return WriteOutcome.Written;
             }
 
-            var outcome = await WhyNotAsync(current, documentKey, write.Idempotency, taking, cancellationToken);
+            var outcome = await WhyNotAsync(current, documentKey, taking, cancellationToken);
             if (outcome is not null)
             {
                 return outcome.Value;
@@ -217,25 +263,45 @@ internal sealed class AppointmentStore(IStateStore state, Clinic clinic)
 
     /// <summary>
     /// Why a transaction failed, from what its first-write and ETag-checked keys hold now (a failed transaction
-    /// does not say): null when none of them explains it, which leaves an index that moved.
+    /// does not say): null when none of them explains it, which leaves a read-modify-write key that moved (an
+    /// index, or the caller's idempotency keys; the next attempt reads those again).
     /// </summary>
-    private async Task<WriteOutcome?> WhyNotAsync(StoredAppointment? current, string documentKey, StateOperation? idempotency, List<string> taking, CancellationToken cancellationToken)
+    private async Task<WriteOutcome?> WhyNotAsync(StoredAppointment? current, string documentKey, List<string> taking, CancellationToken cancellationToken)
     {
-        var now = await state.GetBulkAsync([documentKey, .. idempotency is null ? Array.Empty<string>() : [idempotency.Key], .. taking], cancellationToken);
+        var now = await state.GetBulkAsync([documentKey, .. taking], cancellationToken);
         if (current is null ? now[0].Exists : now[0].ETag != current.ETag)
         {
             return WriteOutcome.Changed;
         }
 
-        if (idempotency is not null && (idempotency.Kind == StateOperationKind.Create ? now[1].Exists : now[1].ETag != idempotency.ETag))
-        {
-            return WriteOutcome.KeyTaken;
-        }
-
-        var taken = now.Skip(idempotency is null ? 1 : 2).Where(entry => entry.Exists).Select(entry => entry.Key).ToList();
+        var taken = now.Skip(1).Where(entry => entry.Exists).Select(entry => entry.Key).ToList();
         return taken.Count == 0 ? null
             : taken.All(BookingKeys.IsPatientTime) ? WriteOutcome.PatientBusy
             : WriteOutcome.TimeTaken;
+    }
+
+    /// <summary>Reads <paramref name="keys"/>, writes what <paramref name="change"/> makes of them with their ETags, and tries again while another writer got there first.</summary>
+    private async Task UpdateAsync(IReadOnlyList<string> keys, Func<IReadOnlyList<StateEntry>, List<StateOperation>> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxIndexRetries; attempt++)
+        {
+            var operations = change(await state.GetBulkAsync(keys, cancellationToken));
+            if (operations.Count == 0 || await state.TryExecuteAsync(operations, cancellationToken))
+            {
+                return;
+            }
+        }
+
+        throw new StateStoreUnavailableException($"Updating {keys[0]} kept conflicting.");
+    }
+
+    private static Deliveries ReadDeliveries(StateEntry entry) =>
+        entry.Value is null ? Deliveries.None : JsonSerializer.Deserialize(entry.Value, StorageJson.Default.Deliveries) ?? Deliveries.None;
+
+    private static StateOperation SaveDeliveries(StateEntry stored, Deliveries deliveries)
+    {
+        var value = JsonSerializer.SerializeToUtf8Bytes(deliveries, StorageJson.Default.Deliveries);
+        return stored.Exists ? StateOperation.Save(stored.Key, value, stored.ETag) : StateOperation.Create(stored.Key, value);
     }
 
     private static byte[] Serialize(Appointment appointment) =>
@@ -263,26 +329,45 @@ internal sealed class AppointmentStore(IStateStore state, Clinic clinic)
 
     /// <summary>
     /// The writes that bring every changed index up to date, each guarded by the ETag just read (or first-write
-    /// when the index is new), plus the user's month directory when a month bucket appears or empties.
+    /// when the index is new), plus the user's month directory when a month bucket appears or empties, and the
+    /// caller's idempotency keys with this one added. <c>KeyTaken</c> when another request took the key meanwhile.
     /// </summary>
-    private async Task<List<StateOperation>> IndexOperationsAsync(IReadOnlyList<IndexChange> changes, Appointment next, CancellationToken cancellationToken)
+    private async Task<(List<StateOperation> Operations, bool KeyTaken)> ReadModifyWriteAsync(
+        IReadOnlyList<IndexChange> changes, Appointment next, IdempotencyClaim? idempotency, List<string> releasing, byte[] heldBy, CancellationToken cancellationToken)
     {
-        if (changes.Count == 0)
-        {
-            return [];
-        }
-
         var monthsKey = BookingKeys.UserMonths(next.Username);
         var touchesMonths = changes.Any(c => c.UserMonth is not null);
-        var entries = await state.GetBulkAsync([.. changes.Select(c => c.Key), .. touchesMonths ? [monthsKey] : Array.Empty<string>()], cancellationToken);
+        List<string> keys = [.. releasing, .. changes.Select(c => c.Key)];
+        if (touchesMonths)
+        {
+            keys.Add(monthsKey);
+        }
 
-        var operations = new List<StateOperation>(entries.Count);
-        var months = touchesMonths ? new SortedSet<string>(ReadList(entries[^1], StorageJson.Default.ListString), StringComparer.Ordinal) : [];
+        if (idempotency is not null)
+        {
+            keys.Add(BookingKeys.Idempotency(idempotency.Username));
+        }
+
+        if (keys.Count == 0)
+        {
+            return ([], false);
+        }
+
+        var read = await state.GetBulkAsync(keys, cancellationToken);
+
+        // A hold is released only while it is still this appointment's: retention may have purged a past one,
+        // and another booking may hold that slot name now.
+        var operations = read.Take(releasing.Count)
+            .Where(held => held.Value is { } value && value.AsSpan().SequenceEqual(heldBy))
+            .Select(held => StateOperation.Delete(held.Key, held.ETag))
+            .ToList();
+        var entries = read.Skip(releasing.Count).ToList();
+        var months = touchesMonths ? new SortedSet<string>(ReadList(entries[changes.Count], StorageJson.Default.ListString), StringComparer.Ordinal) : [];
         var monthsChanged = false;
         for (var i = 0; i < changes.Count; i++)
         {
             var list = IndexEntries(entries[i]);
-            list.RemoveAll(e => e.Id == next.Id);
+            list.RemoveAll(e => e.Id == changes[i].Id);
             if (changes[i].Entry is { } entry)
             {
                 var at = list.FindIndex(e => e.CompareTo(entry) > 0);
@@ -298,10 +383,26 @@ internal sealed class AppointmentStore(IStateStore state, Clinic clinic)
 
         if (monthsChanged)
         {
-            operations.AddRange(ListOperation(entries[^1], months.ToList(), StorageJson.Default.ListString));
+            operations.AddRange(ListOperation(entries[changes.Count], months.ToList(), StorageJson.Default.ListString));
         }
 
-        return operations;
+        if (idempotency is not null)
+        {
+            var stored = entries[^1];
+            var used = IdempotencyRecord.ReadKeys(stored);
+            if (used.TryGetValue(idempotency.KeyHash, out var earlier) && earlier.IsLive(idempotency.Record.CreatedAt))
+            {
+                return ([], true);
+            }
+
+            // One document per caller, pruned of expired keys whenever the caller books with a key again.
+            var kept = used.Where(u => u.Value.IsLive(idempotency.Record.CreatedAt)).ToDictionary(StringComparer.Ordinal);
+            kept[idempotency.KeyHash] = idempotency.Record;
+            var value = JsonSerializer.SerializeToUtf8Bytes(kept, StorageJson.Default.DictionaryStringIdempotencyRecord);
+            operations.Add(stored.Exists ? StateOperation.Save(stored.Key, value, stored.ETag) : StateOperation.Create(stored.Key, value));
+        }
+
+        return (operations, false);
     }
 
     private static IEnumerable<StateOperation> ListOperation<T>(StateEntry stored, List<T> list, System.Text.Json.Serialization.Metadata.JsonTypeInfo<List<T>> type)

@@ -15,6 +15,8 @@ internal static class BookingKeys
 
     public const int DoctorDayShards = 4;
 
+    public const int NoticeShards = 64;
+
     private const string DoctorTime = "doctor-time|";
     private const string PatientTime = "patient-time|";
 
@@ -25,17 +27,34 @@ internal static class BookingKeys
     /// <summary>The audit record of an appointment's <paramref name="version"/>-th change, created first-write with it.</summary>
     public static string History(string id, int version) => $"history|{id}|{version.ToString(CultureInfo.InvariantCulture)}";
 
-    /// <summary>Reminder bookkeeping, beside the document so that sending a reminder never moves the document's ETag.</summary>
-    public static string Reminder(string id) => $"appointment-reminder|{id}";
+    /// <summary>Reminder and notice bookkeeping, beside the document so that sending a message never moves its ETag.</summary>
+    public static string Deliveries(string id) => $"appointment-deliveries|{id}";
 
-    /// <summary>A caller's <c>Idempotency-Key</c>, hashed so that any printable key makes a valid state key.</summary>
-    public static string Idempotency(string username, string keyHash) => $"idempotency|{Uri.EscapeDataString(username)}|{keyHash}";
+    /// <summary>The outbox record of a notice, created first-write with the change that owes it.</summary>
+    public static string Notice(string noticeId) => $"notice|{noticeId}";
+
+    /// <summary>
+    /// Notices not yet sent or given up on, sharded by appointment so that concurrent changes seldom touch the
+    /// same list; a scan reads every shard.
+    /// </summary>
+    public static string PendingNotices(int shard) => $"notices-pending|{shard.ToString(CultureInfo.InvariantCulture)}";
+
+    public static string PendingNoticesOf(string appointmentId) => PendingNotices(Convert.ToInt32(appointmentId[^2..], 16) % NoticeShards);
+
+    /// <summary>The <c>Idempotency-Key</c>s a caller used in the last 24 hours, by hash.</summary>
+    public static string Idempotency(string username) => $"idempotency|{Uri.EscapeDataString(username)}";
 
     /// <summary>The months (<c>yyyyMM</c>, UTC) in which a user has appointments, so a page knows which buckets to read.</summary>
     public static string UserMonths(string username) => $"user-months|{Uri.EscapeDataString(username)}";
 
     /// <summary>A user's appointments starting in one month, ordered by start: a page reads only the months it shows.</summary>
     public static string UserMonth(string username, string month) => $"user-appointments|{Uri.EscapeDataString(username)}|{month}";
+
+    /// <summary>Appointments deleted on one day (UTC): retention strips their contact data once the day is old enough.</summary>
+    public static string DeletedOn(DateTimeOffset utc) => $"deleted-appointments|{utc.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}";
+
+    /// <summary>How far a retention pass has got, so the next one starts there.</summary>
+    public static string RetentionMark(string name) => $"retention|{name}";
 
     public static string MonthOf(DateTimeOffset utc) => utc.UtcDateTime.ToString("yyyyMM", CultureInfo.InvariantCulture);
 

@@ -7,7 +7,8 @@ namespace Appointments.Booking.Storage;
 
 /// <summary>
 /// What an <c>Idempotency-Key</c> was first used for: a hash of the request and the appointment it created.
-/// Written first-write in the booking's own transaction, so a key never exists without its booking.
+/// A caller's keys live in one document (<c>idempotency|{user}</c>), written with its ETag in the booking's own
+/// transaction, so a key never exists without its booking; expired keys are pruned on every such write.
 /// </summary>
 internal sealed record IdempotencyRecord(
     [property: JsonPropertyName("request")] string RequestHash,
@@ -18,6 +19,10 @@ internal sealed record IdempotencyRecord(
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
 
     public bool IsLive(DateTimeOffset now) => now - CreatedAt < Lifetime;
+
+    /// <summary>A caller's keys by hash; empty when they have none.</summary>
+    public static Dictionary<string, IdempotencyRecord> ReadKeys(BuildingBlocks.State.StateEntry entry) =>
+        entry.Value is null ? [] : JsonSerializer.Deserialize(entry.Value, StorageJson.Default.DictionaryStringIdempotencyRecord) ?? [];
 
     public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 

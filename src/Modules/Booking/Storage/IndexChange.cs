@@ -22,16 +22,17 @@ internal sealed record IndexEntry(
 }
 
 /// <summary>
-/// What a write does to one index key: put the appointment's entry there (<see cref="Entry"/>) or take it out
+/// What a write does to one index key: put the entry of <see cref="Id"/> there (<see cref="Entry"/>) or take it out
 /// (null). <see cref="UserMonth"/> is set for the user's month buckets, whose directory follows them.
 /// </summary>
-internal sealed record IndexChange(string Key, IndexEntry? Entry, string? UserMonth = null)
+internal sealed record IndexChange(string Key, string Id, IndexEntry? Entry, string? UserMonth = null)
 {
     /// <summary>
     /// The index changes from <paramref name="current"/> (null for a new appointment) to <paramref name="next"/>:
     /// a user lists every appointment that is not deleted, by the month of its start; the start-hour index lists
-    /// exactly the appointments that hold time, where they hold it; a doctor's day (in the clinic's
-    /// <paramref name="zone"/>) lists every appointment with them that is not deleted, with the time it holds.
+    /// exactly the appointments that hold time, where they hold it; deletions are listed by their day; a doctor's day
+    /// (in the clinic's <paramref name="zone"/>) lists every appointment with them that is not deleted, with the time
+    /// it holds.
     /// </summary>
     public static IReadOnlyList<IndexChange> Between(Appointment? current, Appointment next, TimeZoneInfo zone)
     {
@@ -43,24 +44,29 @@ internal sealed record IndexChange(string Key, IndexEntry? Entry, string? UserMo
         var monthAfter = next.IsDeleted ? null : BookingKeys.MonthOf(next.StartUtc);
         if (monthBefore is not null && monthBefore != monthAfter)
         {
-            changes.Add(new IndexChange(BookingKeys.UserMonth(current!.Username, monthBefore), null, monthBefore));
+            changes.Add(new IndexChange(BookingKeys.UserMonth(current!.Username, monthBefore), next.Id, null, monthBefore));
         }
 
         if (monthAfter is not null && (monthBefore != monthAfter || startMoved))
         {
-            changes.Add(new IndexChange(BookingKeys.UserMonth(next.Username, monthAfter), entry, monthAfter));
+            changes.Add(new IndexChange(BookingKeys.UserMonth(next.Username, monthAfter), next.Id, entry, monthAfter));
+        }
+
+        if (next.DeletedAt is { } deletedAt && current is { IsDeleted: false })
+        {
+            changes.Add(new IndexChange(BookingKeys.DeletedOn(deletedAt), next.Id, new IndexEntry(next.Id, deletedAt.UtcTicks)));
         }
 
         var hourBefore = current is { HoldsTime: true } ? BookingKeys.StartIndexFor(current) : null;
         var hourAfter = next.HoldsTime ? BookingKeys.StartIndexFor(next) : null;
         if (hourBefore is not null && hourBefore != hourAfter)
         {
-            changes.Add(new IndexChange(hourBefore, null));
+            changes.Add(new IndexChange(hourBefore, next.Id, null));
         }
 
         if (hourAfter is not null && (hourBefore != hourAfter || startMoved))
         {
-            changes.Add(new IndexChange(hourAfter, entry));
+            changes.Add(new IndexChange(hourAfter, next.Id, entry));
         }
 
         var dayBefore = current is { IsDeleted: false } ? BookingKeys.DoctorDayFor(current, zone) : null;
@@ -68,12 +74,12 @@ internal sealed record IndexChange(string Key, IndexEntry? Entry, string? UserMo
         var dayEntry = IndexEntry.ForDay(next);
         if (dayBefore is not null && dayBefore != dayAfter)
         {
-            changes.Add(new IndexChange(dayBefore, null));
+            changes.Add(new IndexChange(dayBefore, next.Id, null));
         }
 
         if (dayAfter is not null && (dayBefore != dayAfter || IndexEntry.ForDay(current!) != dayEntry))
         {
-            changes.Add(new IndexChange(dayAfter, dayEntry));
+            changes.Add(new IndexChange(dayAfter, next.Id, dayEntry));
         }
 
         return changes;

@@ -3,10 +3,11 @@ using System.Text.Json.Serialization;
 namespace Appointments.Booking.Storage;
 
 [JsonSerializable(typeof(Appointment))]
-[JsonSerializable(typeof(AppointmentReminder))]
+[JsonSerializable(typeof(Deliveries))]
+[JsonSerializable(typeof(Notice))]
 [JsonSerializable(typeof(HistoryEntry))]
-[JsonSerializable(typeof(IdempotencyRecord))]
 [JsonSerializable(typeof(Schedule))]
+[JsonSerializable(typeof(Dictionary<string, IdempotencyRecord>))]
 [JsonSerializable(typeof(NewAppointment))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(List<IndexEntry>))]
