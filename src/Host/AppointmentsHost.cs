@@ -45,14 +45,6 @@ internal static class AppointmentsHost
         app.MapScalarApiReference();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-
-        app.Lifetime.ApplicationStarted.Register(() =>
-        {
-            var runtime = app.Services.GetRequiredService<RuntimeAdapters>();
-            app.Logger.LogInformation("Appointments is running in {Mode} mode on {Urls}; {Adapters}; {Telemetry}",
-                runtime.Mode, string.Join(", ", app.Urls), runtime.Description, Telemetry.Describe(app.Configuration));
-            app.ReportKey();
-        });
     }
 
     /// <summary>

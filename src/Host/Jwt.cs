@@ -66,17 +66,8 @@ internal static class Jwt
         expires is { } exp && now.UtcDateTime - ClockSkew < exp.ToUniversalTime()
         && (notBefore is not { } nbf || now.UtcDateTime + ClockSkew >= nbf.ToUniversalTime());
 
-    /// <summary>Logs at start-up what is wrong with the key when Development lets it pass.</summary>
-    public static void ReportKey(this WebApplication app)
-    {
-        var jwt = app.Services.GetRequiredService<IOptions<JwtOptions>>().Value;
-        if (Problem(jwt) is { } problem)
-        {
-            app.Logger.LogWarning("JWT_SECRET_KEY {Problem}; accepted in Development only", problem);
-        }
-    }
-
-    private static string? Problem(JwtOptions jwt) => jwt.SecretKey switch
+    /// <summary>What is wrong with the key, which Development lets pass; null when nothing is.</summary>
+    public static string? Problem(JwtOptions jwt) => jwt.SecretKey switch
     {
         null => $"is not set, so the development key '{JwtOptions.DevelopmentKey}' signs and checks tokens",
         JwtOptions.PlaceholderKey => "is the placeholder 'your_jwt_secret_key'",

@@ -1,4 +1,5 @@
 using Appointments.Booking;
+using Appointments.BuildingBlocks;
 using Appointments.Host;
 using Appointments.Notifications;
 
@@ -30,6 +31,7 @@ builder.Services.AddSingleton(runtime);
 
 builder.AddBookingModule(runtime.Booking);
 builder.AddNotificationsModule(runtime.Notifications);
+builder.Services.AddStartupReport<HostReport>();
 
 var app = builder.Build();
 app.UseAppointmentsHost();

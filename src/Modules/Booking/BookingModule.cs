@@ -1,3 +1,4 @@
+using Appointments.BuildingBlocks;
 using Appointments.Booking.Api;
 using Appointments.Booking.Contracts;
 using Appointments.Booking.Storage;
@@ -102,7 +103,7 @@ public static class BookingModule
             provider.GetRequiredService<IOptions<UserServiceOptions>>().Value is { Enabled: true, Url: not null }
                 ? ActivatorUtilities.CreateInstance<HttpUserDirectory>(provider)
                 : new UncheckedUserDirectory());
-        services.AddHostedService<UserCheckReport>();
+        services.AddStartupReport<UserCheckReport>();
     }
 
     private static Uri WithTrailingSlash(Uri url) =>

@@ -1,3 +1,4 @@
+using Appointments.BuildingBlocks;
 using Appointments.Booking.Contracts;
 using Appointments.Notifications.Channels;
 using Appointments.Notifications.Notices;
@@ -84,7 +85,7 @@ public static class NotificationsModule
         services.AddHostedService<NoticeTimer>();
         services.AddSingleton<ClaimExpiry>();
         services.AddHostedService(provider => provider.GetRequiredService<ClaimExpiry>());
-        services.AddHostedService<ChannelStartupLog>();
+        services.AddStartupReport<ChannelStartupLog>();
         services.AddHostedService<ReminderTimer>();
         return builder;
     }

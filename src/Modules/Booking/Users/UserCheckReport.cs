@@ -1,14 +1,13 @@
 using Appointments.BuildingBlocks;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Appointments.Booking.Users;
 
 /// <summary>Says once at start-up how users are checked, so an operator sees a switched-off check.</summary>
-internal sealed class UserCheckReport(IOptions<UserServiceOptions> options, ILogger<UserCheckReport> logger) : IHostedService
+internal sealed class UserCheckReport(IOptions<UserServiceOptions> options, ILogger<UserCheckReport> logger) : IStartupReport
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    public void Report()
     {
         var o = options.Value;
         if (o is { Enabled: true, Url: not null })
@@ -19,9 +18,5 @@ internal sealed class UserCheckReport(IOptions<UserServiceOptions> options, ILog
         {
             logger.LogWarning("Users are NOT checked before booking: {Reason}", o.Enabled ? "USER_SERVICE_URL is not set (allowed in Development only)" : "UserService:Enabled is false");
         }
-
-        return Task.CompletedTask;
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

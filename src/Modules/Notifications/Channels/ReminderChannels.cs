@@ -46,16 +46,13 @@ internal sealed class ChannelStartupLog(
     [FromKeyedServices(ReminderMethod.Sms)] IMessageChannel sms,
     IOptions<SmtpOptions> smtp,
     IOptions<TwilioOptions> twilio,
-    ILogger<ChannelStartupLog> logger) : IHostedService
+    ILogger<ChannelStartupLog> logger) : IStartupReport
 {
-    public Task StartAsync(CancellationToken cancellationToken)
+    public void Report()
     {
         Report("Email", email);
         Report("SMS", sms);
-        return Task.CompletedTask;
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private void Report(string method, IMessageChannel channel)
     {

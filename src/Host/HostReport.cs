@@ -1,0 +1,26 @@
+using Appointments.BuildingBlocks;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace Appointments.Host;
+
+/// <summary>
+/// The host's start-up lines: a key only Development accepts, then "Appointments is running", which operators and
+/// the process tests wait for. Registered after the modules, so it is said after their reports.
+/// </summary>
+internal sealed class HostReport(RuntimeAdapters runtime, IServer server, IConfiguration configuration, IOptions<JwtOptions> jwt, ILogger<HostReport> logger)
+    : IStartupReport
+{
+    public void Report()
+    {
+        if (Jwt.Problem(jwt.Value) is { } problem)
+        {
+            logger.LogWarning("JWT_SECRET_KEY {Problem}; accepted in Development only", problem);
+        }
+
+        var urls = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        logger.LogInformation("Appointments is running in {Mode} mode on {Urls}; {Adapters}; {Telemetry}",
+            runtime.Mode, string.Join(", ", urls), runtime.Description, Telemetry.Describe(configuration));
+    }
+}
