@@ -10,18 +10,6 @@ namespace Appointments.Notifications;
 /// </summary>
 internal sealed class ReminderTimer(ReminderScan scan, NotificationsSettings settings, TimeProvider time, IOptions<ReminderOptions> options) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await scan.RunAsync(stoppingToken);
-        if (!settings.Timers)
-        {
-            return;
-        }
-
-        using var timer = new PeriodicTimer(options.Value.ScanInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            await scan.RunAsync(stoppingToken);
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        ScanLoop.RunAsync(scan.RunAsync, settings.Timers ? options.Value.ScanInterval : null, time, stoppingToken);
 }

@@ -9,23 +9,8 @@ namespace Appointments.Notifications.Notices;
 /// </summary>
 internal sealed class NoticeTimer(NoticeScan scan, NotificationsSettings settings, TimeProvider time, IOptions<NoticesOptions> options) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled)
-        {
-            return;
-        }
-
-        await scan.RunAsync(stoppingToken);
-        if (!settings.Timers)
-        {
-            return;
-        }
-
-        using var timer = new PeriodicTimer(options.Value.ScanInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            await scan.RunAsync(stoppingToken);
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        options.Value.Enabled
+            ? ScanLoop.RunAsync(scan.RunAsync, settings.Timers ? options.Value.ScanInterval : null, time, stoppingToken)
+            : Task.CompletedTask;
 }
