@@ -27,15 +27,18 @@ internal static class AppointmentsHost
         builder.AddJwtAuthentication();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDescription>());
         builder.AddStateStoreHealthCheck();
+        builder.AddCallerRateLimits();
+        builder.AddTelemetry();
     }
 
     public static void UseAppointmentsHost(this WebApplication app)
     {
-        // Open the store now: a bad path or unreachable store fails the start, not the first booking.
-        app.Services.GetRequiredService<IStateStore>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+
+        // After authentication, which names the caller the limits are kept per.
+        app.UseRateLimiter();
         app.UseAuthorization();
 
         app.MapOpenApi();
@@ -46,49 +49,76 @@ internal static class AppointmentsHost
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var runtime = app.Services.GetRequiredService<RuntimeAdapters>();
-            app.Logger.LogInformation("Appointments is running in {Mode} mode on {Urls}; {Adapters}", runtime.Mode, string.Join(", ", app.Urls), runtime.Description);
+            app.Logger.LogInformation("Appointments is running in {Mode} mode on {Urls}; {Adapters}; {Telemetry}",
+                runtime.Mode, string.Join(", ", app.Urls), runtime.Description, Telemetry.Describe(app.Configuration));
             app.ReportKey();
         });
     }
 
     /// <summary>
-    /// Runs the host. A configuration it cannot start with is one <c>Refusing to start:</c> line per problem on
-    /// standard error and exit code 1, checked before the host starts so no stack trace precedes it.
+    /// Runs the host. A configuration it cannot start with, a state store it cannot open or an address it cannot
+    /// listen on is one <c>Refusing to start:</c> line per problem on standard error and exit code 1, before any
+    /// request is served and without a stack trace.
     /// </summary>
     public static async Task<int> RunOrExplainAsync(this WebApplication app)
     {
-        var problems = StartupProblems(app.Services);
+        var runtime = app.Services.GetRequiredService<RuntimeAdapters>();
+        var problems = StartupProblems(app.Services, runtime);
         if (problems.Count > 0)
         {
-            foreach (var problem in problems)
-            {
-                await Console.Error.WriteLineAsync($"Refusing to start: {problem}");
-            }
-
-            return 1;
+            return await RefuseAsync(problems);
         }
 
-        await app.RunAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or HostAbortedException))
+        {
+            return await RefuseAsync([ex.Message]);
+        }
+
+        await app.WaitForShutdownAsync();
+        await app.DisposeAsync();
         return 0;
     }
 
-    private static List<string> StartupProblems(IServiceProvider services)
+    /// <summary>One <c>Refusing to start:</c> line per problem on standard error; the exit code to return.</summary>
+    public static async Task<int> RefuseAsync(IEnumerable<string> problems)
     {
+        foreach (var problem in problems)
+        {
+            await Console.Error.WriteLineAsync($"Refusing to start: {problem.ReplaceLineEndings(" ")}");
+        }
+
+        return 1;
+    }
+
+    private static List<string> StartupProblems(IServiceProvider services, RuntimeAdapters runtime)
+    {
+        var problems = new List<string>();
         try
         {
             services.GetRequiredService<IStartupValidator>().Validate();
-            return [];
         }
-        catch (Exception ex) when (ex is OptionsValidationException or AggregateException)
+        catch (Exception ex) when (ex is OptionsValidationException or AggregateException or InvalidOperationException)
         {
-            // Options that depend on a failing option fail with its message too: say each problem once.
+            // Options that fail validation all at once; a value that cannot be converted (InvalidOperationException
+            // from the binder) one at a time. Options that depend on a failing option fail with its message too.
             var failures = ex is AggregateException many ? many.Flatten().InnerExceptions : [ex];
-            if (!failures.All(f => f is OptionsValidationException))
-            {
-                throw;
-            }
-
-            return failures.OfType<OptionsValidationException>().SelectMany(f => f.Failures).Distinct(StringComparer.Ordinal).ToList();
+            problems.AddRange(failures.SelectMany(f => f is OptionsValidationException invalid ? invalid.Failures : [f.Message]));
         }
+
+        // Open the store now: a bad path or an unreachable store fails the start, not the first booking.
+        try
+        {
+            services.GetRequiredService<IStateStore>();
+        }
+        catch (Exception ex)
+        {
+            problems.Add($"the state store ({runtime.State}) cannot be opened: {ex.Message}");
+        }
+
+        return problems.Distinct(StringComparer.Ordinal).ToList();
     }
 }

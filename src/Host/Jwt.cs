@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -59,10 +60,11 @@ internal static class Jwt
 
     private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
 
-    // Against the service's own clock (TimeProvider), like every other "now" in it.
+    // Against the service's own clock (TimeProvider), like every other "now" in it. The skew moves "now", never
+    // the token's times, which may sit at the ends of the calendar.
     private static bool IsWithinLifetime(DateTime? notBefore, DateTime? expires, DateTimeOffset now) =>
-        expires is { } exp && now.UtcDateTime < exp.ToUniversalTime() + ClockSkew
-        && (notBefore is not { } nbf || now.UtcDateTime >= nbf.ToUniversalTime() - ClockSkew);
+        expires is { } exp && now.UtcDateTime - ClockSkew < exp.ToUniversalTime()
+        && (notBefore is not { } nbf || now.UtcDateTime + ClockSkew >= nbf.ToUniversalTime());
 
     /// <summary>Logs at start-up what is wrong with the key when Development lets it pass.</summary>
     public static void ReportKey(this WebApplication app)
@@ -86,9 +88,13 @@ internal static class Jwt
     private static Task RefuseWithoutSubjectOrNotAccess(TokenValidatedContext context)
     {
         var principal = context.Principal;
-        if (string.IsNullOrWhiteSpace(principal?.FindFirstValue("sub")))
+        if (principal?.FindFirstValue("sub") is not { } sub || string.IsNullOrWhiteSpace(sub))
         {
             context.Fail("The token has no sub claim.");
+        }
+        else if (!IsUsername(sub))
+        {
+            context.Fail("The token's sub holds control characters or text that is not Unicode.");
         }
         else if (principal.FindFirstValue("type") is { } type && type != "access")
         {
@@ -96,6 +102,20 @@ internal static class Jwt
         }
 
         return Task.CompletedTask;
+    }
+
+    // A username is looked up over HTTP and written into keys: a NUL or a lone surrogate would break either.
+    private static bool IsUsername(string sub)
+    {
+        for (int i = 0, length = 0; i < sub.Length; i += length)
+        {
+            if (Rune.DecodeFromUtf16(sub.AsSpan(i), out var rune, out length) != OperationStatus.Done || Rune.IsControl(rune))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;

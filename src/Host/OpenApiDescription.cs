@@ -3,7 +3,10 @@ using Microsoft.OpenApi;
 
 namespace Appointments.Host;
 
-/// <summary>The document's title and its Bearer scheme, so Scalar can send authenticated calls.</summary>
+/// <summary>
+/// The document's title and its Bearer scheme, so Scalar can send authenticated calls, and the 429 every /api
+/// route can answer: the rate limiter is the host's, so the modules' routes do not list it themselves.
+/// </summary>
 internal sealed class OpenApiDescription : IOpenApiDocumentTransformer
 {
     private const string Description = """
@@ -36,6 +39,32 @@ internal sealed class OpenApiDescription : IOpenApiDocumentTransformer
         };
         document.Security ??= [];
         document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", document)] = [] });
+        foreach (var operation in document.Paths.Where(p => p.Key.StartsWith("/api/", StringComparison.Ordinal))
+                     .SelectMany(p => p.Value.Operations?.Values.AsEnumerable() ?? []))
+        {
+            AddTooManyRequests(operation);
+        }
+
         return Task.CompletedTask;
+    }
+
+    private static void AddTooManyRequests(OpenApiOperation operation)
+    {
+        operation.Responses ??= [];
+        operation.Responses[StatusCodes.Status429TooManyRequests.ToString(System.Globalization.CultureInfo.InvariantCulture)] = new OpenApiResponse
+        {
+            Description = $"{RateLimits.TooMany}: over the caller's RateLimits:WritesPerMinute or ReadsPerMinute.",
+
+            // The same problem body as the route's 401, which every /api route lists.
+            Content = operation.Responses.TryGetValue("401", out var unauthorized) ? unauthorized.Content : null,
+            Headers = new Dictionary<string, IOpenApiHeader>
+            {
+                ["Retry-After"] = new OpenApiHeader
+                {
+                    Description = "Seconds until the caller's window opens again.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
+                },
+            },
+        };
     }
 }

@@ -18,12 +18,14 @@ if (TokenCommand.IsRequested(args))
     return TokenCommand.Run(builder, args);
 }
 
-builder.AddAppointmentsHost();
-
 // Embedded by default; Dapr when asked (Runtime:Mode) or when a sidecar's address is in the environment.
-var runtime = RuntimeModes.Resolve(builder.Configuration) == RuntimeMode.Dapr
-    ? RuntimeAdapters.AddDapr(builder)
-    : RuntimeAdapters.AddEmbedded(builder);
+if (!RuntimeModes.TryResolve(builder.Configuration, out var mode, out var problem))
+{
+    return await AppointmentsHost.RefuseAsync([problem]);
+}
+
+builder.AddAppointmentsHost();
+var runtime = mode == RuntimeMode.Dapr ? RuntimeAdapters.AddDapr(builder) : RuntimeAdapters.AddEmbedded(builder);
 builder.Services.AddSingleton(runtime);
 
 builder.AddBookingModule(runtime.Booking);

@@ -1,15 +1,20 @@
 using Appointments.Booking;
+using Appointments.BuildingBlocks;
 using Appointments.BuildingBlocks.State;
 using Appointments.BuildingBlocks.State.Dapr;
+using Appointments.Notifications;
 using Dapr.Client;
+using Microsoft.Data.Sqlite;
 
 namespace Appointments.Host;
 
 /// <summary>
 /// What a runtime mode chose: the adapters it registered (an <see cref="IStateStore"/>, a <c>DaprClient</c> under
-/// Dapr), what the modules are told, and one line for the start-up log.
+/// Dapr), what the modules are told, and what the start-up log says about it. Only what the host itself decided
+/// is said here; the modules say at start-up how users are checked and how each reminder method is sent.
 /// </summary>
-internal sealed record RuntimeAdapters(RuntimeMode Mode, BookingSettings Booking, string Description)
+/// <param name="State">The state store, as an operator would look for it (no credentials).</param>
+internal sealed record RuntimeAdapters(RuntimeMode Mode, BookingSettings Booking, string State, string Description)
 {
     public const string DefaultConnectionString = "Data Source=data/appointments.db";
     public const string DefaultUserServiceAppId = "user-service";
@@ -23,8 +28,11 @@ internal sealed record RuntimeAdapters(RuntimeMode Mode, BookingSettings Booking
         var userService = configuration["UserService:Url"] is { Length: > 0 } url ? url : configuration["USER_SERVICE_URL"];
         var booking = new BookingSettings { UserServiceUrl = Uri.TryCreate(userService, UriKind.Absolute, out var parsed) ? parsed : null };
 
-        // Booking's own start-up line says which user service URL it uses, or that the check is off.
-        return new RuntimeAdapters(RuntimeMode.Embedded, booking, $"state: SQLite ({connectionString}); reminders: in-process timer, SMTP and Twilio REST");
+        var state = DescribeSqlite(connectionString);
+        var scans = string.Equals(configuration["Reminders:Timer"], "false", StringComparison.OrdinalIgnoreCase)
+            ? "no reminder scans (Reminders:Timer=false)"
+            : "reminder scans: in-process timer";
+        return new RuntimeAdapters(RuntimeMode.Embedded, booking, state, $"state: {state}; {scans}");
     }
 
     public static RuntimeAdapters AddDapr(IHostApplicationBuilder builder)
@@ -45,7 +53,7 @@ internal sealed record RuntimeAdapters(RuntimeMode Mode, BookingSettings Booking
         var apiToken = configuration["DAPR_API_TOKEN"];
         builder.Services.AddSingleton(_ => new DaprClientBuilder().UseGrpcEndpoint(grpc).UseHttpEndpoint(http).UseDaprApiToken(apiToken).Build());
         builder.AddSidecarApiToken(new Uri(http), apiToken);
-        builder.Services.AddSingleton<IStateStore>(provider => new DaprStateStore(provider.GetRequiredService<DaprClient>(), storeName));
+        builder.Services.AddSingleton<IStateStore>(provider => new TracedStateStore(new DaprStateStore(provider.GetRequiredService<DaprClient>(), storeName)));
 
         // The same HTTP user check, through the sidecar's service invocation; the sidecar's resiliency policy retries.
         var booking = new BookingSettings
@@ -53,7 +61,21 @@ internal sealed record RuntimeAdapters(RuntimeMode Mode, BookingSettings Booking
             UserServiceUrl = new Uri($"{http.TrimEnd('/')}/v1.0/invoke/{usersAppId}/method/"),
             UserServiceResilience = false,
         };
-        return new RuntimeAdapters(RuntimeMode.Dapr, booking,
-            $"state: Dapr state store '{storeName}' via {grpc}; users: service invocation of '{usersAppId}' via {http}; reminders: 'reminder-cron' binding, 'email' and 'sms' bindings");
+        var state = $"Dapr state store '{storeName}' via {LogSafe.Url(grpc)}";
+        return new RuntimeAdapters(RuntimeMode.Dapr, booking, state, $"state: {state}; reminder scans: the '{NotificationsModule.CronBindingName}' binding");
+    }
+
+    // The file as an absolute path, so an operator sees which file a relative Data Source means; nothing else of the
+    // connection string, which may hold a password.
+    private static string DescribeSqlite(string connectionString)
+    {
+        try
+        {
+            return $"SQLite database {Path.GetFullPath(new SqliteConnectionStringBuilder(connectionString).DataSource)}";
+        }
+        catch (ArgumentException)
+        {
+            return "SQLite (ConnectionStrings:Appointments is not a valid connection string)";
+        }
     }
 }

@@ -14,6 +14,7 @@ internal static class SqliteStorage
             .Configure(o => o.ConnectionString = connectionString)
             .Validate(o => Enum.IsDefined(o.Synchronous), "Storage:Synchronous must be Full or Normal.")
             .ValidateOnStart();
-        builder.Services.AddSingleton<IStateStore>(provider => new SqliteStateStore(provider.GetRequiredService<IOptions<SqliteStoreOptions>>().Value));
+        builder.Services.AddSingleton(provider => new SqliteStateStore(provider.GetRequiredService<IOptions<SqliteStoreOptions>>().Value));
+        builder.Services.AddSingleton<IStateStore>(provider => new TracedStateStore(provider.GetRequiredService<SqliteStateStore>()));
     }
 }

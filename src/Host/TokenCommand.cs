@@ -21,14 +21,15 @@ internal static class TokenCommand
             return 2;
         }
 
-        if (args.Length < 2 || args[1].StartsWith("--", StringComparison.Ordinal))
+        var minutes = 60;
+        if (args.Length < 2 || args[1].StartsWith("--", StringComparison.Ordinal)
+            || (Option(args, "--minutes") is { } given && !(int.TryParse(given, NumberStyles.None, CultureInfo.InvariantCulture, out minutes) && minutes > 0)))
         {
             Console.Error.WriteLine("Usage: token <username> [--role patient|doctor|admin] [--minutes 60]");
             return 2;
         }
 
         var role = Option(args, "--role");
-        var minutes = int.Parse(Option(args, "--minutes") ?? "60", CultureInfo.InvariantCulture);
         var key = new JwtOptions { SecretKey = builder.Configuration["JWT_SECRET_KEY"] is { Length: > 0 } k ? k : null }.KeyBytes;
         Console.WriteLine(Create(key, args[1], role, TimeSpan.FromMinutes(minutes), DateTimeOffset.UtcNow));
         return 0;

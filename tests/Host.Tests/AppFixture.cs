@@ -107,7 +107,8 @@ public abstract class AppFixture : IAsyncLifetime
     }
 }
 
-public sealed class EmbeddedApp : AppFixture
+/// <summary>The host in Embedded mode on its own SQLite file; derive it to add settings (see <c>RateLimitedApp</c>).</summary>
+public class EmbeddedApp : AppFixture
 {
     protected override Task ConfigureAsync(IDictionary<string, string?> settings)
     {

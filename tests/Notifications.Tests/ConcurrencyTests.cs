@@ -20,7 +20,7 @@ public sealed class ConcurrencyTests
 
         await Task.WhenAll(scanners.Select(scan => Task.Run(() => scan.RunAsync(CancellationToken.None))));
 
-        _email.Sent.Select(m => m.LocalStart).Should().OnlyHaveUniqueItems().And.HaveCount(30);
+        _email.Sent.Select(m => m.Text).Should().OnlyHaveUniqueItems().And.HaveCount(30);
         _email.Attempts.Should().Be(30);
     }
 
@@ -40,7 +40,7 @@ public sealed class ConcurrencyTests
             _time.Advance(TimeSpan.FromMinutes(30));
         }
 
-        _email.Sent.Select(m => m.LocalStart).Should().OnlyHaveUniqueItems().And.HaveCount(30);
+        _email.Sent.Select(m => m.Text).Should().OnlyHaveUniqueItems().And.HaveCount(30);
     }
 
     [Fact]

@@ -9,10 +9,10 @@ namespace Appointments.Notifications.Tests;
 /// <summary>The Dapr output-binding channels through a real DaprClient against the sidecar double, which applies the SMTP and Twilio binding rules.</summary>
 public sealed class DaprBindingChannelsTests : IAsyncLifetime
 {
-    private static readonly ReminderMessage Email =
-        new("alice@example.com", "dr-house", new DateTime(2026, 12, 1, 10, 0, 0), "Europe/Paris");
+    private static readonly OutgoingMessage Email =
+        ReminderText.For("alice@example.com", "dr-house", new DateTime(2026, 12, 1, 10, 0, 0), "Europe/Paris");
 
-    private static readonly ReminderMessage Sms = Email with { To = "+15555550100" };
+    private static readonly OutgoingMessage Sms = Email with { To = "+15555550100" };
 
     private DaprSidecarDouble _sidecar = null!;
     private NotificationsHost _host = null!;
@@ -68,9 +68,9 @@ public sealed class DaprBindingChannelsTests : IAsyncLifetime
 
         var send = () => Channel(ReminderMethod.Email).SendAsync(Email, CancellationToken.None);
 
-        (await send.Should().ThrowAsync<ReminderDeliveryException>()).Which.IsTransient.Should().BeTrue();
+        (await send.Should().ThrowAsync<DeliveryException>()).Which.IsTransient.Should().BeTrue();
     }
 
-    private IReminderChannel Channel(ReminderMethod method) =>
-        _host.Services.GetRequiredKeyedService<IReminderChannel>(method);
+    private IMessageChannel Channel(ReminderMethod method) =>
+        _host.Services.GetRequiredKeyedService<IMessageChannel>(method);
 }

@@ -33,7 +33,7 @@ public sealed class ReminderCronEndpointTests : IAsyncLifetime
         builder.Services.AddSingleton<IStateStore>(_store);
         builder.Services.AddSingleton<IAppointmentSchedule>(_schedule);
         builder.AddNotificationsModule();
-        builder.Services.AddKeyedSingleton<Channels.IReminderChannel>(ReminderMethod.Email, _email);
+        builder.Services.AddKeyedSingleton<Channels.IMessageChannel>(ReminderMethod.Email, _email);
         _app = builder.Build();
         _app.MapNotificationEndpoints();
         await _app.StartAsync();
@@ -96,7 +96,7 @@ public sealed class ReminderCronEndpointTests : IAsyncLifetime
         builder.Services.AddSingleton<IStateStore>(_store);
         builder.Services.AddSingleton<IAppointmentSchedule>(_schedule);
         builder.AddNotificationsModule();
-        builder.Services.AddKeyedSingleton<Channels.IReminderChannel>(ReminderMethod.Email, _email);
+        builder.Services.AddKeyedSingleton<Channels.IMessageChannel>(ReminderMethod.Email, _email);
         await using var embedded = builder.Build();
         embedded.MapNotificationEndpoints();
         await embedded.StartAsync();

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Appointments.Notifications.Tests.TestDoubles;
 using Microsoft.Extensions.DependencyInjection;
@@ -5,6 +7,7 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Appointments.Notifications.Tests;
 
+/// <summary>What reminders tell OpenTelemetry: the counters, and a span per scan and per reminder.</summary>
 public sealed class ReminderMetricsTests : IDisposable
 {
     private readonly InMemorySchedule _schedule = new();
@@ -14,6 +17,8 @@ public sealed class ReminderMetricsTests : IDisposable
     private readonly MetricCollector<long> _sent;
     private readonly MetricCollector<long> _failed;
     private readonly MetricCollector<long> _retried;
+    private readonly ConcurrentQueue<Activity> _spans = new();
+    private readonly ActivityListener _listener;
 
     public ReminderMetricsTests()
     {
@@ -22,6 +27,13 @@ public sealed class ReminderMetricsTests : IDisposable
         _sent = new MetricCollector<long>(meters, ReminderMetrics.MeterName, "reminders.sent");
         _failed = new MetricCollector<long>(meters, ReminderMetrics.MeterName, "reminders.failed");
         _retried = new MetricCollector<long>(meters, ReminderMetrics.MeterName, "reminders.retried");
+        _listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == NotificationsModule.TelemetryName,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = _spans.Enqueue,
+        };
+        ActivitySource.AddActivityListener(_listener);
     }
 
     public void Dispose()
@@ -29,6 +41,7 @@ public sealed class ReminderMetricsTests : IDisposable
         _sent.Dispose();
         _failed.Dispose();
         _retried.Dispose();
+        _listener.Dispose();
         _host.Dispose();
     }
 
@@ -58,5 +71,22 @@ public sealed class ReminderMetricsTests : IDisposable
 
         _sent.GetMeasurementSnapshot().EvaluateAsCounter().Should().Be(1);
         _failed.GetMeasurementSnapshot().Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_scan_is_a_span_with_a_child_per_reminder_and_a_failed_one_is_marked_with_its_category()
+    {
+        _schedule.Add(InMemorySchedule.Appointment("traced-1", _time.GetUtcNow().AddHours(1)));
+        _schedule.Add(InMemorySchedule.Appointment("traced-2", _time.GetUtcNow().AddHours(2)));
+        _email.FailNext(ScriptedChannel.Permanent());
+
+        await _host.Scan.RunAsync(CancellationToken.None);
+
+        // Other tests scan in parallel: look at this scan's spans only.
+        var reminders = _spans.Where(s => s.OperationName == "reminder" && ((string?)s.GetTagItem("appointment.id"))!.StartsWith("traced-", StringComparison.Ordinal)).ToList();
+        reminders.Should().HaveCount(2);
+        var scan = _spans.Should().ContainSingle(s => s.OperationName == "reminder scan" && s.SpanId == reminders[0].ParentSpanId).Subject;
+        scan.GetTagItem("reminders.due").Should().Be(2);
+        reminders.Should().ContainSingle(s => s.Status == ActivityStatusCode.Error).Which.StatusDescription.Should().Be("smtp_rejected");
     }
 }

@@ -28,7 +28,7 @@ public sealed class ReminderScanTests : IDisposable
         await _host.Scan.RunAsync(CancellationToken.None);
 
         _email.Sent.Should().ContainSingle().Which.Should().Be(
-            new Channels.ReminderMessage("alice@example.com", "dr-house", appointment.LocalStart, "UTC"));
+            Channels.ReminderText.For("alice@example.com", "dr-house", appointment.LocalStart, "UTC"));
         var claim = await _host.ClaimAsync(appointment);
         claim!.Status.Should().Be("sent");
         claim.SentAt.Should().Be(Now);
@@ -90,7 +90,9 @@ public sealed class ReminderScanTests : IDisposable
         await _host.Scan.RunAsync(CancellationToken.None);
         await _host.Scan.RunAsync(CancellationToken.None);
 
-        _email.Sent.Select(m => m.LocalStart).Should().Equal(Now.AddHours(22).UtcDateTime, moved.LocalStart);
+        _email.Sent.Select(m => m.Text).Should().Equal(
+            Channels.ReminderText.For("alice@example.com", "dr-house", Now.AddHours(22).UtcDateTime, "UTC").Text,
+            Channels.ReminderText.For("alice@example.com", "dr-house", moved.LocalStart, "UTC").Text);
     }
 
     [Fact]
@@ -126,7 +128,7 @@ public sealed class ReminderScanTests : IDisposable
         await _host.Scan.RunAsync(CancellationToken.None);
 
         retrying!.Status.Should().Be("retrying");
-        retrying.LastError.Should().Contain("451");
+        retrying.LastError.Should().Be("smtp_deferred", "the document shows a category; the server's words stay in the log");
         attemptsRightAfter.Should().Be(1, "a scan right after the failure is too early to retry");
         _email.Attempts.Should().Be(2);
         _email.Sent.Should().ContainSingle();
@@ -148,10 +150,10 @@ public sealed class ReminderScanTests : IDisposable
         _time.Advance(TimeSpan.FromSeconds(30));
         await scan.WaitAsync(TimeSpan.FromSeconds(30));
 
-        _email.Sent.Should().ContainSingle().Which.LocalStart.Should().Be(next.LocalStart);
+        _email.Sent.Should().ContainSingle().Which.Text.Should().Contain(Channels.ReminderText.When(next.LocalStart, "UTC"));
         var claim = await _host.ClaimAsync(hung);
         claim!.Status.Should().Be("retrying");
-        claim.LastError.Should().Contain("no answer within 00:00:30");
+        claim.LastError.Should().Be("timed_out");
     }
 
     [Fact]
@@ -167,7 +169,7 @@ public sealed class ReminderScanTests : IDisposable
         _email.Attempts.Should().Be(1);
         var claim = await _host.ClaimAsync(appointment);
         claim!.Status.Should().Be("failed");
-        claim.LastError.Should().Contain("550");
+        claim.LastError.Should().Be("smtp_rejected");
         _schedule.Recorded.Last().State.Should().Be(new DeliveryState("failed", 1, null, claim.LastError));
     }
 

@@ -13,7 +13,7 @@ public sealed class ReminderTimerTests
     public async Task The_timer_scans_at_start_up_and_every_scan_interval_and_sends_once_the_reminder_is_due()
     {
         using var host = NotificationsHost.Create(_schedule, _time, _email, new ScriptedChannel(),
-            new Dictionary<string, string?> { ["Reminders:Timer"] = "true" });
+            new Dictionary<string, string?> { ["Reminders:Timer"] = "true", ["Reminders:ScanInterval"] = "01:00:00" });
         _schedule.Add(InMemorySchedule.Appointment("a1", _time.GetUtcNow().AddHours(25.5)));
 
         await host.Host.StartAsync();

@@ -9,8 +9,8 @@ namespace Appointments.Notifications.Tests;
 /// <summary>The MailKit channel against a real SMTP server started by the test.</summary>
 public sealed class SmtpEmailChannelTests
 {
-    private static readonly ReminderMessage Message =
-        new("alice@example.com", "dr-house", new DateTime(2026, 12, 1, 10, 0, 0), "Europe/Paris");
+    private static readonly OutgoingMessage Message =
+        ReminderText.For("alice@example.com", "dr-house", new DateTime(2026, 12, 1, 10, 0, 0), "Europe/Paris");
 
     [Fact]
     public async Task The_reminder_email_reaches_the_server_with_recipient_sender_subject_doctor_and_local_time()
@@ -18,7 +18,7 @@ public sealed class SmtpEmailChannelTests
         await using var server = await SmtpTestServer.StartAsync();
         using var host = HostFor(server);
 
-        await host.Services.GetRequiredKeyedService<IReminderChannel>(ReminderMethod.Email).SendAsync(Message, CancellationToken.None);
+        await host.Services.GetRequiredKeyedService<IMessageChannel>(ReminderMethod.Email).SendAsync(Message, CancellationToken.None);
 
         var email = server.Messages().Should().ContainSingle().Subject;
         email.Headers["X-Envelope-To"].Should().Be("alice@example.com");
@@ -36,9 +36,9 @@ public sealed class SmtpEmailChannelTests
         await using var server = await SmtpTestServer.StartAsync(rejectRecipients: true);
         using var host = HostFor(server);
 
-        var send = () => host.Services.GetRequiredKeyedService<IReminderChannel>(ReminderMethod.Email).SendAsync(Message, CancellationToken.None);
+        var send = () => host.Services.GetRequiredKeyedService<IMessageChannel>(ReminderMethod.Email).SendAsync(Message, CancellationToken.None);
 
-        (await send.Should().ThrowAsync<ReminderDeliveryException>()).Which.IsTransient.Should().BeFalse();
+        (await send.Should().ThrowAsync<DeliveryException>()).Which.IsTransient.Should().BeFalse();
         server.Messages().Should().BeEmpty();
     }
 
@@ -58,9 +58,9 @@ public sealed class SmtpEmailChannelTests
             ["EMAIL_ADDRESS"] = "clinic@example.com",
         });
 
-        var send = () => host.Services.GetRequiredKeyedService<IReminderChannel>(ReminderMethod.Email).SendAsync(Message, CancellationToken.None);
+        var send = () => host.Services.GetRequiredKeyedService<IMessageChannel>(ReminderMethod.Email).SendAsync(Message, CancellationToken.None);
 
-        (await send.Should().ThrowAsync<ReminderDeliveryException>()).Which.IsTransient.Should().BeTrue();
+        (await send.Should().ThrowAsync<DeliveryException>()).Which.IsTransient.Should().BeTrue();
     }
 
     [Fact]

@@ -9,8 +9,8 @@ namespace Appointments.Notifications.Tests;
 /// <summary>The Twilio channel, with its resilience pipeline, against a Twilio stub over real HTTP.</summary>
 public sealed class TwilioSmsChannelTests
 {
-    private static readonly ReminderMessage Message =
-        new("+15555550100", "dr-house", new DateTime(2026, 12, 1, 10, 0, 0), "Europe/Paris");
+    private static readonly OutgoingMessage Message =
+        ReminderText.For("+15555550100", "dr-house", new DateTime(2026, 12, 1, 10, 0, 0), "Europe/Paris");
 
     [Fact]
     public async Task The_sms_is_posted_as_twilio_form_fields_with_basic_auth()
@@ -50,7 +50,7 @@ public sealed class TwilioSmsChannelTests
 
         var send = () => Sms(host).SendAsync(Message, CancellationToken.None);
 
-        var failure = await send.Should().ThrowAsync<ReminderDeliveryException>();
+        var failure = await send.Should().ThrowAsync<DeliveryException>();
         failure.Which.IsTransient.Should().BeFalse();
         failure.Which.Message.Should().Contain("400");
         twilio.Requests.Should().ContainSingle();
@@ -64,7 +64,7 @@ public sealed class TwilioSmsChannelTests
 
         var send = () => Sms(host).SendAsync(Message, CancellationToken.None);
 
-        (await send.Should().ThrowAsync<ReminderDeliveryException>()).Which.IsTransient.Should().BeTrue();
+        (await send.Should().ThrowAsync<DeliveryException>()).Which.IsTransient.Should().BeTrue();
         twilio.Requests.Should().HaveCount(3, "one attempt and MaxRetries = 2 retries");
         twilio.Created.Should().Be(0);
     }
@@ -84,8 +84,8 @@ public sealed class TwilioSmsChannelTests
         schedule.RecordedStatuses("a1").Should().Equal("sending", "sent");
     }
 
-    private static IReminderChannel Sms(NotificationsHost host) =>
-        host.Services.GetRequiredKeyedService<IReminderChannel>(ReminderMethod.Sms);
+    private static IMessageChannel Sms(NotificationsHost host) =>
+        host.Services.GetRequiredKeyedService<IMessageChannel>(ReminderMethod.Sms);
 
     // The system clock: the resilience pipeline waits on the clock from DI between retries.
     private static NotificationsHost HostFor(TwilioStub twilio, InMemorySchedule? schedule = null) =>

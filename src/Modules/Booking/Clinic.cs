@@ -9,6 +9,11 @@ internal sealed partial class Clinic(IOptions<BookingOptions> options, TimeProvi
 {
     public const string DateTimeFormat = "yyyy-MM-dd HH:mm:ss";
 
+    // A day short of either end of the calendar: an accepted time's end (start + at most 8 hours), its time
+    // cells and its local time in any zone stay representable, so no arithmetic on it can overflow.
+    private static readonly DateTimeOffset EarliestTime = DateTimeOffset.MinValue.AddDays(1);
+    private static readonly DateTimeOffset LatestTime = DateTimeOffset.MaxValue.AddDays(-1);
+
     public TimeZoneInfo Zone { get; } = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
 
     public DateTimeOffset UtcNow => time.GetUtcNow();
@@ -28,7 +33,8 @@ internal sealed partial class Clinic(IOptions<BookingOptions> options, TimeProvi
     /// <summary>
     /// Reads <c>YYYY-MM-DD HH:MM[:SS[.fff]]</c>, with a space or <c>T</c>, optionally followed by <c>Z</c> or
     /// <c>±HH:MM</c>. Without an offset the time is in the clinic's zone: a local time the clocks skip is its own
-    /// error, and one they repeat means its first occurrence. Anything else is an invalid date.
+    /// error, and one they repeat means its first occurrence. Anything else is an invalid date, times within a
+    /// day of the calendar's ends (0001-01-01, 9999-12-31) included.
     /// </summary>
     public (DateTimeOffset? Instant, BookingError? Error) Read(string text)
     {
@@ -55,11 +61,11 @@ internal sealed partial class Clinic(IOptions<BookingOptions> options, TimeProvi
 
             if (offset.Length == 0)
             {
-                return Zone.IsInvalidTime(local) ? (null, BookingError.SkippedTime) : (FromLocal(local), null);
+                return Zone.IsInvalidTime(local) ? (null, BookingError.SkippedTime) : WithinCalendar(FromLocal(local));
             }
 
             var span = offset == "Z" ? TimeSpan.Zero : new TimeSpan(Part("oh"), Part("om"), 0);
-            return (new DateTimeOffset(local, offset[0] == '-' ? -span : span).ToUniversalTime(), null);
+            return WithinCalendar(new DateTimeOffset(local, offset[0] == '-' ? -span : span).ToUniversalTime());
         }
         catch (ArgumentException)
         {
@@ -67,6 +73,9 @@ internal sealed partial class Clinic(IOptions<BookingOptions> options, TimeProvi
             return (null, BookingError.InvalidDate);
         }
     }
+
+    private static (DateTimeOffset? Instant, BookingError? Error) WithinCalendar(DateTimeOffset utc) =>
+        utc >= EarliestTime && utc <= LatestTime ? (utc, null) : (null, BookingError.InvalidDate);
 
     /// <summary>A clinic-local time as an instant; a repeated local time is its first occurrence (the larger offset).</summary>
     private DateTimeOffset FromLocal(DateTime local)

@@ -19,6 +19,9 @@ public static class NotificationsModule
     /// <summary>The Dapr cron input binding's name, and so the path daprd POSTs to.</summary>
     public const string CronBindingName = "reminder-cron";
 
+    /// <summary>The meter of the reminder counters and the activity source of reminder scans.</summary>
+    public const string TelemetryName = "Appointments.Notifications";
+
     public static IHostApplicationBuilder AddNotificationsModule(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -38,6 +41,7 @@ public static class NotificationsModule
         services.AddOptions<SmtpOptions>()
             .Bind(configuration)
             .Validate(o => o.IsValid(), "SMTP_HOST must be set and SMTP_PORT between 1 and 65535.")
+            .Validate(o => o.KeepsPasswordOffClearText(), $"EMAIL_PASSWORD is set but {SmtpOptions.TlsKey} is Off: a password is never sent without TLS.")
             .ValidateOnStart();
         services.AddOptions<TwilioOptions>()
             .Bind(configuration)

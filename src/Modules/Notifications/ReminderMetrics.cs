@@ -1,11 +1,16 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Appointments.Booking.Contracts;
 
 namespace Appointments.Notifications;
 
+/// <summary>The reminder counters, and the spans of reminder scans, under one name (<see cref="NotificationsModule.TelemetryName"/>).</summary>
 internal sealed class ReminderMetrics
 {
-    public const string MeterName = "Appointments.Notifications";
+    public const string MeterName = NotificationsModule.TelemetryName;
+
+    /// <summary>A span per scan and per reminder it handles; recorded only when someone listens (OpenTelemetry, a test).</summary>
+    public static readonly ActivitySource Tracing = new(NotificationsModule.TelemetryName);
 
     private readonly Counter<long> _sent;
     private readonly Counter<long> _failed;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Appointments.Booking.Contracts;
 using Appointments.BuildingBlocks.State;
 using Appointments.Notifications.Channels;
@@ -14,8 +15,8 @@ namespace Appointments.Notifications;
 internal sealed class ReminderScan(
     IAppointmentSchedule schedule,
     IStateStore store,
-    [FromKeyedServices(ReminderMethod.Email)] IReminderChannel email,
-    [FromKeyedServices(ReminderMethod.Sms)] IReminderChannel sms,
+    [FromKeyedServices(ReminderMethod.Email)] IMessageChannel email,
+    [FromKeyedServices(ReminderMethod.Sms)] IMessageChannel sms,
     TimeProvider time,
     IOptions<ReminderOptions> options,
     ReminderMetrics metrics,
@@ -34,8 +35,10 @@ internal sealed class ReminderScan(
 
         try
         {
+            using var activity = ReminderMetrics.Tracing.StartActivity("reminder scan");
             var now = time.GetUtcNow();
             var due = await schedule.StartingBetweenAsync(now, now + options.Value.LeadTime, cancellationToken);
+            activity?.SetTag("reminders.due", due.Count);
             foreach (var appointment in due.Where(a => a.ReminderMethod != ReminderMethod.None))
             {
                 await RemindOnceAsync(appointment, cancellationToken);
@@ -61,6 +64,8 @@ internal sealed class ReminderScan(
 
     private async Task RemindOnceAsync(ScheduledAppointment appointment, CancellationToken cancellationToken)
     {
+        using var activity = ReminderMetrics.Tracing.StartActivity("reminder");
+        activity?.SetTag("appointment.id", appointment.Id);
         try
         {
             await RemindAsync(appointment, cancellationToken);
@@ -87,7 +92,8 @@ internal sealed class ReminderScan(
         var max = options.Value.MaxAttempts;
         if (claim.Attempts > max)
         {
-            await FailAsync(key, etag, appointment, claim, $"gave up: no attempt finished within the claim lease ({max} attempts)", cancellationToken);
+            await FailAsync(key, etag, appointment, claim,
+                new DeliveryException(DeliveryFailure.GaveUp, $"no attempt finished within the claim lease ({max} attempts)", isTransient: false), cancellationToken);
             return;
         }
 
@@ -105,18 +111,18 @@ internal sealed class ReminderScan(
         }
         else if (failure.IsTransient && claim.Attempts < max)
         {
-            var retrying = claim.Retrying(failure.Message, time.GetUtcNow() + options.Value.RetryDelay);
+            var retrying = claim.Retrying(failure.Category, time.GetUtcNow() + options.Value.RetryDelay);
             if (await TransitionAsync(key, etag, retrying, cancellationToken))
             {
                 metrics.Retried(appointment.ReminderMethod);
-                logger.LogWarning("Reminder for appointment {AppointmentId} at {StartUtc} not sent (attempt {Attempt} of {MaxAttempts}), retried on a later scan: {Error}",
-                    appointment.Id, appointment.StartUtc, claim.Attempts, max, failure.Message);
+                logger.LogWarning("Reminder for appointment {AppointmentId} at {StartUtc} not sent (attempt {Attempt} of {MaxAttempts}), retried on a later scan: {Category}: {Error}",
+                    appointment.Id, appointment.StartUtc, claim.Attempts, max, failure.Category, failure.Message);
                 await RecordAsync(appointment, retrying, cancellationToken);
             }
         }
         else
         {
-            await FailAsync(key, etag, appointment, claim, failure.Message, cancellationToken);
+            await FailAsync(key, etag, appointment, claim, failure, cancellationToken);
         }
     }
 
@@ -170,14 +176,14 @@ internal sealed class ReminderScan(
             : null;
     }
 
-    private async Task<ReminderDeliveryException?> SendAsync(ScheduledAppointment appointment, CancellationToken cancellationToken)
+    private async Task<DeliveryException?> SendAsync(ScheduledAppointment appointment, CancellationToken cancellationToken)
     {
         var (channel, to) = appointment.ReminderMethod == ReminderMethod.Sms
             ? (sms, appointment.Phone)
             : (email, appointment.Email);
         if (string.IsNullOrWhiteSpace(to))
         {
-            return new ReminderDeliveryException($"the appointment has no address for {appointment.ReminderMethod}", isTransient: false);
+            return new DeliveryException(DeliveryFailure.NoAddress, $"the appointment has no address for {appointment.ReminderMethod}", isTransient: false);
         }
 
         var timeout = options.Value.SendTimeout;
@@ -185,10 +191,10 @@ internal sealed class ReminderScan(
         using var send = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, sendTimeout.Token);
         try
         {
-            await channel.SendAsync(new ReminderMessage(to, appointment.Doctor, appointment.LocalStart, appointment.TimeZoneId), send.Token);
+            await channel.SendAsync(ReminderText.For(to, appointment.Doctor, appointment.LocalStart, appointment.TimeZoneId), send.Token);
             return null;
         }
-        catch (ReminderDeliveryException ex)
+        catch (DeliveryException ex)
         {
             return ex;
         }
@@ -196,18 +202,20 @@ internal sealed class ReminderScan(
         {
             // One hung send must not hold up the rest of the scan. It may still go out (a Dapr binding ignores the
             // call's cancellation), so the retry could deliver it twice: better than a reminder never tried again.
-            return new ReminderDeliveryException($"no answer within {timeout}", isTransient: true);
+            return new DeliveryException(DeliveryFailure.TimedOut, $"no answer within {timeout}", isTransient: true);
         }
     }
 
-    private async Task FailAsync(string key, string etag, ScheduledAppointment appointment, ReminderClaim claim, string error, CancellationToken cancellationToken)
+    private async Task FailAsync(
+        string key, string etag, ScheduledAppointment appointment, ReminderClaim claim, DeliveryException failure, CancellationToken cancellationToken)
     {
-        var failed = claim.Failed(error);
+        Activity.Current?.SetStatus(ActivityStatusCode.Error, failure.Category);
+        var failed = claim.Failed(failure.Category);
         if (await TransitionAsync(key, etag, failed, cancellationToken))
         {
             metrics.Failed(appointment.ReminderMethod);
-            logger.LogError("Reminder for appointment {AppointmentId} at {StartUtc} failed after {Attempts} attempt(s): {Error}",
-                appointment.Id, appointment.StartUtc, claim.Attempts, error);
+            logger.LogError("Reminder for appointment {AppointmentId} at {StartUtc} failed after {Attempts} attempt(s): {Category}: {Error}",
+                appointment.Id, appointment.StartUtc, claim.Attempts, failure.Category, failure.Message);
             await RecordAsync(appointment, failed, cancellationToken);
         }
     }

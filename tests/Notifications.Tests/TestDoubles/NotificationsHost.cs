@@ -52,8 +52,8 @@ internal sealed class NotificationsHost : IDisposable
     public static NotificationsHost Create(
         InMemorySchedule schedule,
         TimeProvider time,
-        IReminderChannel? email = null,
-        IReminderChannel? sms = null,
+        IMessageChannel? email = null,
+        IMessageChannel? sms = null,
         IDictionary<string, string?>? settings = null,
         string environment = "Production",
         string? databasePath = null,

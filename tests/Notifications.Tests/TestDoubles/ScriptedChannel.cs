@@ -4,21 +4,21 @@ using Appointments.Notifications.Channels;
 namespace Appointments.Notifications.Tests.TestDoubles;
 
 /// <summary>Counts sends; fails the next sends with the exceptions queued, and can hold the next send until released.</summary>
-internal sealed class ScriptedChannel : IReminderChannel
+internal sealed class ScriptedChannel : IMessageChannel
 {
     private readonly ConcurrentQueue<Exception> _failures = new();
     private int _attempts;
     private TaskCompletionSource? _hold;
 
-    public ConcurrentQueue<ReminderMessage> Sent { get; } = new();
+    public ConcurrentQueue<OutgoingMessage> Sent { get; } = new();
 
     public int Attempts => Volatile.Read(ref _attempts);
 
     public TaskCompletionSource FirstAttempt { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public static ReminderDeliveryException Transient() => new("SMTP server answered 451: try later", isTransient: true);
+    public static DeliveryException Transient() => new(DeliveryFailure.SmtpDeferred, "SMTP server answered 451: try later", isTransient: true);
 
-    public static ReminderDeliveryException Permanent() => new("SMTP server answered 550: no such user", isTransient: false);
+    public static DeliveryException Permanent() => new(DeliveryFailure.SmtpRejected, "SMTP server answered 550: no such user", isTransient: false);
 
     /// <summary>Makes the next send wait until the returned source is completed.</summary>
     public TaskCompletionSource HoldNextSend()
@@ -36,7 +36,7 @@ internal sealed class ScriptedChannel : IReminderChannel
         }
     }
 
-    public async Task SendAsync(ReminderMessage message, CancellationToken cancellationToken)
+    public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _attempts);
         FirstAttempt.TrySetResult();

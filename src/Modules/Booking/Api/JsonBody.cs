@@ -8,8 +8,10 @@ namespace Appointments.Booking.Api;
 
 /// <summary>
 /// A request body read as JSON, up to <c>Booking:MaxBodyBytes</c>, whatever its <c>Content-Type</c> says (the
-/// original service's clients do not always send one). Binding never fails: a body that is too large or is
-/// not JSON is carried as its <see cref="Error"/>, so the handler answers it like any other refusal.
+/// original service's clients do not always send one). Binding never fails: a body that is too large, is not
+/// JSON, nests too deep or holds text that is not Unicode is carried as its <see cref="Error"/>, so the handler
+/// answers it like any other refusal. This is the one place such bodies are refused: what it lets through can be
+/// read without an exception.
 /// </summary>
 internal sealed class JsonBody
 {
@@ -64,11 +66,36 @@ internal sealed class JsonBody
         try
         {
             using var document = JsonDocument.Parse(buffer.WrittenMemory);
-            return new JsonBody(document.RootElement.Clone(), null);
+            return IsUnicode(document.RootElement)
+                ? new JsonBody(document.RootElement.Clone(), null)
+                : new JsonBody(default, BookingError.Invalid("body", "must be valid JSON in UTF-8, without lone surrogates"));
         }
         catch (JsonException)
         {
             return new JsonBody(default, BookingError.Invalid("body", "must be valid JSON"));
+        }
+    }
+
+    /// <summary>
+    /// Whether every string and member name can be read. The parser checks the grammar only: bytes that are not
+    /// UTF-8 inside a string, and escapes of lone surrogates (<c>"\ud800"</c>), throw only when the text is read.
+    /// Depth is bounded by the parser (64).
+    /// </summary>
+    private static bool IsUnicode(JsonElement element)
+    {
+        try
+        {
+            return element.ValueKind switch
+            {
+                JsonValueKind.String => element.GetString() is not null,
+                JsonValueKind.Object => element.EnumerateObject().All(member => member.Name is not null && IsUnicode(member.Value)),
+                JsonValueKind.Array => element.EnumerateArray().All(IsUnicode),
+                _ => true,
+            };
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 }

@@ -1,3 +1,4 @@
+using Appointments.BuildingBlocks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ internal sealed class UserCheckReport(IOptions<UserServiceOptions> options, ILog
         var o = options.Value;
         if (o is { Enabled: true, Url: not null })
         {
-            logger.LogInformation("Users are checked at {UserService} before booking", o.Url);
+            logger.LogInformation("Users are checked at {UserService} before booking", LogSafe.Url(o.Url));
         }
         else
         {

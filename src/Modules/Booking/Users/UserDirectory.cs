@@ -34,7 +34,7 @@ internal sealed class HttpUserDirectory(IHttpClientFactory clients, ILogger<Http
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             // A refused connection, a timeout of ours or the resilience pipeline's, an open circuit: nobody can say.
-            logger.LogWarning("User service at {BaseAddress} did not answer: {Error}", http.BaseAddress, ex.Message);
+            logger.LogWarning("User service at {BaseAddress} did not answer: {Error}", LogSafe.Url(http.BaseAddress!), ex.Message);
             throw new UserServiceUnavailableException("The user service did not answer.", ex);
         }
 
@@ -47,7 +47,7 @@ internal sealed class HttpUserDirectory(IHttpClientFactory clients, ILogger<Http
                 case HttpStatusCode.NotFound:
                     return false;
                 default:
-                    logger.LogWarning("User service at {BaseAddress} answered {Status} for a user lookup", http.BaseAddress, (int)response.StatusCode);
+                    logger.LogWarning("User service at {BaseAddress} answered {Status} for a user lookup", LogSafe.Url(http.BaseAddress!), (int)response.StatusCode);
                     throw new UserServiceUnavailableException($"The user service answered {(int)response.StatusCode}.");
             }
         }

@@ -1,4 +1,5 @@
 using Appointments.Booking.Contracts;
+using Appointments.BuildingBlocks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,7 +10,7 @@ namespace Appointments.Notifications.Channels;
 /// <summary>Picks each method's channel from <c>Notifications:Delivery</c> and the credentials present.</summary>
 internal static class ReminderChannels
 {
-    public static IReminderChannel ForEmail(IServiceProvider services)
+    public static IMessageChannel ForEmail(IServiceProvider services)
     {
         if (Delivery(services) == ReminderDelivery.DaprBindings)
         {
@@ -21,7 +22,7 @@ internal static class ReminderChannels
             : ActivatorUtilities.CreateInstance<SmtpEmailChannel>(services);
     }
 
-    public static IReminderChannel ForSms(IServiceProvider services)
+    public static IMessageChannel ForSms(IServiceProvider services)
     {
         if (Delivery(services) == ReminderDelivery.DaprBindings)
         {
@@ -36,16 +37,18 @@ internal static class ReminderChannels
     private static ReminderDelivery Delivery(IServiceProvider services) =>
         services.GetRequiredService<IOptions<NotificationsOptions>>().Value.Delivery;
 
-    private static IReminderChannel Unconfigured(IServiceProvider services, string missing) =>
+    private static IMessageChannel Unconfigured(IServiceProvider services, string missing) =>
         services.GetRequiredService<IHostEnvironment>().IsDevelopment()
             ? ActivatorUtilities.CreateInstance<LoggingChannel>(services, missing)
             : new UnconfiguredChannel(missing);
 }
 
-/// <summary>Says once at start-up which reminders will not really be sent, and why.</summary>
+/// <summary>Says once at start-up how each method's reminders go out: the server and its TLS, a binding, or why not at all.</summary>
 internal sealed class ChannelStartupLog(
-    [FromKeyedServices(ReminderMethod.Email)] IReminderChannel email,
-    [FromKeyedServices(ReminderMethod.Sms)] IReminderChannel sms,
+    [FromKeyedServices(ReminderMethod.Email)] IMessageChannel email,
+    [FromKeyedServices(ReminderMethod.Sms)] IMessageChannel sms,
+    IOptions<SmtpOptions> smtp,
+    IOptions<TwilioOptions> twilio,
     ILogger<ChannelStartupLog> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
@@ -57,7 +60,7 @@ internal sealed class ChannelStartupLog(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private void Report(string method, IReminderChannel channel)
+    private void Report(string method, IMessageChannel channel)
     {
         switch (channel)
         {
@@ -66,6 +69,19 @@ internal sealed class ChannelStartupLog(
                 break;
             case UnconfiguredChannel unconfigured:
                 logger.LogWarning("{Method} reminders cannot be sent: {Missing} not configured; they are recorded as failed", method, unconfigured.Missing);
+                break;
+            case SmtpEmailChannel:
+                var o = smtp.Value;
+                logger.LogInformation("{Method} reminders are sent by SMTP to {Host}:{Port}, {Security}, {Login}", method, o.Host, o.Port, o.DescribeSecurity(),
+                    string.IsNullOrEmpty(o.Password) ? "without login" : "logging in as EMAIL_ADDRESS");
+                break;
+            case TwilioSmsChannel:
+                logger.LogInformation("{Method} reminders are sent by Twilio's REST API at {Url}", method, LogSafe.Url(twilio.Value.ApiUrl));
+                break;
+            case DaprEmailChannel:
+            case DaprSmsChannel:
+                logger.LogInformation("{Method} reminders are sent through the Dapr output binding '{Binding}'", method,
+                    channel is DaprEmailChannel ? DaprEmailChannel.BindingName : DaprSmsChannel.BindingName);
                 break;
         }
     }

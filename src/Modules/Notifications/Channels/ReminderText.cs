@@ -8,12 +8,17 @@ internal static class ReminderText
 {
     public const string Subject = "Appointment Reminder";
 
-    public static string Plain(ReminderMessage message) =>
-        $"Reminder: you have an appointment with {message.Doctor} on {When(message)}.";
+    public static OutgoingMessage For(string to, string doctor, DateTime localStart, string timeZoneId)
+    {
+        var when = When(localStart, timeZoneId);
+        return new OutgoingMessage(
+            to,
+            Subject,
+            $"Reminder: you have an appointment with {doctor} on {when}.",
+            $"<p>Reminder: you have an appointment with <strong>{WebUtility.HtmlEncode(doctor)}</strong> on {WebUtility.HtmlEncode(when)}.</p>");
+    }
 
-    public static string Html(ReminderMessage message) =>
-        $"<p>Reminder: you have an appointment with <strong>{WebUtility.HtmlEncode(message.Doctor)}</strong> on {WebUtility.HtmlEncode(When(message))}.</p>";
-
-    private static string When(ReminderMessage message) =>
-        $"{message.LocalStart.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} ({message.TimeZoneId})";
+    /// <summary>A local time as every message words it: <c>2031-03-30 10:00 (Europe/Berlin)</c>.</summary>
+    public static string When(DateTime localStart, string timeZoneId) =>
+        $"{localStart.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} ({timeZoneId})";
 }

@@ -50,11 +50,11 @@ internal sealed class TwilioHttpOptions
 /// Twilio's Messages API over HttpClient. The named client carries the resilience pipeline, so 5xx, 429 and
 /// transport errors are retried before this channel sees them.
 /// </summary>
-internal sealed class TwilioSmsChannel(IHttpClientFactory httpClients, IOptions<TwilioOptions> options) : IReminderChannel
+internal sealed class TwilioSmsChannel(IHttpClientFactory httpClients, IOptions<TwilioOptions> options) : IMessageChannel
 {
     public const string HttpClientName = "twilio";
 
-    public async Task SendAsync(ReminderMessage message, CancellationToken cancellationToken)
+    public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         var twilio = options.Value;
         var url = new Uri($"{twilio.ApiUrl.AbsoluteUri.TrimEnd('/')}/2010-04-01/Accounts/{Uri.EscapeDataString(twilio.AccountSid ?? "")}/Messages.json");
@@ -65,7 +65,7 @@ internal sealed class TwilioSmsChannel(IHttpClientFactory httpClients, IOptions<
         [
             new("To", message.To),
             new("From", twilio.PhoneNumber ?? ""),
-            new("Body", ReminderText.Plain(message)),
+            new("Body", message.Text),
         ]);
 
         HttpResponseMessage response;
@@ -76,7 +76,7 @@ internal sealed class TwilioSmsChannel(IHttpClientFactory httpClients, IOptions<
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException
                                        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            throw new ReminderDeliveryException($"Twilio unreachable: {ex.Message}", isTransient: true, ex);
+            throw new DeliveryException(DeliveryFailure.Unreachable, $"Twilio unreachable: {message.WithoutAddress(ex.Message)}", isTransient: true, ex);
         }
 
         using (response)
@@ -89,7 +89,10 @@ internal sealed class TwilioSmsChannel(IHttpClientFactory httpClients, IOptions<
             var status = response.StatusCode;
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             var transient = (int)status >= 500 || status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout;
-            throw new ReminderDeliveryException($"Twilio answered {(int)status}: {Shorten(body)}", transient);
+            throw new DeliveryException(
+                transient ? DeliveryFailure.TwilioDeferred : DeliveryFailure.TwilioRejected,
+                $"Twilio answered {(int)status}: {message.WithoutAddress(Shorten(body))}",
+                transient);
         }
     }
 

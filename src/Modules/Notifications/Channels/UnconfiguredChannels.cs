@@ -2,24 +2,24 @@ using Microsoft.Extensions.Logging;
 
 namespace Appointments.Notifications.Channels;
 
-/// <summary>Development without credentials: the reminder is written to the log instead of being sent.</summary>
-internal sealed class LoggingChannel(string missing, ILogger<LoggingChannel> logger) : IReminderChannel
+/// <summary>Development without credentials: the message is written to the log instead of being sent.</summary>
+internal sealed class LoggingChannel(string missing, ILogger<LoggingChannel> logger) : IMessageChannel
 {
     public string Missing { get; } = missing;
 
-    public Task SendAsync(ReminderMessage message, CancellationToken cancellationToken)
+    public Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
-        logger.LogInformation("Reminder not sent ({Missing} not configured), logged instead: to {To}: {Text}",
-            Missing, message.To, ReminderText.Plain(message));
+        // The text names the doctor and the time; the patient's address stays out of the log.
+        logger.LogInformation("{Subject} not sent ({Missing} not configured), logged instead: {Text}", message.Subject, Missing, message.Text);
         return Task.CompletedTask;
     }
 }
 
-/// <summary>Outside Development without credentials: every reminder fails for good rather than pretending.</summary>
-internal sealed class UnconfiguredChannel(string missing) : IReminderChannel
+/// <summary>Outside Development without credentials: every message fails for good rather than pretending.</summary>
+internal sealed class UnconfiguredChannel(string missing) : IMessageChannel
 {
     public string Missing { get; } = missing;
 
-    public Task SendAsync(ReminderMessage message, CancellationToken cancellationToken) =>
-        throw new ReminderDeliveryException($"{Missing} not configured", isTransient: false);
+    public Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken) =>
+        throw new DeliveryException(DeliveryFailure.NotConfigured, $"{Missing} not configured", isTransient: false);
 }
