@@ -29,7 +29,7 @@ var runtime = mode == RuntimeMode.Dapr ? RuntimeAdapters.AddDapr(builder) : Runt
 builder.Services.AddSingleton(runtime);
 
 builder.AddBookingModule(runtime.Booking);
-builder.AddNotificationsModule();
+builder.AddNotificationsModule(runtime.Notifications);
 
 var app = builder.Build();
 app.UseAppointmentsHost();

@@ -14,7 +14,7 @@ namespace Appointments.Host;
 /// is said here; the modules say at start-up how users are checked and how each reminder method is sent.
 /// </summary>
 /// <param name="State">The state store, as an operator would look for it (no credentials).</param>
-internal sealed record RuntimeAdapters(RuntimeMode Mode, BookingSettings Booking, string State, string Description)
+internal sealed record RuntimeAdapters(RuntimeMode Mode, BookingSettings Booking, NotificationsSettings Notifications, string State, string Description)
 {
     public const string DefaultConnectionString = "Data Source=data/appointments.db";
     public const string DefaultUserServiceAppId = "user-service";
@@ -29,10 +29,7 @@ internal sealed record RuntimeAdapters(RuntimeMode Mode, BookingSettings Booking
         var booking = new BookingSettings { UserServiceUrl = Uri.TryCreate(userService, UriKind.Absolute, out var parsed) ? parsed : null };
 
         var state = DescribeSqlite(connectionString);
-        var scans = string.Equals(configuration["Reminders:Timer"], "false", StringComparison.OrdinalIgnoreCase)
-            ? "no reminder scans (Reminders:Timer=false)"
-            : "reminder scans: in-process timer";
-        return new RuntimeAdapters(RuntimeMode.Embedded, booking, state, $"state: {state}; {scans}");
+        return new RuntimeAdapters(RuntimeMode.Embedded, booking, new NotificationsSettings(), state, $"state: {state}; scans: in-process timers");
     }
 
     public static RuntimeAdapters AddDapr(IHostApplicationBuilder builder)
@@ -42,13 +39,6 @@ internal sealed record RuntimeAdapters(RuntimeMode Mode, BookingSettings Booking
         var http = configuration["DAPR_HTTP_ENDPOINT"] ?? $"http://127.0.0.1:{configuration["DAPR_HTTP_PORT"] ?? "3500"}";
         var storeName = configuration["Dapr:StateStore"] ?? DaprStateStore.DefaultStoreName;
         var usersAppId = configuration["Dapr:UserServiceAppId"] ?? DefaultUserServiceAppId;
-
-        // Reminders through bindings, triggered by the cron binding on every replica instead of an in-process timer.
-        configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Notifications:Delivery"] = "DaprBindings",
-            ["Reminders:Timer"] = "false",
-        });
 
         var apiToken = configuration["DAPR_API_TOKEN"];
         builder.Services.AddSingleton(_ => new DaprClientBuilder().UseGrpcEndpoint(grpc).UseHttpEndpoint(http).UseDaprApiToken(apiToken).Build());
@@ -61,8 +51,10 @@ internal sealed record RuntimeAdapters(RuntimeMode Mode, BookingSettings Booking
             UserServiceUrl = new Uri($"{http.TrimEnd('/')}/v1.0/invoke/{usersAppId}/method/"),
             UserServiceResilience = false,
         };
+        // Messages through bindings, scans triggered by the cron bindings on every replica instead of in-process timers.
+        var notifications = new NotificationsSettings { DaprBindings = true, Timers = false };
         var state = $"Dapr state store '{storeName}' via {LogSafe.Url(grpc)}";
-        return new RuntimeAdapters(RuntimeMode.Dapr, booking, state, $"state: {state}; reminder scans: the '{NotificationsModule.CronBindingName}' binding");
+        return new RuntimeAdapters(RuntimeMode.Dapr, booking, notifications, state, $"state: {state}; scans: the '{NotificationsModule.CronBindingName}' binding");
     }
 
     // The file as an absolute path, so an operator sees which file a relative Data Source means; nothing else of the

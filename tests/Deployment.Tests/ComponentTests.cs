@@ -18,11 +18,13 @@ public sealed partial class ComponentTests
     {
         { Local, "statestore", "state.mongodb" },
         { Local, "reminder-cron", "bindings.cron" },
+        { Local, "notice-cron", "bindings.cron" },
         { Local, "email", "bindings.smtp" },
         { Local, "sms", "bindings.twilio.sms" },
         { Local, "secretstore", "secretstores.local.env" },
         { Cluster, "statestore", "state.mongodb" },
         { Cluster, "reminder-cron", "bindings.cron" },
+        { Cluster, "notice-cron", "bindings.cron" },
         { Cluster, "email", "bindings.smtp" },
         { Cluster, "sms", "bindings.twilio.sms" },
     };
@@ -171,6 +173,16 @@ public sealed partial class ComponentTests
         // Seconds, minutes, hours, day of month, month, day of week: second 0 of minutes 0, 10, 20, …
         Value(cron, "schedule").Should().Be("0 */10 * * * *");
         Value(cron, "direction").Should().Be("input", "then daprd sends no OPTIONS probe first");
+    }
+
+    [Theory]
+    [MemberData(nameof(ComponentFolders))]
+    public void Notice_cron_fires_every_five_seconds_on_the_clock_so_a_notice_leaves_within_its_delay(string folder)
+    {
+        var cron = Component(folder, "notice-cron");
+
+        Value(cron, "schedule").Should().Be("*/5 * * * * *");
+        Value(cron, "direction").Should().Be("input");
     }
 
     [Theory]

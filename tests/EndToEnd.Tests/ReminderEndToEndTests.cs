@@ -37,6 +37,7 @@ public sealed class ReminderEndToEndTests : IAsyncLifetime
             ["USER_SERVICE_URL"] = _users.Url.ToString(),
             ["ConnectionStrings__Appointments"] = $"Data Source={_directory.File("reminders.db")}",
             ["Runtime__Mode"] = "Embedded",
+            ["Notices__Enabled"] = "false",
             ["Reminders__ScanInterval"] = "00:00:02",
             ["SMTP_HOST"] = "127.0.0.1",
             ["SMTP_PORT"] = smtp.Port.ToString(CultureInfo.InvariantCulture),
@@ -70,6 +71,7 @@ public sealed class ReminderEndToEndTests : IAsyncLifetime
         {
             ["JWT_SECRET_KEY"] = FlaskTokens.Key,
             ["Runtime__Mode"] = "Dapr",
+            ["Notices__Enabled"] = "false",
             ["DAPR_GRPC_ENDPOINT"] = sidecar.GrpcEndpoint,
             ["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint,
             ["EMAIL_ADDRESS"] = Clinic,
@@ -176,6 +178,7 @@ public sealed class ReminderEndToEndTests : IAsyncLifetime
         {
             ["JWT_SECRET_KEY"] = FlaskTokens.Key,
             ["Runtime__Mode"] = "Dapr",
+            ["Notices__Enabled"] = "false",
             ["DAPR_GRPC_ENDPOINT"] = sidecar.GrpcEndpoint,
             ["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint,
             ["DAPR_API_TOKEN"] = DaprApiToken,

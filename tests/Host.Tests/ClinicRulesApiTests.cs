@@ -88,6 +88,20 @@ public abstract class ClinicRulesApiTests<TApp>(TApp app) : ApiTestBase<TApp>(ap
     }
 
     [Fact]
+    public async Task Recording_an_outcome_gives_the_slot_back_to_the_doctor()
+    {
+        var doctorName = NewDoctor();
+        var patient = App.NewPatient(out _);
+        var id = await BookOk(patient, Booking(doctorName, FromNow(TimeSpan.FromHours(2)), slot: "room-1"));
+        App.Clock.Advance(TimeSpan.FromHours(3));
+
+        (await Doctor(doctorName).PutAsJsonAsync($"/api/appointments/{id}", new { status = "completed" })).EnsureSuccessStatusCode();
+        var next = await Book(App.NewPatient(out _), Booking(doctorName, FromNow(TimeSpan.FromDays(7)), slot: "room-1"));
+
+        next.StatusCode.Should().Be(HttpStatusCode.Created, "a slot is held by one active appointment at a time, and a completed one is not active");
+    }
+
+    [Fact]
     public async Task An_admin_books_for_a_patient_changes_and_deletes_any_appointment()
     {
         App.NewPatient(out var patientName);

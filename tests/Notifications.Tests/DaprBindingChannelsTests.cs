@@ -15,18 +15,15 @@ public sealed class DaprBindingChannelsTests : IAsyncLifetime
     private static readonly OutgoingMessage Sms = Email with { To = "+15555550100" };
 
     private DaprSidecarDouble _sidecar = null!;
-    private NotificationsHost _host = null!;
+    private ClinicHost _host = null!;
 
     public async Task InitializeAsync()
     {
         _sidecar = await DaprSidecarDouble.StartAsync();
-        _host = NotificationsHost.Create(new InMemorySchedule(), TimeProvider.System,
-            settings: new Dictionary<string, string?>
-            {
-                ["Notifications:Delivery"] = "DaprBindings",
-                ["EMAIL_ADDRESS"] = "clinic@example.com",
-            },
-            services: services => services.AddSingleton(_sidecar.CreateDaprClient()));
+        _host = new ClinicHost(TimeProvider.System,
+            settings: new Dictionary<string, string?> { ["EMAIL_ADDRESS"] = "clinic@example.com" },
+            services: services => services.AddSingleton(_sidecar.CreateDaprClient()),
+            module: new NotificationsSettings { DaprBindings = true, Timers = false });
     }
 
     public async Task DisposeAsync()

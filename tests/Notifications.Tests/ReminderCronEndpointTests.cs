@@ -1,111 +1,97 @@
 using System.Net;
-using Appointments.Booking.Contracts;
-using Appointments.BuildingBlocks.State;
-using Appointments.BuildingBlocks.State.Sqlite;
 using Appointments.Notifications.Tests.TestDoubles;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Appointments.Notifications.Tests;
 
-/// <summary>POST /reminder-cron, as Dapr's cron input binding calls it with the app token, on a real minimal host.</summary>
+/// <summary>POST /reminder-cron, as Dapr's cron input binding calls it with the app token, on a real web host with Booking in it.</summary>
 public sealed class ReminderCronEndpointTests : IAsyncLifetime
 {
     private const string AppToken = "app-token-1";
-    private readonly InMemorySchedule _schedule = new();
+    private readonly FakeTimeProvider _clock = new(ClinicHost.Start);
     private readonly ScriptedChannel _email = new();
-    private readonly string _databasePath = NotificationsHost.NewDatabasePath();
-    private SqliteStateStore _store = null!;
     private readonly HttpClient _http = new();
-    private WebApplication _app = null!;
+    private readonly ClinicHost _clinic;
+
+    public ReminderCronEndpointTests()
+    {
+        _clinic = new ClinicHost(_clock, settings: new Dictionary<string, string?> { ["APP_API_TOKEN"] = AppToken }, email: _email, web: true);
+    }
+
+    private DateTimeOffset Now => _clock.GetUtcNow();
 
     public async Task InitializeAsync()
     {
-        _store = new SqliteStateStore(new SqliteStoreOptions { ConnectionString = $"Data Source={_databasePath}" });
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Reminders:Timer"] = "false", ["APP_API_TOKEN"] = AppToken });
-        builder.Services.AddSingleton<IStateStore>(_store);
-        builder.Services.AddSingleton<IAppointmentSchedule>(_schedule);
-        builder.AddNotificationsModule();
-        builder.Services.AddKeyedSingleton<Channels.IMessageChannel>(ReminderMethod.Email, _email);
-        _app = builder.Build();
-        _app.MapNotificationEndpoints();
-        await _app.StartAsync();
-        await _app.Services.GetServices<IHostedService>().OfType<ReminderTimer>().Single().ExecuteTask!;
-        _http.BaseAddress = new Uri(_app.Urls.First());
+        await _clinic.Host.StartAsync();
+        await _clinic.StartUpScan;
+        _http.BaseAddress = _clinic.Url;
     }
 
     public async Task DisposeAsync()
     {
-        await _app.DisposeAsync();
-        _store.Dispose();
+        await _clinic.Host.StopAsync();
+        _clinic.Dispose();
         _http.Dispose();
-        NotificationsHost.DeleteDatabase(_databasePath);
     }
 
     [Fact]
     public async Task Post_with_an_empty_body_and_the_app_token_answers_200_and_sends_the_due_reminders()
     {
-        _schedule.Add(InMemorySchedule.Appointment("a1", DateTimeOffset.UtcNow.AddHours(3)));
+        var start = Now.AddHours(3);
+        var id = await _clinic.BookAsync("alice", start);
 
         using var response = await PostAsync(AppToken);
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
         _email.Sent.Should().ContainSingle();
+        (await _clinic.ClaimAsync(id, start))!.Status.Should().Be("sent");
     }
 
     [Fact]
-    public async Task Post_answers_200_even_when_the_scan_fails()
+    public async Task Post_answers_200_even_when_the_scan_fails_and_the_next_one_sends()
     {
-        _schedule.QueryFails = true;
+        await _clinic.BookAsync("alice", Now.AddHours(3));
+        _clinic.Store.Down = true;
 
-        using var response = await PostAsync(AppToken);
+        using var failed = await PostAsync(AppToken);
+        _clinic.Store.Down = false;
+        using var next = await PostAsync(AppToken);
 
-        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        failed.StatusCode.Should().Be(HttpStatusCode.OK, "daprd ignores the answer; the scan logs what went wrong");
+        _clinic.Logs.GetSnapshot().Should().Contain(r => r.Level == LogLevel.Warning && r.Message.StartsWith("Reminder scan stopped", StringComparison.Ordinal));
+        next.StatusCode.Should().Be(HttpStatusCode.OK);
+        _email.Sent.Should().ContainSingle();
     }
 
     [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData("app-token-2")]
-    public async Task Post_without_the_app_token_is_401_and_scans_nothing(string? token)
+    public async Task Post_without_the_app_token_is_401_and_sends_nothing(string? token)
     {
-        _schedule.Add(InMemorySchedule.Appointment("a1", DateTimeOffset.UtcNow.AddHours(3)));
-        var queries = _schedule.Queries;
+        var start = Now.AddHours(3);
+        var id = await _clinic.BookAsync("alice", start);
 
         using var response = await PostAsync(token);
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         response.Content.Headers.ContentType?.MediaType.Should().Be("application/problem+json");
-        _schedule.Queries.Should().Be(queries);
-        _email.Sent.Should().BeEmpty();
+        _email.Attempts.Should().Be(0);
+        (await _clinic.ClaimAsync(id, start)).Should().BeNull("no scan claimed the reminder that was due");
     }
 
     [Fact]
     public async Task With_the_in_process_timer_on_as_in_Embedded_mode_the_route_does_not_exist()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<IStateStore>(_store);
-        builder.Services.AddSingleton<IAppointmentSchedule>(_schedule);
-        builder.AddNotificationsModule();
-        builder.Services.AddKeyedSingleton<Channels.IMessageChannel>(ReminderMethod.Email, _email);
-        await using var embedded = builder.Build();
-        embedded.MapNotificationEndpoints();
-        await embedded.StartAsync();
-        using var http = new HttpClient { BaseAddress = new Uri(embedded.Urls.First()) };
+        using var embedded = new ClinicHost(_clock, module: new NotificationsSettings(), email: new ScriptedChannel(), web: true);
+        await embedded.Host.StartAsync();
+        using var http = new HttpClient { BaseAddress = embedded.Url };
 
         using var response = await http.PostAsync(new Uri("/reminder-cron", UriKind.Relative), content: null);
 
         response.StatusCode.Should().Be(HttpStatusCode.NotFound);
-        await embedded.StopAsync();
+        await embedded.Host.StopAsync();
     }
 
     private Task<HttpResponseMessage> PostAsync(string? token)

@@ -10,10 +10,9 @@ namespace Appointments.Notifications.Tests;
 /// <summary>What reminders tell OpenTelemetry: the counters, and a span per scan and per reminder.</summary>
 public sealed class ReminderMetricsTests : IDisposable
 {
-    private readonly InMemorySchedule _schedule = new();
-    private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _time = NotificationsHost.NewClock();
+    private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _clock = new(ClinicHost.Start);
     private readonly ScriptedChannel _email = new();
-    private readonly NotificationsHost _host;
+    private readonly ClinicHost _clinic;
     private readonly MetricCollector<long> _sent;
     private readonly MetricCollector<long> _failed;
     private readonly MetricCollector<long> _retried;
@@ -22,11 +21,11 @@ public sealed class ReminderMetricsTests : IDisposable
 
     public ReminderMetricsTests()
     {
-        _host = NotificationsHost.Create(_schedule, _time, _email, new ScriptedChannel());
-        var meters = _host.Services.GetRequiredService<IMeterFactory>();
-        _sent = new MetricCollector<long>(meters, ReminderMetrics.MeterName, "reminders.sent");
-        _failed = new MetricCollector<long>(meters, ReminderMetrics.MeterName, "reminders.failed");
-        _retried = new MetricCollector<long>(meters, ReminderMetrics.MeterName, "reminders.retried");
+        _clinic = new ClinicHost(_clock, email: _email, sms: new ScriptedChannel());
+        var meters = _clinic.Services.GetRequiredService<IMeterFactory>();
+        _sent = new MetricCollector<long>(meters, DeliveryMetrics.MeterName, "reminders.sent");
+        _failed = new MetricCollector<long>(meters, DeliveryMetrics.MeterName, "reminders.failed");
+        _retried = new MetricCollector<long>(meters, DeliveryMetrics.MeterName, "reminders.retried");
         _listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name == NotificationsModule.TelemetryName,
@@ -42,18 +41,20 @@ public sealed class ReminderMetricsTests : IDisposable
         _failed.Dispose();
         _retried.Dispose();
         _listener.Dispose();
-        _host.Dispose();
+        _clinic.Dispose();
     }
 
     [Fact]
     public async Task Sent_failed_and_retried_reminders_are_counted_by_method()
     {
-        _schedule.Add(InMemorySchedule.Appointment("a1", _time.GetUtcNow().AddHours(1)));
-        _schedule.Add(InMemorySchedule.Appointment("a2", _time.GetUtcNow().AddHours(2)));
-        _schedule.Add(InMemorySchedule.Appointment("a3", _time.GetUtcNow().AddHours(3)));
+        for (var hours = 1; hours <= 3; hours++)
+        {
+            await _clinic.BookAsync("alice", _clock.GetUtcNow().AddHours(hours));
+        }
+
         _email.FailNext(ScriptedChannel.Transient(), ScriptedChannel.Permanent());
 
-        await _host.Scan.RunAsync(CancellationToken.None);
+        await _clinic.ScanAsync();
 
         _retried.GetMeasurementSnapshot().EvaluateAsCounter().Should().Be(1);
         _failed.GetMeasurementSnapshot().EvaluateAsCounter().Should().Be(1);
@@ -64,10 +65,10 @@ public sealed class ReminderMetricsTests : IDisposable
     [Fact]
     public async Task A_reminder_counts_once_as_sent_however_many_scans_see_it()
     {
-        _schedule.Add(InMemorySchedule.Appointment("a1", _time.GetUtcNow().AddHours(1)));
+        await _clinic.BookAsync("alice", _clock.GetUtcNow().AddHours(1));
 
-        await _host.Scan.RunAsync(CancellationToken.None);
-        await _host.Scan.RunAsync(CancellationToken.None);
+        await _clinic.ScanAsync();
+        await _clinic.ScanAsync();
 
         _sent.GetMeasurementSnapshot().EvaluateAsCounter().Should().Be(1);
         _failed.GetMeasurementSnapshot().Should().BeEmpty();
@@ -76,14 +77,13 @@ public sealed class ReminderMetricsTests : IDisposable
     [Fact]
     public async Task A_scan_is_a_span_with_a_child_per_reminder_and_a_failed_one_is_marked_with_its_category()
     {
-        _schedule.Add(InMemorySchedule.Appointment("traced-1", _time.GetUtcNow().AddHours(1)));
-        _schedule.Add(InMemorySchedule.Appointment("traced-2", _time.GetUtcNow().AddHours(2)));
+        string[] traced = [await _clinic.BookAsync("alice", _clock.GetUtcNow().AddHours(1)), await _clinic.BookAsync("alice", _clock.GetUtcNow().AddHours(2))];
         _email.FailNext(ScriptedChannel.Permanent());
 
-        await _host.Scan.RunAsync(CancellationToken.None);
+        await _clinic.ScanAsync();
 
         // Other tests scan in parallel: look at this scan's spans only.
-        var reminders = _spans.Where(s => s.OperationName == "reminder" && ((string?)s.GetTagItem("appointment.id"))!.StartsWith("traced-", StringComparison.Ordinal)).ToList();
+        var reminders = _spans.Where(s => s.OperationName == "reminder" && traced.Contains((string?)s.GetTagItem("appointment.id"))).ToList();
         reminders.Should().HaveCount(2);
         var scan = _spans.Should().ContainSingle(s => s.OperationName == "reminder scan" && s.SpanId == reminders[0].ParentSpanId).Subject;
         scan.GetTagItem("reminders.due").Should().Be(2);

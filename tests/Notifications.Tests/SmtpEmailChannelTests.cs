@@ -51,7 +51,7 @@ public sealed class SmtpEmailChannelTests
             port = stopped.Port;
         }
 
-        using var host = NotificationsHost.Create(new InMemorySchedule(), TimeProvider.System, settings: new Dictionary<string, string?>
+        using var host = new ClinicHost(TimeProvider.System, settings: new Dictionary<string, string?>
         {
             ["SMTP_HOST"] = "127.0.0.1",
             ["SMTP_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -67,20 +67,21 @@ public sealed class SmtpEmailChannelTests
     public async Task A_scan_sends_a_due_email_reminder_through_smtp_once()
     {
         await using var server = await SmtpTestServer.StartAsync();
-        var schedule = new InMemorySchedule();
-        var time = NotificationsHost.NewClock();
-        using var host = HostFor(server, schedule, time);
-        var appointment = schedule.Add(InMemorySchedule.Appointment("a1", time.GetUtcNow().AddHours(3)));
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(ClinicHost.Start);
+        using var clinic = HostFor(server, clock);
+        var start = clock.GetUtcNow().AddHours(3);
+        var id = await clinic.BookAsync("alice", start);
 
-        await host.Scan.RunAsync(CancellationToken.None);
-        await host.Scan.RunAsync(CancellationToken.None);
+        await clinic.ScanAsync();
+        await clinic.ScanAsync();
 
-        server.Messages().Should().ContainSingle();
-        (await host.ClaimAsync(appointment))!.Status.Should().Be("sent");
+        server.Messages().Should().ContainSingle().Which.Subject.Should().Be("Appointment Reminder");
+        (await clinic.ClaimAsync(id, start))!.Status.Should().Be("sent");
+        (await clinic.ReminderAsync(id))!.Status.Should().Be("sent");
     }
 
-    private static NotificationsHost HostFor(SmtpTestServer server, InMemorySchedule? schedule = null, TimeProvider? time = null) =>
-        NotificationsHost.Create(schedule ?? new InMemorySchedule(), time ?? TimeProvider.System, settings: new Dictionary<string, string?>
+    private static ClinicHost HostFor(SmtpTestServer server, TimeProvider? clock = null) =>
+        new(clock ?? TimeProvider.System, settings: new Dictionary<string, string?>
         {
             ["SMTP_HOST"] = "127.0.0.1",
             ["SMTP_PORT"] = server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -95,9 +95,8 @@ public sealed class SmtpTlsTests
         [SmtpOptions.TlsKey] = tls,
     };
 
-    private static NotificationsHost Host(Dictionary<string, string?> settings) =>
-        NotificationsHost.Create(new InMemorySchedule(), TimeProvider.System, settings: settings);
+    private static ClinicHost Host(Dictionary<string, string?> settings) => new(TimeProvider.System, settings: settings);
 
-    private static Func<Task> Send(NotificationsHost host) =>
+    private static Func<Task> Send(ClinicHost host) =>
         () => host.Services.GetRequiredKeyedService<IMessageChannel>(ReminderMethod.Email).SendAsync(Message, CancellationToken.None);
 }

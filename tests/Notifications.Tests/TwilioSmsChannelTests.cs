@@ -73,23 +73,23 @@ public sealed class TwilioSmsChannelTests
     public async Task A_scan_sends_a_due_sms_reminder_through_twilio_once()
     {
         await using var twilio = await TwilioStub.StartAsync();
-        var schedule = new InMemorySchedule();
-        using var host = HostFor(twilio, schedule);
-        schedule.Add(InMemorySchedule.Appointment("a1", DateTimeOffset.UtcNow.AddHours(3), ReminderMethod.Sms));
+        using var clinic = HostFor(twilio);
+        var id = await clinic.BookAsync("alice", DateTimeOffset.UtcNow.AddHours(3), method: "sms");
 
-        await host.Scan.RunAsync(CancellationToken.None);
-        await host.Scan.RunAsync(CancellationToken.None);
+        await clinic.ScanAsync();
+        await clinic.ScanAsync();
 
         twilio.Created.Should().Be(1);
-        schedule.RecordedStatuses("a1").Should().Equal("sending", "sent");
+        twilio.Requests.Should().ContainSingle().Which.Form["Body"].Should().StartWith("Reminder: you have an appointment with dr-house");
+        (await clinic.ReminderAsync(id))!.Status.Should().Be("sent");
     }
 
-    private static IMessageChannel Sms(NotificationsHost host) =>
+    private static IMessageChannel Sms(ClinicHost host) =>
         host.Services.GetRequiredKeyedService<IMessageChannel>(ReminderMethod.Sms);
 
     // The system clock: the resilience pipeline waits on the clock from DI between retries.
-    private static NotificationsHost HostFor(TwilioStub twilio, InMemorySchedule? schedule = null) =>
-        NotificationsHost.Create(schedule ?? new InMemorySchedule(), TimeProvider.System, settings: new Dictionary<string, string?>
+    private static ClinicHost HostFor(TwilioStub twilio) =>
+        new(TimeProvider.System, settings: new Dictionary<string, string?>
         {
             ["TWILIO_API_URL"] = twilio.Url.ToString(),
             ["TWILIO_ACCOUNT_SID"] = "AC123",

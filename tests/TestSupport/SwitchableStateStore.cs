@@ -2,10 +2,16 @@ using Appointments.BuildingBlocks.State;
 
 namespace Appointments.TestSupport;
 
-/// <summary>A real store that can be taken down, as an outage looks to its callers.</summary>
+/// <summary>A real store that can be taken down, as an outage looks to its callers, or made to refuse one kind of record.</summary>
 public sealed class SwitchableStateStore(IStateStore inner) : IStateStore
 {
     public bool Down { get; set; }
+
+    /// <summary>
+    /// Writes that touch a key starting with this fail as an outage would; reads and every other write still work.
+    /// Null: none fail.
+    /// </summary>
+    public string? FailWritesTo { get; set; }
 
     public Task<StateEntry> GetAsync(string key, CancellationToken cancellationToken = default) =>
         Down ? throw Outage() : inner.GetAsync(key, cancellationToken);
@@ -14,7 +20,9 @@ public sealed class SwitchableStateStore(IStateStore inner) : IStateStore
         Down ? throw Outage() : inner.GetBulkAsync(keys, cancellationToken);
 
     public Task<bool> TryExecuteAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default) =>
-        Down ? throw Outage() : inner.TryExecuteAsync(operations, cancellationToken);
+        Down || operations.Any(o => FailWritesTo is { } prefix && o.Key.StartsWith(prefix, StringComparison.Ordinal))
+            ? throw Outage()
+            : inner.TryExecuteAsync(operations, cancellationToken);
 
     private static StateStoreUnavailableException Outage() => new("state store is down");
 }

@@ -30,8 +30,11 @@ internal sealed record Appointment
 
     [JsonIgnore] public bool IsDeleted => DeletedAt is not null;
 
-    /// <summary>A cancelled (or deleted) appointment holds no time; every other status does.</summary>
-    [JsonIgnore] public bool HoldsTime => !IsDeleted && Status != AppointmentStatus.Cancelled;
+    /// <summary>
+    /// Only an active appointment holds its time and slot: cancelling it, recording its outcome or deleting it
+    /// releases them (API.md: a slot is held "by one active appointment of that doctor at a time").
+    /// </summary>
+    [JsonIgnore] public bool HoldsTime => IsActive;
 
     [JsonIgnore] public bool IsActive => !IsDeleted && AppointmentStatus.IsActive(Status);
 

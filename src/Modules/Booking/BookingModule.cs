@@ -35,6 +35,10 @@ public static class BookingModule
         services.AddSingleton<AppointmentBook>();
         services.AddSingleton<IAppointmentSchedule, AppointmentSchedule>();
         services.AddSingleton<INoticeOutbox, NoticeOutbox>();
+        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<RetentionStore>();
+        services.AddSingleton<Retention>();
+        services.AddHostedService(provider => provider.GetRequiredService<Retention>());
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, BookingApiJson.Default));
 
         AddUserDirectory(services, settings);

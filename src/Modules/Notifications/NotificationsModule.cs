@@ -1,5 +1,6 @@
 using Appointments.Booking.Contracts;
 using Appointments.Notifications.Channels;
+using Appointments.Notifications.Notices;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,20 +12,24 @@ using Polly;
 namespace Appointments.Notifications;
 
 /// <summary>
-/// Reminders, each sent once, a day ahead. Expects <c>IStateStore</c> and <c>IAppointmentSchedule</c> in DI;
-/// in Dapr mode also <c>DaprClient</c> (with <c>Notifications:Delivery=DaprBindings</c>).
+/// Reminders a day ahead and notices of every change, each sent once. Expects <c>IStateStore</c> and Booking's
+/// contracts in DI; with <see cref="NotificationsSettings.DaprBindings"/> also <c>DaprClient</c>.
 /// </summary>
 public static class NotificationsModule
 {
     /// <summary>The Dapr cron input binding's name, and so the path daprd POSTs to.</summary>
     public const string CronBindingName = "reminder-cron";
 
+    /// <summary>The Dapr cron input binding that triggers notice scans: every few seconds, where reminders need minutes.</summary>
+    public const string NoticeCronBindingName = "notice-cron";
+
     /// <summary>The meter of the reminder counters and the activity source of reminder scans.</summary>
     public const string TelemetryName = "Appointments.Notifications";
 
-    public static IHostApplicationBuilder AddNotificationsModule(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddNotificationsModule(this IHostApplicationBuilder builder, NotificationsSettings settings)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(settings);
         var services = builder.Services;
         var configuration = builder.Configuration;
 
@@ -35,9 +40,7 @@ public static class NotificationsModule
             .Bind(configuration.GetSection(ReminderOptions.Section))
             .Validate(o => o.IsValid(), "Reminders: LeadTime, ScanInterval, ClaimLease and SendTimeout must be positive, RetryDelay not negative, MaxAttempts at least 1.")
             .ValidateOnStart();
-        services.AddOptions<NotificationsOptions>()
-            .Bind(configuration.GetSection(NotificationsOptions.Section))
-            .ValidateOnStart();
+        services.AddSingleton(settings);
         services.AddOptions<SmtpOptions>()
             .Bind(configuration)
             .Validate(o => o.IsValid(), "SMTP_HOST must be set and SMTP_PORT between 1 and 65535.")
@@ -70,8 +73,17 @@ public static class NotificationsModule
         services.AddKeyedSingleton(ReminderMethod.Email, (sp, _) => ReminderChannels.ForEmail(sp));
         services.AddKeyedSingleton(ReminderMethod.Sms, (sp, _) => ReminderChannels.ForSms(sp));
 
-        services.AddSingleton<ReminderMetrics>();
+        services.AddSingleton<DeliveryMetrics>();
+        services.AddOptions<NoticesOptions>()
+            .Bind(configuration.GetSection(NoticesOptions.Section))
+            .Validate(o => o.IsValid(), "Notices: Delay at least 100ms, ClaimLease positive, RetryDelay not negative, MaxAttempts 1 to 20.")
+            .ValidateOnStart();
+        services.AddSingleton<ClaimedDelivery>();
         services.AddSingleton<ReminderScan>();
+        services.AddSingleton<NoticeScan>();
+        services.AddHostedService<NoticeTimer>();
+        services.AddSingleton<ClaimExpiry>();
+        services.AddHostedService(provider => provider.GetRequiredService<ClaimExpiry>());
         services.AddHostedService<ChannelStartupLog>();
         services.AddHostedService<ReminderTimer>();
         return builder;
@@ -82,9 +94,9 @@ public static class NotificationsModule
         ArgumentNullException.ThrowIfNull(app);
 
         // Without the in-process timer (Dapr mode) the cron binding triggers scans; with it, nothing may.
-        if (!app.ServiceProvider.GetRequiredService<IOptions<ReminderOptions>>().Value.Timer)
+        if (!app.ServiceProvider.GetRequiredService<NotificationsSettings>().Timers)
         {
-            app.MapReminderCron();
+            app.MapCronTriggers();
         }
 
         return app;

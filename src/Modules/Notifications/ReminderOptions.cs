@@ -25,30 +25,7 @@ internal sealed class ReminderOptions
 
     public int MaxAttempts { get; set; } = 5;
 
-    /// <summary>
-    /// Whether the in-process timer scans (Embedded mode). The host turns it off under Dapr, where the cron binding
-    /// triggers scans through <c>POST /reminder-cron</c>, which exists only then.
-    /// </summary>
-    public bool Timer { get; set; } = true;
-
     public bool IsValid() =>
         LeadTime > TimeSpan.Zero && ScanInterval > TimeSpan.Zero && ClaimLease > TimeSpan.Zero && SendTimeout > TimeSpan.Zero
         && RetryDelay >= TimeSpan.Zero && MaxAttempts >= 1;
-}
-
-/// <summary>The <c>Notifications:</c> section.</summary>
-internal sealed class NotificationsOptions
-{
-    public const string Section = "Notifications";
-
-    public ReminderDelivery Delivery { get; set; } = ReminderDelivery.Direct;
-}
-
-internal enum ReminderDelivery
-{
-    /// <summary>MailKit SMTP and Twilio's REST API.</summary>
-    Direct,
-
-    /// <summary>Dapr output bindings <c>email</c> and <c>sms</c>.</summary>
-    DaprBindings,
 }

@@ -4,16 +4,16 @@ using Microsoft.Extensions.Options;
 namespace Appointments.Notifications;
 
 /// <summary>
-/// Scans at start-up, then every <c>Reminders:ScanInterval</c> while <c>Reminders:Timer</c> is on. Under Dapr the cron
+/// Scans at start-up, then every <c>Reminders:ScanInterval</c> unless the host leaves scans to Dapr's cron binding. Under Dapr the cron
 /// binding triggers the later scans, but its schedule starts over with the sidecar and fires nothing at start
 /// (DAPR.md, "Cron input binding"): without this first scan a deploy could go a whole interval without one.
 /// </summary>
-internal sealed class ReminderTimer(ReminderScan scan, TimeProvider time, IOptions<ReminderOptions> options) : BackgroundService
+internal sealed class ReminderTimer(ReminderScan scan, NotificationsSettings settings, TimeProvider time, IOptions<ReminderOptions> options) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await scan.RunAsync(stoppingToken);
-        if (!options.Value.Timer)
+        if (!settings.Timers)
         {
             return;
         }

@@ -85,7 +85,10 @@ internal sealed class AppointmentStore(IStateStore state)
         return records.Where(r => r.Value is not null).Select(r => JsonSerializer.Deserialize(r.Value, StorageJson.Default.Notice)!).ToList();
     }
 
-    /// <summary>Shows a notice's delivery on its appointment; once sent or given up on, it leaves the pending index.</summary>
+    /// <summary>
+    /// Shows a notice's delivery on its appointment; once sent or given up on, it leaves the pending index and its
+    /// outbox record is removed in the same transaction, so finished notices do not pile up.
+    /// </summary>
     public Task RecordNoticeAsync(string appointmentId, string noticeId, NoticeDelivery delivery, bool finished, CancellationToken cancellationToken)
     {
         var pendingKey = BookingKeys.PendingNoticesOf(appointmentId);
@@ -106,6 +109,8 @@ internal sealed class AppointmentStore(IStateStore state)
             var operations = new List<StateOperation> { SaveDeliveries(entries[0], deliveries with { Notices = notices }) };
             if (finished)
             {
+                // What it said is needed no more once it is sent or given up on: only its delivery stays, shown above.
+                operations.Add(StateOperation.Delete(BookingKeys.Notice(noticeId)));
                 var pending = IndexEntries(entries[1]);
                 if (pending.RemoveAll(e => e.Id == noticeId) > 0)
                 {
@@ -232,11 +237,7 @@ internal sealed class AppointmentStore(IStateStore state)
             }
 
             operations.AddRange(taking.Select(key => StateOperation.Create(key, heldBy)));
-
-            // The document's ETag guards these: only the transaction that moves this appointment away
-            // from a cell can release it.
-            operations.AddRange(releasing.Select(key => StateOperation.Delete(key)));
-            var (indexOperations, keyTaken) = await ReadModifyWriteAsync(indexChanges, next, write.Idempotency, cancellationToken);
+            var (indexOperations, keyTaken) = await ReadModifyWriteAsync(indexChanges, next, write.Idempotency, releasing, heldBy, cancellationToken);
             if (keyTaken)
             {
                 return WriteOutcome.KeyTaken;
@@ -332,11 +333,11 @@ internal sealed class AppointmentStore(IStateStore state)
     /// caller's idempotency keys with this one added. <c>KeyTaken</c> when another request took the key meanwhile.
     /// </summary>
     private async Task<(List<StateOperation> Operations, bool KeyTaken)> ReadModifyWriteAsync(
-        IReadOnlyList<IndexChange> changes, Appointment next, IdempotencyClaim? idempotency, CancellationToken cancellationToken)
+        IReadOnlyList<IndexChange> changes, Appointment next, IdempotencyClaim? idempotency, List<string> releasing, byte[] heldBy, CancellationToken cancellationToken)
     {
         var monthsKey = BookingKeys.UserMonths(next.Username);
         var touchesMonths = changes.Any(c => c.UserMonth is not null);
-        List<string> keys = [.. changes.Select(c => c.Key)];
+        List<string> keys = [.. releasing, .. changes.Select(c => c.Key)];
         if (touchesMonths)
         {
             keys.Add(monthsKey);
@@ -352,8 +353,15 @@ internal sealed class AppointmentStore(IStateStore state)
             return ([], false);
         }
 
-        var entries = await state.GetBulkAsync(keys, cancellationToken);
-        var operations = new List<StateOperation>(entries.Count);
+        var read = await state.GetBulkAsync(keys, cancellationToken);
+
+        // A hold is released only while it is still this appointment's: retention may have purged a past one,
+        // and another booking may hold that slot name now.
+        var operations = read.Take(releasing.Count)
+            .Where(held => held.Value is { } value && value.AsSpan().SequenceEqual(heldBy))
+            .Select(held => StateOperation.Delete(held.Key, held.ETag))
+            .ToList();
+        var entries = read.Skip(releasing.Count).ToList();
         var months = touchesMonths ? new SortedSet<string>(ReadList(entries[changes.Count], StorageJson.Default.ListString), StringComparer.Ordinal) : [];
         var monthsChanged = false;
         for (var i = 0; i < changes.Count; i++)

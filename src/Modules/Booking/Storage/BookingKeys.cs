@@ -48,6 +48,12 @@ internal static class BookingKeys
     /// <summary>A user's appointments starting in one month, ordered by start: a page reads only the months it shows.</summary>
     public static string UserMonth(string username, string month) => $"user-appointments|{Uri.EscapeDataString(username)}|{month}";
 
+    /// <summary>Appointments deleted on one day (UTC): retention strips their contact data once the day is old enough.</summary>
+    public static string DeletedOn(DateTimeOffset utc) => $"deleted-appointments|{utc.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}";
+
+    /// <summary>How far a retention pass has got, so the next one starts there.</summary>
+    public static string RetentionMark(string name) => $"retention|{name}";
+
     public static string MonthOf(DateTimeOffset utc) => utc.UtcDateTime.ToString("yyyyMM", CultureInfo.InvariantCulture);
 
     public static string MonthOf(long utcTicks) => MonthOf(new DateTimeOffset(utcTicks, TimeSpan.Zero));

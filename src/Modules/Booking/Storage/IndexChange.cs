@@ -22,7 +22,7 @@ internal sealed record IndexChange(string Key, string Id, IndexEntry? Entry, str
     /// <summary>
     /// The index changes from <paramref name="current"/> (null for a new appointment) to <paramref name="next"/>:
     /// a user lists every appointment that is not deleted, by the month of its start; the start-hour index lists
-    /// exactly the appointments that hold time, where they hold it.
+    /// exactly the appointments that hold time, where they hold it; deletions are listed by their day.
     /// </summary>
     public static IReadOnlyList<IndexChange> Between(Appointment? current, Appointment next)
     {
@@ -40,6 +40,11 @@ internal sealed record IndexChange(string Key, string Id, IndexEntry? Entry, str
         if (monthAfter is not null && (monthBefore != monthAfter || startMoved))
         {
             changes.Add(new IndexChange(BookingKeys.UserMonth(next.Username, monthAfter), next.Id, entry, monthAfter));
+        }
+
+        if (next.DeletedAt is { } deletedAt && current is { IsDeleted: false })
+        {
+            changes.Add(new IndexChange(BookingKeys.DeletedOn(deletedAt), next.Id, new IndexEntry(next.Id, deletedAt.UtcTicks)));
         }
 
         var hourBefore = current is { HoldsTime: true } ? BookingKeys.StartIndexFor(current) : null;

@@ -7,12 +7,12 @@ using Microsoft.Extensions.Options;
 
 namespace Appointments.Notifications.Channels;
 
-/// <summary>Picks each method's channel from <c>Notifications:Delivery</c> and the credentials present.</summary>
+/// <summary>Picks each method's channel from the host's <see cref="NotificationsSettings"/> and the credentials present.</summary>
 internal static class ReminderChannels
 {
     public static IMessageChannel ForEmail(IServiceProvider services)
     {
-        if (Delivery(services) == ReminderDelivery.DaprBindings)
+        if (services.GetRequiredService<NotificationsSettings>().DaprBindings)
         {
             return ActivatorUtilities.CreateInstance<DaprEmailChannel>(services);
         }
@@ -24,7 +24,7 @@ internal static class ReminderChannels
 
     public static IMessageChannel ForSms(IServiceProvider services)
     {
-        if (Delivery(services) == ReminderDelivery.DaprBindings)
+        if (services.GetRequiredService<NotificationsSettings>().DaprBindings)
         {
             return ActivatorUtilities.CreateInstance<DaprSmsChannel>(services);
         }
@@ -33,9 +33,6 @@ internal static class ReminderChannels
             ? ActivatorUtilities.CreateInstance<TwilioSmsChannel>(services)
             : Unconfigured(services, "TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN/TWILIO_PHONE_NUMBER");
     }
-
-    private static ReminderDelivery Delivery(IServiceProvider services) =>
-        services.GetRequiredService<IOptions<NotificationsOptions>>().Value.Delivery;
 
     private static IMessageChannel Unconfigured(IServiceProvider services, string missing) =>
         services.GetRequiredService<IHostEnvironment>().IsDevelopment()

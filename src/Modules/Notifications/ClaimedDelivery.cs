@@ -1,0 +1,256 @@
+using System.Diagnostics;
+using Appointments.Booking.Contracts;
+using Appointments.BuildingBlocks.State;
+using Appointments.Notifications.Channels;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Appointments.Notifications;
+
+/// <summary>One message to deliver at most once per claim key, and how to report where it stands.</summary>
+/// <param name="What">What it is, for the log: "Reminder", "Confirmation notice".</param>
+/// <param name="Address">The email address or phone number, as the patient gave it (may be missing).</param>
+/// <param name="Message">Words the message for that address.</param>
+/// <param name="Record">Tells Booking where the delivery stands, so the appointment shows it.</param>
+/// <param name="ClaimExpires">When the claim guards nothing any more and may be purged.</param>
+internal sealed record Delivery(
+    string ClaimKey,
+    DateTimeOffset ClaimExpires,
+    string What,
+    string AppointmentId,
+    ReminderMethod Method,
+    string? Address,
+    Func<string, OutgoingMessage> Message,
+    Func<DeliveryState, CancellationToken, Task> Record)
+{
+    /// <summary>Whether a message found already sent or given up on is recorded again (a notice whose record was lost).</summary>
+    public bool RecordWhenSettled { get; init; }
+}
+
+/// <param name="RetryDelay">How long after a transient failure (the attempt number given) the next may start.</param>
+internal sealed record DeliveryPolicy(int MaxAttempts, TimeSpan ClaimLease, Func<int, TimeSpan> RetryDelay, TimeSpan SendTimeout);
+
+internal enum DeliveryOutcome
+{
+    /// <summary>Nothing to do now: delivered already, waiting for a retry, or another scanner holds the claim.</summary>
+    Skipped,
+    Sent,
+    Retrying,
+    Failed,
+}
+
+/// <summary>
+/// The claim protocol reminders and notices share (ARCHITECTURE.md, "exactly-once reminders"): a first-write
+/// claim key per message moves <c>sending</c> → <c>sent</c> / <c>retrying</c> / <c>failed</c>, always with its
+/// ETag, so any number of scanners on any number of replicas send each message once. A <c>sending</c> claim
+/// older than the lease is taken over: a crash between claim and send delays a message instead of losing it;
+/// a crash between the send and its record can send it twice (the only window left, and the README says so).
+/// </summary>
+internal sealed class ClaimedDelivery(
+    IStateStore store,
+    [FromKeyedServices(ReminderMethod.Email)] IMessageChannel email,
+    [FromKeyedServices(ReminderMethod.Sms)] IMessageChannel sms,
+    TimeProvider time,
+    ILogger<ClaimedDelivery> logger)
+{
+    /// <summary>Delivers unless another scanner holds the claim or it is settled; throws only on an outage or cancellation.</summary>
+    public async Task<DeliveryOutcome> DeliverAsync(Delivery delivery, DeliveryPolicy policy, CancellationToken cancellationToken)
+    {
+        var held = await ClaimAsync(delivery, policy, cancellationToken);
+        if (held is null)
+        {
+            return DeliveryOutcome.Skipped;
+        }
+
+        var (claim, etag) = held;
+        await RecordAsync(delivery, claim, cancellationToken);
+        if (claim.Attempts > policy.MaxAttempts)
+        {
+            var gaveUp = new DeliveryException(DeliveryFailure.GaveUp, $"no attempt finished within the claim lease ({policy.MaxAttempts} attempts)", isTransient: false);
+            return await FailAsync(delivery, etag, claim, gaveUp, cancellationToken);
+        }
+
+        var failure = await SendAsync(delivery, policy.SendTimeout, cancellationToken);
+        if (failure is null)
+        {
+            var sent = claim.Sent(time.GetUtcNow());
+            if (!await TransitionAsync(delivery, etag, sent, cancellationToken))
+            {
+                return DeliveryOutcome.Skipped;
+            }
+
+            logger.LogInformation("{What} for appointment {AppointmentId} sent by {Method} (attempt {Attempt})",
+                delivery.What, delivery.AppointmentId, delivery.Method, claim.Attempts);
+            await RecordAsync(delivery, sent, cancellationToken);
+            return DeliveryOutcome.Sent;
+        }
+
+        if (!failure.IsTransient || claim.Attempts >= policy.MaxAttempts)
+        {
+            return await FailAsync(delivery, etag, claim, failure, cancellationToken);
+        }
+
+        var retrying = claim.Retrying(failure.Category, time.GetUtcNow() + policy.RetryDelay(claim.Attempts));
+        if (!await TransitionAsync(delivery, etag, retrying, cancellationToken))
+        {
+            return DeliveryOutcome.Skipped;
+        }
+
+        logger.LogWarning("{What} for appointment {AppointmentId} not sent (attempt {Attempt} of {MaxAttempts}), retried on a later scan: {Category}: {Error}",
+            delivery.What, delivery.AppointmentId, claim.Attempts, policy.MaxAttempts, failure.Category, failure.Message);
+        await RecordAsync(delivery, retrying, cancellationToken);
+        return DeliveryOutcome.Retrying;
+    }
+
+    /// <summary>
+    /// Creates the claim, or re-claims a retrying one or a 'sending' one whose lease has ended, with the ETag
+    /// just read. Returns null when there is nothing to do or another scanner won.
+    /// </summary>
+    private async Task<HeldClaim?> ClaimAsync(Delivery delivery, DeliveryPolicy policy, CancellationToken cancellationToken)
+    {
+        var key = delivery.ClaimKey;
+        var entry = await store.GetAsync(key, cancellationToken);
+        var now = time.GetUtcNow();
+        DeliveryClaim claim;
+        StateOperation claiming;
+        if (entry.Value is null)
+        {
+            claim = DeliveryClaim.Sending(attempts: 1, now);
+            claiming = StateOperation.Create(key, claim.ToBytes());
+        }
+        else
+        {
+            var previous = DeliveryClaim.Read(entry.Value);
+            var due = previous.Status switch
+            {
+                DeliveryStatus.Retrying => previous.NextAttemptAt is null || previous.NextAttemptAt <= now,
+                DeliveryStatus.Sending => now - previous.ClaimedAt >= policy.ClaimLease,
+                _ => false,
+            };
+            if (!due)
+            {
+                if (delivery.RecordWhenSettled && previous.Status is DeliveryStatus.Sent or DeliveryStatus.Failed)
+                {
+                    await RecordAsync(delivery, previous, cancellationToken);
+                }
+
+                return null;
+            }
+
+            claim = DeliveryClaim.Sending(previous.Attempts + 1, now);
+            claiming = StateOperation.Save(key, claim.ToBytes(), entry.ETag);
+            if (previous.Status == DeliveryStatus.Sending)
+            {
+                logger.LogWarning("{What} for appointment {AppointmentId} taken over: the claim from {ClaimedAt} outlived its lease",
+                    delivery.What, delivery.AppointmentId, previous.ClaimedAt);
+            }
+        }
+
+        if (!await TryClaimAsync(delivery, claiming, cancellationToken))
+        {
+            return null;
+        }
+
+        // The store does not hand back the new ETag: read it, and make sure the claim there is still ours.
+        var written = await store.GetAsync(key, cancellationToken);
+        return written.Value is not null && DeliveryClaim.Read(written.Value).ClaimId == claim.ClaimId
+            ? new HeldClaim(claim, written.ETag)
+            : null;
+    }
+
+    /// <summary>
+    /// Writes the claim; a new one together with its entry in the list of the day it expires (<see cref="ClaimExpiry"/>).
+    /// False when another scanner claimed it first; a lost race on the expiry list alone is tried again.
+    /// </summary>
+    private async Task<bool> TryClaimAsync(Delivery delivery, StateOperation claiming, CancellationToken cancellationToken)
+    {
+        if (claiming.Kind != StateOperationKind.Create)
+        {
+            return await store.TryExecuteAsync([claiming], cancellationToken);
+        }
+
+        var listKey = ClaimExpiry.ListKey(delivery.ClaimExpires, delivery.ClaimKey);
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var list = await store.GetAsync(listKey, cancellationToken);
+            if (await store.TryExecuteAsync([claiming, ClaimExpiry.ListOperation(list, delivery.ClaimKey)], cancellationToken))
+            {
+                return true;
+            }
+
+            if ((await store.GetAsync(delivery.ClaimKey, cancellationToken)).Exists)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task<DeliveryException?> SendAsync(Delivery delivery, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var channel = delivery.Method == ReminderMethod.Sms ? sms : email;
+        if (string.IsNullOrWhiteSpace(delivery.Address))
+        {
+            return new DeliveryException(DeliveryFailure.NoAddress, $"the appointment has no address for {delivery.Method}", isTransient: false);
+        }
+
+        using var sendTimeout = new CancellationTokenSource(timeout, time);
+        using var send = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, sendTimeout.Token);
+        try
+        {
+            await channel.SendAsync(delivery.Message(delivery.Address), send.Token);
+            return null;
+        }
+        catch (DeliveryException ex)
+        {
+            return ex;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // One hung send must not hold up the rest of the scan. It may still go out (a Dapr binding ignores the
+            // call's cancellation), so the retry could deliver it twice: better than a message never tried again.
+            return new DeliveryException(DeliveryFailure.TimedOut, $"no answer within {timeout}", isTransient: true);
+        }
+    }
+
+    private async Task<DeliveryOutcome> FailAsync(Delivery delivery, string etag, DeliveryClaim claim, DeliveryException failure, CancellationToken cancellationToken)
+    {
+        Activity.Current?.SetStatus(ActivityStatusCode.Error, failure.Category);
+        var failed = claim.Failed(failure.Category);
+        if (!await TransitionAsync(delivery, etag, failed, cancellationToken))
+        {
+            return DeliveryOutcome.Skipped;
+        }
+
+        logger.LogError("{What} for appointment {AppointmentId} failed after {Attempts} attempt(s): {Category}: {Error}",
+            delivery.What, delivery.AppointmentId, claim.Attempts, failure.Category, failure.Message);
+        await RecordAsync(delivery, failed, cancellationToken);
+        return DeliveryOutcome.Failed;
+    }
+
+    private async Task<bool> TransitionAsync(Delivery delivery, string etag, DeliveryClaim next, CancellationToken cancellationToken)
+    {
+        if (await store.TryExecuteAsync([StateOperation.Save(delivery.ClaimKey, next.ToBytes(), etag)], cancellationToken))
+        {
+            return true;
+        }
+
+        logger.LogWarning("Claim {Key} was taken over by another scanner before it could be marked {Status}", delivery.ClaimKey, next.Status);
+        return false;
+    }
+
+    private async Task RecordAsync(Delivery delivery, DeliveryClaim claim, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await delivery.Record(claim.ToState(), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Could not record {What} state {Status} on appointment {AppointmentId}", delivery.What, claim.Status, delivery.AppointmentId);
+        }
+    }
+
+    private sealed record HeldClaim(DeliveryClaim Claim, string ETag);
+}

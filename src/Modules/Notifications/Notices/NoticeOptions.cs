@@ -1,0 +1,28 @@
+namespace Appointments.Notifications.Notices;
+
+/// <summary>The <c>Notices:</c> section as Notifications reads it: how soon and how persistently notices go out.</summary>
+internal sealed class NoticesOptions
+{
+    public const string Section = "Notices";
+
+    /// <summary>Off: nothing scans for notices (Booking also stops writing them).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The longest a notice waits for its first attempt: the in-process timer scans twice per delay.</summary>
+    public TimeSpan Delay { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>A <c>sending</c> claim older than this is taken over: its sender is presumed dead.</summary>
+    public TimeSpan ClaimLease { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>After the first transient failure; each later retry waits twice as long as the one before.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    public int MaxAttempts { get; set; } = 5;
+
+    public TimeSpan ScanInterval => Delay / 2;
+
+    public TimeSpan Backoff(int attempt) => RetryDelay * Math.Pow(2, Math.Max(0, attempt - 1));
+
+    public bool IsValid() =>
+        Delay >= TimeSpan.FromMilliseconds(100) && ClaimLease > TimeSpan.Zero && RetryDelay >= TimeSpan.Zero && MaxAttempts is >= 1 and <= 20;
+}
