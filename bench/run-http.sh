@@ -8,6 +8,7 @@
 #   SCENARIOS="floor post post-nonotice" bench/run-http.sh
 #   BEFORE_ROOT=/work/wt-before SCENARIOS="floor post-before post" bench/run-http.sh   # an older build beside
 #   HOST_ENV="Storage__Synchronous=Normal" bench/run-http.sh                              # extra host settings
+#   USER_CHECK=0 SMTP_SINK=0 bench/run-http.sh      # no user service stub; email unconfigured (notices fail at once)
 #
 # Scenarios: floor get list list-many post post-idem post-nonotice post-before (see bench/README.md).
 set -euo pipefail
@@ -25,6 +26,10 @@ MANY="${MANY:-20000}"
 SKIP_BUILD="${SKIP_BUILD:-0}"
 # USER_CHECK=1: every booking asks the stub user service (bench/UserStub) over HTTP, as in production.
 USER_CHECK="${USER_CHECK:-1}"
+# SMTP_SINK=1: the hosts send notices (and reminders) by email to a local SMTP sink (bench/NoticeLatency
+# --sink-port-file), so a booking's notice costs what sending it costs; 0 leaves email unconfigured (each notice
+# then fails at once and is logged).
+SMTP_SINK="${SMTP_SINK:-1}"
 # Per-caller limits (RateLimits:*PerMinute, 0 = off) on, but far above what one bench caller sends in a minute.
 RATE_LIMIT="${RATE_LIMIT:-100000000}"
 BEFORE_ROOT="${BEFORE_ROOT:-}"
@@ -49,7 +54,7 @@ build() { dotnet build "$1" -c Release -nologo -v q -clp:ErrorsOnly; }
 if [ "$SKIP_BUILD" != 1 ]; then
   echo "== building (Release)"
   build "$ROOT/src/Host/Appointments.Host.csproj"
-  for p in Floor Tokens UserStub Seed; do build "$BENCH/$p/Appointments.Bench.$p.csproj"; done
+  for p in Floor Tokens UserStub Seed NoticeLatency; do build "$BENCH/$p/Appointments.Bench.$p.csproj"; done
   [ -z "$BEFORE_ROOT" ] || build "$BEFORE_ROOT/src/Host/Appointments.Host.csproj"
 fi
 dll() { echo "$BENCH/$1/bin/Release/net10.0/Appointments.Bench.$1.dll"; }
@@ -96,12 +101,13 @@ ensure_host() {
     nonotice) extra=(Notices__Enabled=false) ;;
     before) [ -n "$BEFORE_ROOT" ] || { echo "post-before needs BEFORE_ROOT (a worktree of the older commit)" >&2; exit 2; }; root="$BEFORE_ROOT" ;;
   esac
-  local user_check=(UserService__Enabled=false)
+  local user_check=(UserService__Enabled=false) email=()
+  [ "$SMTP_SINK" = 1 ] && email=(SMTP_HOST=127.0.0.1 "SMTP_PORT=$SMTP_PORT" EMAIL_ADDRESS=clinic@bench.example)
   [ "$USER_CHECK" = 1 ] && user_check=("USER_SERVICE_URL=http://127.0.0.1:$STUB_PORT")
   mkdir -p "$WORK/db-$variant"
   echo "== starting host '$variant' ($root) on $(host_url "$variant")"
   # shellcheck disable=SC2086 # HOST_ENV is a list of NAME=value words
-  start "host-$variant" "$(host_url "$variant")/health/ready" "${user_check[@]}" "${extra[@]}" \
+  start "host-$variant" "$(host_url "$variant")/health/ready" "${user_check[@]}" "${email[@]}" "${extra[@]}" \
     "RateLimits__WritesPerMinute=$RATE_LIMIT" "RateLimits__ReadsPerMinute=$RATE_LIMIT" \
     "ConnectionStrings__Appointments=Data Source=$WORK/db-$variant/appointments.db" $HOST_ENV \
     dotnet "$root/src/Host/bin/Release/net10.0/Appointments.Host.dll" --urls "$(host_url "$variant")"
@@ -110,6 +116,13 @@ ensure_host() {
 
 echo "== starting floor on 127.0.0.1:$FLOOR_PORT$([ "$USER_CHECK" = 1 ] && echo " and the user service stub on 127.0.0.1:$STUB_PORT")"
 start floor "http://127.0.0.1:$FLOOR_PORT/ping" dotnet "$(dll Floor)" --urls "http://127.0.0.1:$FLOOR_PORT"
+if [ "$SMTP_SINK" = 1 ]; then
+  ( cd "$WORK/run" && exec dotnet "$(dll NoticeLatency)" --sink-port-file "$WORK/smtp.port" >"$WORK/smtp-sink.log" 2>&1 ) &
+  PIDS+=($!)
+  for _ in $(seq 1 100); do [ -s "$WORK/smtp.port" ] && break; sleep 0.2; done
+  SMTP_PORT="$(cat "$WORK/smtp.port")"
+  echo "== SMTP sink on 127.0.0.1:$SMTP_PORT"
+fi
 [ "$USER_CHECK" != 1 ] || start userstub "http://127.0.0.1:$STUB_PORT/api/auth/user/probe" dotnet "$(dll UserStub)" --urls "http://127.0.0.1:$STUB_PORT"
 
 # Bookings start at BASE (the next full hour + 2 h: past the 1-hour minimum notice for a session of an hour)

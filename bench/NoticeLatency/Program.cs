@@ -20,6 +20,15 @@ using SmtpServer.Storage;
 //   NoticeLatency --host-dll <path> [--rate 1000] [--seconds 120] [--delay 00:00:10] [--patients 1000] [--dir <dir>]
 //                 [--setting Name=value]...   (extra host settings)
 // --rate is bookings per minute.
+//   NoticeLatency --sink-port-file <file>   only the SMTP sink: writes its port to the file and runs until killed
+//                                            (bench/run-http.sh points its hosts' email at it)
+if (OptionText("--sink-port-file") is { } portFile)
+{
+    var (_, port) = await StartSinkAsync(new ConcurrentDictionary<string, long>());
+    await File.WriteAllTextAsync(portFile, port.ToString(CultureInfo.InvariantCulture));
+    await Task.Delay(Timeout.Infinite);
+}
+
 var hostDll = OptionText("--host-dll") ?? throw new ArgumentException("--host-dll is required");
 var rate = Option("--rate", 1000);
 var seconds = Option("--seconds", 120);
