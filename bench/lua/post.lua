@@ -1,31 +1,44 @@
--- POST /api/appointments with a body no other request of any run has used: doctor "dr-<run>-<thread>-<n>"
--- (RUN names the wrk invocation, so the warm-up and the measured run never collide), start times spread
--- over 2,000 hours from 2027-01-04 (so start-hour index keys stay as small as in a real clinic), and the
--- caller cycling over the tokens in $TOKENS_FILE (one user per token, so no user's list grows without end).
--- Every answer but 201 is counted and reported by done().
+-- POST /api/appointments, every booking unique across all runs against one host: no two share a doctor, and no
+-- patient meets the same time twice (the clinic rules refuse a patient's overlapping visits with 409).
+--
+-- Request k (k = K0 + n * threads + thread id; run-http.sh gives every wrk run, warm-up included, its own
+-- block of k) is booked by patient p = k % P at half-hour slot (k / P + p * stride) % SLOTS after BASE. For one
+-- patient, different k give different slots (a bijection while k < P * SLOTS); consecutive requests come from
+-- different patients at slots spread over the whole horizon, so start-hour index keys stay as small as a
+-- clinic's. BASE is at least an hour ahead (the minimum notice) and BASE + SLOTS half-hours stays inside the
+-- 365-day horizon. Patients are the tokens in $TOKENS_FILE; the doctor is "dr-<RUN>-<thread>-<n>".
+-- IDEMPOTENCY=1 sends a unique Idempotency-Key with every request. Every answer but 201 is counted.
 package.path = (os.getenv("LUA_DIR") or ".") .. "/?.lua;" .. package.path
 local common = require("common")
 
 setup = common.setup
 done = common.done
 
-local tokens, run, n = nil, nil, 0
-local base = 1799020800 -- 2027-01-04 00:00:00 UTC
+local tokens, run, n, threads, k0, base, slots, stride, keyed
 response = common.counter(function(status) return status == 201 end)
 
 function init(args)
   tokens = common.lines(os.getenv("TOKENS_FILE"))
   for i, t in ipairs(tokens) do tokens[i] = "Bearer " .. t end
   run = os.getenv("RUN") or "run"
+  threads = tonumber(os.getenv("THREADS") or "1")
+  k0 = tonumber(os.getenv("K0") or "0")
+  base = tonumber((assert(os.getenv("BASE"), "BASE (unix seconds of the first slot) is required")))
+  slots = tonumber(os.getenv("SLOTS") or "17000")
+  stride = math.floor(slots / #tokens)
+  keyed = os.getenv("IDEMPOTENCY") == "1"
+  n = 0
 end
 
 function request()
+  local k = k0 + n * threads + id
   n = n + 1
+  local p = k % #tokens
+  local slot = (math.floor(k / #tokens) + p * stride) % slots
   local body = string.format(
     '{"doctor":"dr-%s-%d-%d","date_time":"%s","email":"patient%d@example.com","reminder_method":"email"}',
-    run, id, n, os.date("!%Y-%m-%d %H:%M:%S", base + (n % 2000) * 3600), n % 1000)
-  return wrk.format("POST", "/api/appointments", {
-    ["Authorization"] = tokens[((n * 7 + id) % #tokens) + 1],
-    ["Content-Type"] = "application/json",
-  }, body)
+    run, id, n, os.date("!%Y-%m-%d %H:%M:%S", base + slot * 1800), p)
+  local headers = { ["Authorization"] = tokens[p + 1], ["Content-Type"] = "application/json" }
+  if keyed then headers["Idempotency-Key"] = run .. "-" .. k end
+  return wrk.format("POST", "/api/appointments", headers, body)
 end

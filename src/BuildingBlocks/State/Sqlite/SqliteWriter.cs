@@ -3,20 +3,23 @@ using Microsoft.Data.Sqlite;
 namespace Appointments.BuildingBlocks.State.Sqlite;
 
 /// <summary>
-/// The one writer connection with a prepared statement per kind of operation, reused across transactions.
+/// The one writer connection with a prepared statement per kind of operation (<see cref="SqliteStatement"/>), reused
+/// across transactions.
 /// Transactions take SQLite's write lock with BEGIN IMMEDIATE, so the ETag checks and the writes of one
 /// transaction are atomic across threads and across processes sharing the file.
 /// </summary>
 internal sealed class SqliteWriter : IDisposable
 {
-    private const string SavepointName = "w";
     private readonly SqliteConnection _connection;
 
-    private readonly SqliteCommand _create;
-    private readonly SqliteCommand _upsert;
-    private readonly SqliteCommand _save;
-    private readonly SqliteCommand _delete;
-    private readonly SqliteCommand _deleteIf;
+    private readonly SqliteStatement _create;
+    private readonly SqliteStatement _upsert;
+    private readonly SqliteStatement _save;
+    private readonly SqliteStatement _delete;
+    private readonly SqliteStatement _deleteIf;
+    private readonly SqliteStatement _savepoint;
+    private readonly SqliteStatement _release;
+    private readonly SqliteStatement _rollbackToSavepoint;
 
     public SqliteWriter(SqliteConnection connection)
     {
@@ -29,22 +32,25 @@ internal sealed class SqliteWriter : IDisposable
             pragma.ExecuteNonQuery();
         }
 
-        _create = SqliteDatabase.Prepare(connection,
-        "INSERT INTO state (key, value, etag) VALUES ($key, $value, $etag) ON CONFLICT (key) DO NOTHING", "$key", "$value", "$etag");
+        _create = new SqliteStatement(connection,
+            "INSERT INTO state (key, value, etag) VALUES (?1, ?2, ?3) ON CONFLICT (key) DO NOTHING");
 
-        _upsert = SqliteDatabase.Prepare(connection, """
-        INSERT INTO state (key, value, etag) VALUES ($key, $value, $etag)
-        ON CONFLICT (key) DO UPDATE SET value = excluded.value, etag = excluded.etag
-        """, "$key", "$value", "$etag");
+        _upsert = new SqliteStatement(connection, """
+            INSERT INTO state (key, value, etag) VALUES (?1, ?2, ?3)
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value, etag = excluded.etag
+            """);
 
         // Like MongoDB: a given ETag must match an existing key, but a missing key is inserted.
-        _save = SqliteDatabase.Prepare(connection, """
-        INSERT INTO state (key, value, etag) VALUES ($key, $value, $etag)
-        ON CONFLICT (key) DO UPDATE SET value = excluded.value, etag = excluded.etag WHERE state.etag = $expected
-        """, "$key", "$value", "$etag", "$expected");
+        _save = new SqliteStatement(connection, """
+            INSERT INTO state (key, value, etag) VALUES (?1, ?2, ?3)
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value, etag = excluded.etag WHERE state.etag = ?4
+            """);
 
-        _delete = SqliteDatabase.Prepare(connection, "DELETE FROM state WHERE key = $key", "$key");
-        _deleteIf = SqliteDatabase.Prepare(connection, "DELETE FROM state WHERE key = $key AND etag = $expected", "$key", "$expected");
+        _delete = new SqliteStatement(connection, "DELETE FROM state WHERE key = ?1");
+        _deleteIf = new SqliteStatement(connection, "DELETE FROM state WHERE key = ?1 AND etag = ?2");
+        _savepoint = new SqliteStatement(connection, "SAVEPOINT w");
+        _release = new SqliteStatement(connection, "RELEASE w");
+        _rollbackToSavepoint = new SqliteStatement(connection, "ROLLBACK TO w");
     }
 
     public void Checkpoint()
@@ -61,7 +67,7 @@ internal sealed class SqliteWriter : IDisposable
         using var transaction = _connection.BeginTransaction(deferred: false);
         if (batch.Count == 1)
         {
-            results[0] = TryApplyAll(transaction, batch[0].Operations);
+            results[0] = TryApplyAll(batch[0].Operations);
             if (!results[0])
             {
                 transaction.Rollback();
@@ -72,14 +78,14 @@ internal sealed class SqliteWriter : IDisposable
         {
             for (var i = 0; i < batch.Count; i++)
             {
-                transaction.Save(SavepointName);
-                results[i] = TryApplyAll(transaction, batch[i].Operations);
+                _savepoint.Execute();
+                results[i] = TryApplyAll(batch[i].Operations);
                 if (!results[i])
                 {
-                    transaction.Rollback(SavepointName);
+                    _rollbackToSavepoint.Execute();
                 }
 
-                transaction.Release(SavepointName);
+                _release.Execute();
             }
         }
 
@@ -89,19 +95,19 @@ internal sealed class SqliteWriter : IDisposable
 
     public void Dispose()
     {
-        foreach (var command in new[] { _create, _upsert, _save, _delete, _deleteIf })
+        foreach (var statement in new[] { _create, _upsert, _save, _delete, _deleteIf, _savepoint, _release, _rollbackToSavepoint })
         {
-            command.Dispose();
+            statement.Dispose();
         }
 
         _connection.Dispose();
     }
 
-    private bool TryApplyAll(SqliteTransaction transaction, IReadOnlyList<StateOperation> operations)
+    private bool TryApplyAll(IReadOnlyList<StateOperation> operations)
     {
-        foreach (var operation in operations)
+        foreach (var operation in ETagChecksFirst(operations))
         {
-            if (!Apply(transaction, operation))
+            if (!Apply(operation))
             {
                 return false;
             }
@@ -110,44 +116,48 @@ internal sealed class SqliteWriter : IDisposable
         return true;
     }
 
-    private bool Apply(SqliteTransaction transaction, StateOperation operation)
+    /// <summary>
+    /// The operations with ETag checks first, when no key appears twice (then order cannot change the outcome). The
+    /// condition that fails under load is an ETag of a list the caller read moments before; checking those first spares
+    /// the writer the other statements of a transaction it will roll back, and every transaction queued behind it waits
+    /// for that writer.
+    /// </summary>
+    private static IEnumerable<StateOperation> ETagChecksFirst(IReadOnlyList<StateOperation> operations)
     {
-        SqliteCommand command;
+        var keys = new HashSet<string>(operations.Count, StringComparer.Ordinal);
+        foreach (var operation in operations)
+        {
+            if (!keys.Add(operation.Key))
+            {
+                return operations;
+            }
+        }
+
+        return operations.Where(o => o.ETag is not null).Concat(operations.Where(o => o.ETag is null));
+    }
+
+    private bool Apply(StateOperation operation)
+    {
         switch (operation.Kind)
         {
             case StateOperationKind.Create:
-                command = WithValue(_create, operation);
-                break;
+                return WithValue(_create, operation).Execute() == 1;
             case StateOperationKind.Save when operation.ETag is null:
-                command = WithValue(_upsert, operation);
-                break;
+                return WithValue(_upsert, operation).Execute() == 1;
             case StateOperationKind.Save:
-                command = WithValue(_save, operation);
-                command.Parameters[3].Value = operation.ETag;
-                break;
+                return WithValue(_save, operation).Bind(4, operation.ETag).Execute() == 1;
             case StateOperationKind.Delete when operation.ETag is null:
-                _delete.Parameters[0].Value = operation.Key;
-                _delete.Transaction = transaction;
-                _delete.ExecuteNonQuery();
+                _delete.Bind(1, operation.Key).Execute();
                 return true;
             case StateOperationKind.Delete:
-                command = _deleteIf;
-                command.Parameters[0].Value = operation.Key;
-                command.Parameters[1].Value = operation.ETag;
-                break;
+                return _deleteIf.Bind(1, operation.Key).Bind(2, operation.ETag).Execute() == 1;
             default:
                 throw new ArgumentOutOfRangeException(nameof(operation), operation.Kind, "Unknown state operation.");
         }
-
-        command.Transaction = transaction;
-        return command.ExecuteNonQuery() == 1;
     }
 
-    private static SqliteCommand WithValue(SqliteCommand command, StateOperation operation)
-    {
-        command.Parameters[0].Value = operation.Key;
-        command.Parameters[1].Value = operation.Value ?? throw new ArgumentException($"Operation on '{operation.Key}' has no value.");
-        command.Parameters[2].Value = Guid.NewGuid().ToString();
-        return command;
-    }
+    private static SqliteStatement WithValue(SqliteStatement statement, StateOperation operation) =>
+        statement.Bind(1, operation.Key)
+            .Bind(2, operation.Value ?? throw new ArgumentException($"Operation on '{operation.Key}' has no value."))
+            .Bind(3, Guid.NewGuid().ToString());
 }

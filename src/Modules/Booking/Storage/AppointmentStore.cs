@@ -160,17 +160,29 @@ internal sealed class AppointmentStore(IStateStore state, Clinic clinic)
             .Where(m => string.CompareOrdinal(m, firstMonth) >= 0 && string.CompareOrdinal(m, lastMonth) <= 0)
             .ToList();
 
+        bool InPage(IndexEntry e) => e.Start >= fromTicks && e.Start < toTicks && (after is not { } a || a.IsBefore(e.Start, e.Id));
+
         var found = new List<Appointment>(limit + 1);
         foreach (var chunk in months.Chunk(MonthsPerRead))
         {
             var buckets = await state.GetBulkAsync(chunk.Select(m => BookingKeys.UserMonth(username, m)).ToList(), cancellationToken);
 
-            // Buckets are sorted and come back in month order, so their entries are in page order.
-            var entries = buckets.SelectMany(IndexEntries)
-                .Where(e => e.Start >= fromTicks && e.Start < toTicks && (after is not { } a || a.IsBefore(e.Start, e.Id)))
-                .ToList();
-            foreach (var batch in entries.Chunk(limit + 1 - found.Count))
+            // Buckets are sorted and come back in month order, so their entries are in page order. Each is parsed
+            // only until the page is full, so a first page costs the same whether a month holds twenty or hundreds.
+            var cursors = buckets.Select(b => new IndexCursor(b.Value)).ToList();
+            while (true)
             {
+                var batch = new List<IndexEntry>(limit + 1 - found.Count);
+                foreach (var cursor in cursors)
+                {
+                    cursor.TakeInto(batch, limit + 1 - found.Count, InPage);
+                }
+
+                if (batch.Count == 0)
+                {
+                    break;
+                }
+
                 var appointments = await LoadAsync(batch.Select(e => e.Id).ToList(), cancellationToken);
                 found.AddRange(appointments.Where(a => filter.Status is null || a.Status == filter.Status));
                 if (found.Count > limit)
