@@ -33,6 +33,9 @@ public sealed class ReminderTimerTests
         await Eventually.TrueAsync(() => Reminders().Count == 2, "the reminder that fell due before the first tick");
         _clock.Advance(Interval);
         await Eventually.TrueAsync(() => Reminders().Count == 3, "the reminder that fell due before the second tick");
+
+        // The channel has sent it; its claim says so a moment later, and stopping the host would cancel that write.
+        await Eventually.TrueAsync(async () => (await clinic.ClaimAsync(dueOneAndAHalfIntervalsIn, start.AddHours(25.5)))?.SentAt is not null, "the last claim records its send");
         await clinic.Host.StopAsync();
 
         (await clinic.ClaimAsync(dueAtStartUp, start.AddHours(2)))!.SentAt.Should().Be(start, "the scan at start-up sent it");

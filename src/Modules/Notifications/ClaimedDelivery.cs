@@ -73,15 +73,16 @@ internal sealed class ClaimedDelivery(
         var failure = await SendAsync(delivery, policy.SendTimeout, cancellationToken);
         if (failure is null)
         {
+            // The provider has it: a stop requested now must not leave a 'sending' claim that a take-over sends again.
             var sent = claim.Sent(time.GetUtcNow());
-            if (!await TransitionAsync(delivery, etag, sent, cancellationToken))
+            if (!await TransitionAsync(delivery, etag, sent, CancellationToken.None))
             {
                 return DeliveryOutcome.Skipped;
             }
 
             logger.LogInformation("{What} for appointment {AppointmentId} sent by {Method} (attempt {Attempt})",
                 delivery.What, delivery.AppointmentId, delivery.Method, claim.Attempts);
-            await RecordAsync(delivery, sent, cancellationToken);
+            await RecordAsync(delivery, sent, CancellationToken.None);
             return DeliveryOutcome.Sent;
         }
 
