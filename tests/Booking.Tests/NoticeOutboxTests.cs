@@ -25,7 +25,7 @@ public sealed class NoticeOutboxTests : IDisposable
         await ShouldSucceed(_booking.Book.CancelAsync(alice, id, "Away", null, CancellationToken.None));
         await ShouldSucceed(_booking.Book.UpdateAsync(alice, id, new AppointmentChanges { Status = "scheduled" }, null, CancellationToken.None));
 
-        var pending = await Outbox.PendingAsync();
+        var pending = await Outbox.PendingAsync(100);
 
         pending.Select(n => n.Kind).Should().Equal(NoticeKind.Confirmation, NoticeKind.Rescheduled, NoticeKind.Cancelled, NoticeKind.Confirmation);
         pending.Select(n => n.Sequence).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
@@ -42,7 +42,7 @@ public sealed class NoticeOutboxTests : IDisposable
 
         await _booking.Book.BookAsync(BookingModuleHost.Patient("quiet"), request, null, CancellationToken.None);
 
-        (await Outbox.PendingAsync()).Should().BeEmpty();
+        (await Outbox.PendingAsync(100)).Should().BeEmpty();
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class NoticeOutboxTests : IDisposable
 
         await off.Book.BookAsync(BookingModuleHost.Patient("alice"), BookingModuleHost.At(off.Clock.GetUtcNow().AddDays(3)), null, CancellationToken.None);
 
-        (await off.Services.GetRequiredService<INoticeOutbox>().PendingAsync()).Should().BeEmpty();
+        (await off.Services.GetRequiredService<INoticeOutbox>().PendingAsync(100)).Should().BeEmpty();
     }
 
     [Fact]
@@ -61,14 +61,14 @@ public sealed class NoticeOutboxTests : IDisposable
         var alice = BookingModuleHost.Patient("alice");
         var (booked, _) = await _booking.Book.BookAsync(alice, BookingModuleHost.At(_booking.Clock.GetUtcNow().AddDays(3)), null, CancellationToken.None);
         var (before, _, _) = await _booking.Book.ReadAsync(alice, booked!.Id, CancellationToken.None);
-        var notice = (await Outbox.PendingAsync()).Single();
+        var notice = (await Outbox.PendingAsync(100)).Single();
 
         await Outbox.RecordAsync(notice, new DeliveryState("sending", 1, null, null));
-        var stillPending = await Outbox.PendingAsync();
+        var stillPending = await Outbox.PendingAsync(100);
         await Outbox.RecordAsync(notice, new DeliveryState("sent", 1, _booking.Clock.GetUtcNow(), null));
 
         stillPending.Should().ContainSingle("sending is not finished");
-        (await Outbox.PendingAsync()).Should().BeEmpty();
+        (await Outbox.PendingAsync(100)).Should().BeEmpty();
         var (after, deliveries, _) = await _booking.Book.ReadAsync(alice, booked.Id, CancellationToken.None);
         deliveries.Notices.Should().ContainSingle().Which.Should().Match<NoticeDelivery>(n => n.Kind == "confirmation" && n.Status == "sent");
         after!.ETag.Should().Be(before!.ETag);

@@ -62,7 +62,7 @@ public sealed class NoticeDeliveryTests : IDisposable
         invites.Select(i => i.Events.Single().Sequence).Should().BeInAscendingOrder().And.OnlyHaveUniqueItems();
         invites[1].Events.Single().DtStart!.TzId.Should().Be("Europe/Berlin");
         invites[1].Events.Single().DtStart!.Value.Should().Be(new DateTime(2031, 3, 4, 11, 0, 0));
-        (await clinic.Outbox.PendingAsync()).Should().BeEmpty("every notice left the outbox once sent");
+        (await clinic.Outbox.PendingAsync(100)).Should().BeEmpty("every notice left the outbox once sent");
         var (_, deliveries, _) = await clinic.Book.ReadAsync(alice, id, CancellationToken.None);
         deliveries.Notices.Select(n => (n.Kind, n.Status)).Should().Equal(("confirmation", "sent"), ("rescheduled", "sent"), ("cancelled", "sent"));
     }
@@ -188,7 +188,7 @@ public sealed class NoticeDeliveryTests : IDisposable
         withinLease.Should().Be(0, "the claim is someone's until its lease ends");
         email.Sent.Should().ContainSingle();
         clinic.Logs.GetSnapshot().Should().ContainSingle(r => r.Message.Contains("taken over"));
-        (await clinic.Outbox.PendingAsync()).Should().BeEmpty();
+        (await clinic.Outbox.PendingAsync(100)).Should().BeEmpty();
     }
 
     [Fact]
@@ -209,7 +209,7 @@ public sealed class NoticeDeliveryTests : IDisposable
 
         attempts.Should().Equal([1, 1, 2, 2, 3, 3], "30 s after the first failure, then 60 s after the second; three attempts in all");
         email.Sent.Should().BeEmpty();
-        (await clinic.Outbox.PendingAsync()).Should().BeEmpty("a notice given up on leaves the outbox");
+        (await clinic.Outbox.PendingAsync(100)).Should().BeEmpty("a notice given up on leaves the outbox");
         var (_, deliveries, _) = await clinic.Book.ReadAsync(new Caller("gina", Caller.Patient), id, CancellationToken.None);
         deliveries.Notices.Single().Status.Should().Be("failed");
     }
@@ -232,7 +232,31 @@ public sealed class NoticeDeliveryTests : IDisposable
         taken.Error.Should().Be(BookingError.TimeTaken);
         email.Sent.Should().BeEmpty();
         offEmail.Sent.Should().BeEmpty();
-        (await off.Outbox.PendingAsync()).Should().BeEmpty();
+        (await off.Outbox.PendingAsync(100)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_backlog_goes_out_oldest_first_one_batch_a_scan()
+    {
+        var email = new ScriptedChannel();
+        using var clinic = new ClinicHost(_clock, Database, new Dictionary<string, string?> { ["Notices:BatchSize"] = "2" }, email: email);
+        var patients = new[] { "ann", "ben", "cat", "dan", "eve" };
+        foreach (var (patient, i) in patients.Select((p, i) => (p, i)))
+        {
+            await clinic.BookAsync(patient, ClinicHost.Start.AddDays(3).AddHours(i), doctor: $"dr-{patient}");
+            _clock.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var sentPerScan = new List<int>();
+        for (var scan = 0; scan < 3; scan++)
+        {
+            await clinic.Notices.RunAsync(CancellationToken.None);
+            sentPerScan.Add(email.Sent.Count - sentPerScan.Sum());
+        }
+
+        sentPerScan.Should().Equal(2, 2, 1);
+        email.Sent.Select(m => m.To).Should().Equal(patients.Select(p => $"{p}@example.com"), "the oldest owed goes first");
+        (await clinic.Outbox.PendingAsync(100)).Should().BeEmpty();
     }
 
     private static Ical.Net.Calendar Invite(MimeMessage message)

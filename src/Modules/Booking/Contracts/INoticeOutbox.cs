@@ -6,8 +6,11 @@ namespace Appointments.Booking.Contracts;
 /// </summary>
 public interface INoticeOutbox
 {
-    /// <summary>Notices neither sent nor given up on, oldest first, from the pending index (never a scan of appointments).</summary>
-    Task<IReadOnlyList<PendingNotice>> PendingAsync(CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The oldest <paramref name="max"/> notices neither sent nor given up on, oldest first, from the pending index
+    /// (never a scan of appointments); only their records are read.
+    /// </summary>
+    Task<IReadOnlyList<PendingNotice>> PendingAsync(int max, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Records where a notice stands, shown on its appointment. A <c>sent</c> or <c>failed</c> notice leaves the

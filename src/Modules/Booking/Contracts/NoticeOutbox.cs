@@ -4,8 +4,8 @@ namespace Appointments.Booking.Contracts;
 
 internal sealed class NoticeOutbox(AppointmentStore store, Clinic clinic) : INoticeOutbox
 {
-    public async Task<IReadOnlyList<PendingNotice>> PendingAsync(CancellationToken cancellationToken = default) =>
-        (await store.PendingNoticesAsync(cancellationToken)).Select(ToPending).ToList();
+    public async Task<IReadOnlyList<PendingNotice>> PendingAsync(int max, CancellationToken cancellationToken = default) =>
+        (await store.PendingNoticesAsync(max, cancellationToken)).Select(ToPending).ToList();
 
     public Task RecordAsync(PendingNotice notice, DeliveryState state, CancellationToken cancellationToken = default)
     {

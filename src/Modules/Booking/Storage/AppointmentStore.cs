@@ -71,11 +71,11 @@ internal sealed class AppointmentStore(IStateStore state, Clinic clinic)
     public Task RecordReminderAsync(string id, AppointmentReminder reminder, CancellationToken cancellationToken) =>
         UpdateAsync([BookingKeys.Deliveries(id)], entries => [SaveDeliveries(entries[0], ReadDeliveries(entries[0]) with { Reminder = reminder })], cancellationToken);
 
-    /// <summary>Notices in the outbox that are neither sent nor given up on, oldest first.</summary>
-    public async Task<IReadOnlyList<Notice>> PendingNoticesAsync(CancellationToken cancellationToken)
+    /// <summary>The oldest <paramref name="max"/> notices in the outbox that are neither sent nor given up on, oldest first.</summary>
+    public async Task<IReadOnlyList<Notice>> PendingNoticesAsync(int max, CancellationToken cancellationToken)
     {
         var shards = await state.GetBulkAsync(Enumerable.Range(0, BookingKeys.NoticeShards).Select(BookingKeys.PendingNotices).ToList(), cancellationToken);
-        var pending = shards.SelectMany(IndexEntries).Order().ToList();
+        var pending = shards.SelectMany(IndexEntries).Order().Take(max).ToList();
         if (pending.Count == 0)
         {
             return [];

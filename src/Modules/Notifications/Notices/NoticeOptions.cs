@@ -19,10 +19,17 @@ internal sealed class NoticesOptions
 
     public int MaxAttempts { get; set; } = 5;
 
+    /// <summary>
+    /// The oldest this many pending notices are what one scan reads and sends: under a backlog (an SMTP outage, a
+    /// burst of bookings) a scan's cost stays bounded, and the next scan goes on with the rest.
+    /// </summary>
+    public int BatchSize { get; set; } = 500;
+
     public TimeSpan ScanInterval => Delay / 2;
 
     public TimeSpan Backoff(int attempt) => RetryDelay * Math.Pow(2, Math.Max(0, attempt - 1));
 
     public bool IsValid() =>
-        Delay >= TimeSpan.FromMilliseconds(100) && ClaimLease > TimeSpan.Zero && RetryDelay >= TimeSpan.Zero && MaxAttempts is >= 1 and <= 20;
+        Delay >= TimeSpan.FromMilliseconds(100) && ClaimLease > TimeSpan.Zero && RetryDelay >= TimeSpan.Zero && MaxAttempts is >= 1 and <= 20
+        && BatchSize is >= 1 and <= 10_000;
 }

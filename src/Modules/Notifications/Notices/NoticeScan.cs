@@ -35,7 +35,7 @@ internal sealed class NoticeScan(
         try
         {
             using var activity = DeliveryMetrics.Tracing.StartActivity("notice scan");
-            var pending = await outbox.PendingAsync(cancellationToken);
+            var pending = await outbox.PendingAsync(options.Value.BatchSize, cancellationToken);
             activity?.SetTag("notices.pending", pending.Count);
             foreach (var notice in pending)
             {
