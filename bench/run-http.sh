@@ -226,8 +226,8 @@ for round in $(seq 1 "$ROUNDS"); do
     case "$s" in
       floor) run floor "$round" "http://127.0.0.1:$FLOOR_PORT/ping" floor.lua ;;
       get) run get "$round" "$(host_url main)" get.lua IDS_FILE="$WORK/ids.txt" TOKEN_FILE="$WORK/token.txt" ;;
-      list) run list "$round" "$(host_url main)" list.lua TOKEN_FILE="$WORK/token.txt" ;;
-      list-many) run list-many "$round" "$(host_url main)" list.lua TOKEN_FILE="$WORK/token-many.txt" ;;
+      list) run list "$round" "$(host_url main)" path.lua URL_PATH="/api/appointments?limit=20" TOKEN_FILE="$WORK/token.txt" ;;
+      list-many) run list-many "$round" "$(host_url main)" path.lua URL_PATH="/api/appointments?limit=20" TOKEN_FILE="$WORK/token-many.txt" ;;
       slots|slots-busy)
         dr=dr-avail; [ "$s" = slots-busy ] && dr=dr-busy
         run "$s" "$round" "$(host_url main)" path.lua URL_PATH="/api/doctors/$dr/slots?from=$WEEK&to=$WEEK_END" TOKEN_FILE="$WORK/token.txt" ;;
