@@ -2,6 +2,7 @@ using System.Globalization;
 using Appointments.Booking;
 using Appointments.BuildingBlocks.State;
 using Appointments.BuildingBlocks.State.Dapr;
+using Appointments.Notifications.Channels;
 using Appointments.Notifications.Notices;
 using Appointments.Notifications.Tests.TestDoubles;
 using Appointments.TestSupport;
@@ -247,16 +248,61 @@ public sealed class NoticeDeliveryTests : IDisposable
             _clock.Advance(TimeSpan.FromSeconds(1));
         }
 
-        var sentPerScan = new List<int>();
+        var sentPerScan = new List<string[]>();
         for (var scan = 0; scan < 3; scan++)
         {
             await clinic.Notices.RunAsync(CancellationToken.None);
-            sentPerScan.Add(email.Sent.Count - sentPerScan.Sum());
+            sentPerScan.Add(email.Sent.Select(m => m.To[..m.To.IndexOf('@', StringComparison.Ordinal)]).Skip(sentPerScan.Sum(s => s.Length)).Order(StringComparer.Ordinal).ToArray());
         }
 
-        sentPerScan.Should().Equal(2, 2, 1);
-        email.Sent.Select(m => m.To).Should().Equal(patients.Select(p => $"{p}@example.com"), "the oldest owed goes first");
+        sentPerScan.Should().BeEquivalentTo(new[] { new[] { "ann", "ben" }, ["cat", "dan"], ["eve"] }, o => o.WithStrictOrdering(), "the oldest owed go first");
         (await clinic.Outbox.PendingAsync(100)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Different_appointments_notices_go_out_a_few_at_a_time_and_one_appointments_in_order()
+    {
+        var email = new OverlapChannel();
+        using var clinic = new ClinicHost(_clock, Database, new Dictionary<string, string?> { ["Notices:SendConcurrency"] = "3" }, email: email);
+        var alice = new Caller("alice", Caller.Patient);
+        var id = await clinic.BookAsync("alice", ClinicHost.Start.AddDays(3));
+        (await clinic.Book.RescheduleAsync(alice, id, ClinicHost.Start.AddDays(4), null, CancellationToken.None)).Should().BeNull();
+        (await clinic.Book.CancelAsync(alice, id, null, null, CancellationToken.None)).Should().BeNull();
+        foreach (var patient in new[] { "ben", "cat", "dan", "eve", "fay" })
+        {
+            await clinic.BookAsync(patient, ClinicHost.Start.AddDays(3), doctor: $"dr-{patient}");
+        }
+
+        await clinic.Notices.RunAsync(CancellationToken.None);
+
+        email.Sent.Should().HaveCount(8);
+        email.MostAtOnce.Should().Be(3, "three appointments' notices were with the provider at once, never more");
+        email.Sent.Where(m => m.To == "alice@example.com").Select(m => m.Subject)
+            .Should().Equal("Appointment Confirmation", "Appointment Rescheduled", "Appointment Cancelled");
+    }
+
+    /// <summary>Takes a while over each send, and counts how many were in progress at once.</summary>
+    private sealed class OverlapChannel : IMessageChannel
+    {
+        private int _inFlight;
+        private int _most;
+
+        public System.Collections.Concurrent.ConcurrentQueue<OutgoingMessage> Sent { get; } = new();
+
+        public int MostAtOnce => Volatile.Read(ref _most);
+
+        public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+        {
+            var now = Interlocked.Increment(ref _inFlight);
+            for (var most = Volatile.Read(ref _most); now > most; most = Volatile.Read(ref _most))
+            {
+                Interlocked.CompareExchange(ref _most, now, most);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), CancellationToken.None);
+            Sent.Enqueue(message);
+            Interlocked.Decrement(ref _inFlight);
+        }
     }
 
     private static Ical.Net.Calendar Invite(MimeMessage message)

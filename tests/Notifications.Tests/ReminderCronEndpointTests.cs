@@ -16,7 +16,8 @@ public sealed class ReminderCronEndpointTests : IAsyncLifetime
 
     public ReminderCronEndpointTests()
     {
-        _clinic = new ClinicHost(_clock, settings: new Dictionary<string, string?> { ["APP_API_TOKEN"] = AppToken }, email: _email, web: true);
+        // Notices off: their start-up scan could otherwise send a booking's confirmation through this channel.
+        _clinic = new ClinicHost(_clock, settings: new Dictionary<string, string?> { ["APP_API_TOKEN"] = AppToken, ["Notices:Enabled"] = "false" }, email: _email, web: true);
     }
 
     private DateTimeOffset Now => _clock.GetUtcNow();

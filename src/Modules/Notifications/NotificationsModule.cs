@@ -77,7 +77,7 @@ public static class NotificationsModule
         services.AddSingleton<DeliveryMetrics>();
         services.AddOptions<NoticesOptions>()
             .Bind(configuration.GetSection(NoticesOptions.Section))
-            .Validate(o => o.IsValid(), "Notices: Delay at least 100ms, ClaimLease positive, RetryDelay not negative, MaxAttempts 1 to 20, BatchSize 1 to 10000.")
+            .Validate(o => o.IsValid(), "Notices: Delay at least 100ms, ClaimLease positive, RetryDelay not negative, MaxAttempts 1 to 20, BatchSize 1 to 10000, SendConcurrency 1 to 32.")
             .ValidateOnStart();
         services.AddSingleton<ClaimedDelivery>();
         services.AddSingleton<ReminderScan>();

@@ -25,11 +25,14 @@ internal sealed class NoticesOptions
     /// </summary>
     public int BatchSize { get; set; } = 500;
 
+    /// <summary>How many appointments' notices a scan sends at once; one appointment's go one after another.</summary>
+    public int SendConcurrency { get; set; } = 4;
+
     public TimeSpan ScanInterval => Delay / 2;
 
     public TimeSpan Backoff(int attempt) => RetryDelay * Math.Pow(2, Math.Max(0, attempt - 1));
 
     public bool IsValid() =>
         Delay >= TimeSpan.FromMilliseconds(100) && ClaimLease > TimeSpan.Zero && RetryDelay >= TimeSpan.Zero && MaxAttempts is >= 1 and <= 20
-        && BatchSize is >= 1 and <= 10_000;
+        && BatchSize is >= 1 and <= 10_000 && SendConcurrency is >= 1 and <= 32;
 }

@@ -37,10 +37,20 @@ internal sealed class NoticeScan(
             using var activity = DeliveryMetrics.Tracing.StartActivity("notice scan");
             var pending = await outbox.PendingAsync(options.Value.BatchSize, cancellationToken);
             activity?.SetTag("notices.pending", pending.Count);
-            foreach (var notice in pending)
-            {
-                await SendOnceAsync(notice, cancellationToken);
-            }
+
+            // Different appointments' notices go out a few at a time (each under its own claim, each send its own
+            // connection); one appointment's stay in the order they were owed, so a patient never reads the move
+            // before the booking.
+            await Parallel.ForEachAsync(
+                pending.GroupBy(notice => notice.AppointmentId, StringComparer.Ordinal),
+                new ParallelOptions { MaxDegreeOfParallelism = options.Value.SendConcurrency, CancellationToken = cancellationToken },
+                async (notices, token) =>
+                {
+                    foreach (var notice in notices)
+                    {
+                        await SendOnceAsync(notice, token);
+                    }
+                });
         }
         catch (StateStoreUnavailableException ex)
         {
