@@ -19,47 +19,24 @@ internal sealed class ReminderScan(
     DeliveryMetrics metrics,
     ILogger<ReminderScan> logger)
 {
-    private int _running;
+    private readonly ScanGate _gate = new("Reminder", logger);
 
     /// <summary>A new start time gives a new key, so a rescheduled appointment gets its reminder again.</summary>
     public static string ClaimKey(string appointmentId, DateTimeOffset startUtc) =>
         $"reminder|{appointmentId}|{startUtc.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}";
 
     /// <summary>Scans once; never throws. Skips when a scan is already running in this process.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        if (Interlocked.Exchange(ref _running, 1) == 1)
-        {
-            logger.LogInformation("Reminder scan skipped: another one is running in this process");
-            return;
-        }
+    public Task RunAsync(CancellationToken cancellationToken) => _gate.RunAsync(ScanOnceAsync, cancellationToken);
 
-        try
+    private async Task ScanOnceAsync(CancellationToken cancellationToken)
+    {
+        using var activity = DeliveryMetrics.Tracing.StartActivity("reminder scan");
+        var now = time.GetUtcNow();
+        var due = await schedule.StartingBetweenAsync(now, now + options.Value.LeadTime, cancellationToken);
+        activity?.SetTag("reminders.due", due.Count);
+        foreach (var appointment in due.Where(a => a.ReminderMethod != ReminderMethod.None))
         {
-            using var activity = DeliveryMetrics.Tracing.StartActivity("reminder scan");
-            var now = time.GetUtcNow();
-            var due = await schedule.StartingBetweenAsync(now, now + options.Value.LeadTime, cancellationToken);
-            activity?.SetTag("reminders.due", due.Count);
-            foreach (var appointment in due.Where(a => a.ReminderMethod != ReminderMethod.None))
-            {
-                await RemindOnceAsync(appointment, cancellationToken);
-            }
-        }
-        catch (StateStoreUnavailableException ex)
-        {
-            logger.LogWarning(ex, "Reminder scan stopped: the state store is unavailable; the next scan picks up");
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            logger.LogInformation("Reminder scan stopped: the service is shutting down");
-        }
-        catch (Exception ex)
-        {
-            logger.LogError(ex, "Reminder scan failed; the next scan picks up");
-        }
-        finally
-        {
-            Volatile.Write(ref _running, 0);
+            await RemindOnceAsync(appointment, cancellationToken);
         }
     }
 

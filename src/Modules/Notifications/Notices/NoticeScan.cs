@@ -20,54 +20,33 @@ internal sealed class NoticeScan(
     DeliveryMetrics metrics,
     ILogger<NoticeScan> logger)
 {
-    private int _running;
+    private readonly ScanGate _gate = new("Notice", logger);
 
     public static string ClaimKey(string noticeId) => $"notice-claim|{noticeId}";
 
     /// <summary>Scans once; never throws. Skips when notices are off or a scan is already running in this process.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        options.Value.Enabled ? _gate.RunAsync(ScanOnceAsync, cancellationToken) : Task.CompletedTask;
+
+    private async Task ScanOnceAsync(CancellationToken cancellationToken)
     {
-        if (!options.Value.Enabled || Interlocked.Exchange(ref _running, 1) == 1)
-        {
-            return;
-        }
+        using var activity = DeliveryMetrics.Tracing.StartActivity("notice scan");
+        var pending = await outbox.PendingAsync(options.Value.BatchSize, cancellationToken);
+        activity?.SetTag("notices.pending", pending.Count);
 
-        try
-        {
-            using var activity = DeliveryMetrics.Tracing.StartActivity("notice scan");
-            var pending = await outbox.PendingAsync(options.Value.BatchSize, cancellationToken);
-            activity?.SetTag("notices.pending", pending.Count);
-
-            // Different appointments' notices go out a few at a time (each under its own claim, each send its own
-            // connection); one appointment's stay in the order they were owed, so a patient never reads the move
-            // before the booking.
-            await Parallel.ForEachAsync(
-                pending.GroupBy(notice => notice.AppointmentId, StringComparer.Ordinal),
-                new ParallelOptions { MaxDegreeOfParallelism = options.Value.SendConcurrency, CancellationToken = cancellationToken },
-                async (notices, token) =>
+        // Different appointments' notices go out a few at a time (each under its own claim, each send its own
+        // connection); one appointment's stay in the order they were owed, so a patient never reads the move
+        // before the booking.
+        await Parallel.ForEachAsync(
+            pending.GroupBy(notice => notice.AppointmentId, StringComparer.Ordinal),
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.SendConcurrency, CancellationToken = cancellationToken },
+            async (notices, token) =>
+            {
+                foreach (var notice in notices)
                 {
-                    foreach (var notice in notices)
-                    {
-                        await SendOnceAsync(notice, token);
-                    }
-                });
-        }
-        catch (StateStoreUnavailableException ex)
-        {
-            logger.LogWarning(ex, "Notice scan stopped: the state store is unavailable; the next scan picks up");
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            logger.LogInformation("Notice scan stopped: the service is shutting down");
-        }
-        catch (Exception ex)
-        {
-            logger.LogError(ex, "Notice scan failed; the next scan picks up");
-        }
-        finally
-        {
-            Volatile.Write(ref _running, 0);
-        }
+                    await SendOnceAsync(notice, token);
+                }
+            });
     }
 
     private async Task SendOnceAsync(PendingNotice notice, CancellationToken cancellationToken)
