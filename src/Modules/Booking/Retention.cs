@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Appointments.BuildingBlocks;
 using Appointments.Booking.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -53,27 +54,10 @@ internal sealed partial class Retention(RetentionStore store, TimeProvider time,
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled)
-        {
-            return;
-        }
-
-        using var timer = new PeriodicTimer(options.Value.Interval, time);
-        do
-        {
-            try
-            {
-                await PurgeOnceAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Log.Failed(logger, ex);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        options.Value.Enabled
+            ? Periodic.RunAsync(PurgeOnceAsync, options.Value.Interval, time, ex => Log.Failed(logger, ex), stoppingToken)
+            : Task.CompletedTask;
 
     /// <summary>
     /// Works through the whole hours (or days) older than <paramref name="before"/>, from where the last pass stopped:

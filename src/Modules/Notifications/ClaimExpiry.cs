@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Appointments.BuildingBlocks;
 using Appointments.BuildingBlocks.State;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -69,22 +70,8 @@ internal sealed partial class ClaimExpiry(IStateStore store, TimeProvider time, 
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(PassEvery, time);
-        do
-        {
-            try
-            {
-                await PurgeOnceAsync(stoppingToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Log.Failed(logger, ex);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Periodic.RunAsync(PurgeOnceAsync, PassEvery, time, ex => Log.Failed(logger, ex), stoppingToken);
 
     private static string Day(DateTimeOffset day) => day.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
 
