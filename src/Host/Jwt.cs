@@ -39,6 +39,9 @@ internal static class Jwt
             {
                 bearer.MapInboundClaims = false;
                 bearer.TimeProvider = time;
+                bearer.SaveToken = false;
+                bearer.TokenHandlers.Clear();
+                bearer.TokenHandlers.Add(new RememberedTokens(time, IsWithinLifetime));
                 bearer.TokenValidationParameters = new TokenValidationParameters
                 {
                     IssuerSigningKey = new SymmetricSecurityKey(jwt.Value.KeyBytes),

@@ -62,6 +62,34 @@ public abstract class AuthApiTests<TApp>(TApp app) : ApiTestBase<TApp>(app)
     }
 
     [Fact]
+    public async Task A_token_that_opened_the_api_is_refused_once_it_has_expired()
+    {
+        // Repeats of a token are answered from memory: that memory must still end at the token's exp.
+        var client = App.Client(App.Token("erin"));
+        (await client.GetAsync("/api/appointments")).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await client.GetAsync("/api/appointments")).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        App.Clock.Advance(TimeSpan.FromMinutes(16));
+
+        (await client.GetAsync("/api/appointments")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+    }
+
+    [Theory]
+    [InlineData("refresh token")]
+    [InlineData("no sub")]
+    public async Task A_signed_token_refused_for_what_it_says_is_refused_every_time(string why)
+    {
+        var claims = FlaskTokens.Claims("frank", issuedAt: App.Clock.GetUtcNow());
+        var token = FlaskTokens.Sign(why == "no sub" ? Without(claims, "sub") : With(claims, "type", "refresh"));
+        var client = App.Client(token);
+
+        for (var i = 0; i < 3; i++)
+        {
+            (await client.GetAsync("/api/appointments")).StatusCode.Should().Be(HttpStatusCode.Unauthorized, $"{why}, request {i + 1}");
+        }
+    }
+
+    [Fact]
     public async Task Another_users_appointment_is_404_for_every_route_and_stays_unchanged()
     {
         var owner = App.NewPatient(out _);
