@@ -1,4 +1,5 @@
 using Appointments.Booking.Contracts;
+using Appointments.BuildingBlocks.State;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Appointments.Booking.Tests;
@@ -72,6 +73,37 @@ public sealed class NoticeOutboxTests : IDisposable
         var (after, deliveries, _) = await _booking.Book.ReadAsync(alice, booked.Id, CancellationToken.None);
         deliveries.Notices.Should().ContainSingle().Which.Should().Match<NoticeDelivery>(n => n.Kind == "confirmation" && n.Status == "sent");
         after!.ETag.Should().Be(before!.ETag);
+    }
+
+    [Fact]
+    public async Task A_notice_owed_when_there_were_64_pending_lists_is_still_found_and_leaves_its_list_when_sent()
+    {
+        // An id whose last byte is 64 or more: its list is not the same under 64 and 256 lists.
+        var alice = BookingModuleHost.Patient("alice");
+        string id;
+        var day = 3;
+        do
+        {
+            var (booked, _) = await _booking.Book.BookAsync(alice, BookingModuleHost.At(_booking.Clock.GetUtcNow().AddDays(day++)), null, CancellationToken.None);
+            id = booked!.Id;
+            foreach (var owed in await Outbox.PendingAsync(100))
+            {
+                await Outbox.RecordAsync(owed, new DeliveryState("sent", 1, _booking.Clock.GetUtcNow(), null));
+            }
+        }
+        while (Convert.ToInt32(id[^2..], 16) < 64);
+
+        await _booking.Book.CancelAsync(alice, id, null, null, CancellationToken.None);
+        var (current, legacy) = ($"notices-pending|{Convert.ToInt32(id[^2..], 16)}", $"notices-pending|{Convert.ToInt32(id[^2..], 16) % 64}");
+        var list = await _booking.Store.GetAsync(current);
+        (await _booking.Store.TryExecuteAsync([StateOperation.Delete(current), StateOperation.Save(legacy, list.Value!)])).Should().BeTrue();
+
+        var notice = (await Outbox.PendingAsync(100)).Should().ContainSingle().Which;
+        await Outbox.RecordAsync(notice, new DeliveryState("sent", 1, _booking.Clock.GetUtcNow(), null));
+
+        notice.Kind.Should().Be(NoticeKind.Cancelled);
+        (await Outbox.PendingAsync(100)).Should().BeEmpty();
+        (await _booking.Store.GetAsync(legacy)).Exists.Should().BeFalse();
     }
 
     private static async Task ShouldSucceed(Task<BookingError?> change) => (await change).Should().BeNull();

@@ -91,8 +91,8 @@ internal sealed class AppointmentStore(IStateStore state, Clinic clinic)
     /// </summary>
     public Task RecordNoticeAsync(string appointmentId, string noticeId, NoticeDelivery delivery, bool finished, CancellationToken cancellationToken)
     {
-        var pendingKey = BookingKeys.PendingNoticesOf(appointmentId);
-        return UpdateAsync([BookingKeys.Deliveries(appointmentId), pendingKey], entries =>
+        var pendingKeys = new[] { BookingKeys.PendingNoticesOf(appointmentId), BookingKeys.LegacyPendingNoticesOf(appointmentId) }.Distinct();
+        return UpdateAsync([BookingKeys.Deliveries(appointmentId), .. pendingKeys], entries =>
         {
             var deliveries = ReadDeliveries(entries[0]);
             var notices = deliveries.Notices.ToList();
@@ -111,10 +111,13 @@ internal sealed class AppointmentStore(IStateStore state, Clinic clinic)
             {
                 // What it said is needed no more once it is sent or given up on: only its delivery stays, shown above.
                 operations.Add(StateOperation.Delete(BookingKeys.Notice(noticeId)));
-                var pending = IndexEntries(entries[1]);
-                if (pending.RemoveAll(e => e.Id == noticeId) > 0)
+                foreach (var list in entries.Skip(1))
                 {
-                    operations.AddRange(ListOperation(entries[1], pending, StorageJson.Default.ListIndexEntry));
+                    var pending = IndexEntries(list);
+                    if (pending.RemoveAll(e => e.Id == noticeId) > 0)
+                    {
+                        operations.AddRange(ListOperation(list, pending, StorageJson.Default.ListIndexEntry));
+                    }
                 }
             }
 

@@ -15,7 +15,11 @@ internal static class BookingKeys
 
     public const int DoctorDayShards = 4;
 
-    public const int NoticeShards = 64;
+    /// <summary>One list per value of an appointment id's last two hex digits.</summary>
+    public const int NoticeShards = 256;
+
+    /// <summary>Before there were 256 lists: the same digits modulo 64.</summary>
+    private const int LegacyNoticeShards = 64;
 
     private const string DoctorTime = "doctor-time|";
     private const string PatientTime = "patient-time|";
@@ -35,11 +39,19 @@ internal static class BookingKeys
 
     /// <summary>
     /// Notices not yet sent or given up on, sharded by appointment so that concurrent changes seldom touch the
-    /// same list; a scan reads every shard.
+    /// same list (each booking read-modify-writes one under its ETag); a scan reads every shard.
     /// </summary>
     public static string PendingNotices(int shard) => $"notices-pending|{shard.ToString(CultureInfo.InvariantCulture)}";
 
-    public static string PendingNoticesOf(string appointmentId) => PendingNotices(Convert.ToInt32(appointmentId[^2..], 16) % NoticeShards);
+    public static string PendingNoticesOf(string appointmentId) => PendingNotices(LastByte(appointmentId));
+
+    /// <summary>
+    /// Where a notice owed before the 256 lists waits until it is sent: one of the first 64, which a scan still
+    /// reads. The same list as <see cref="PendingNoticesOf"/> for a quarter of the appointments.
+    /// </summary>
+    public static string LegacyPendingNoticesOf(string appointmentId) => PendingNotices(LastByte(appointmentId) % LegacyNoticeShards);
+
+    private static int LastByte(string appointmentId) => Convert.ToInt32(appointmentId[^2..], 16);
 
     /// <summary>The <c>Idempotency-Key</c>s a caller used in the last 24 hours, by hash.</summary>
     public static string Idempotency(string username) => $"idempotency|{Uri.EscapeDataString(username)}";
