@@ -64,6 +64,53 @@ public sealed class SmtpEmailChannelTests
     }
 
     [Fact]
+    public async Task Messages_sent_one_after_another_share_one_smtp_session()
+    {
+        await using var server = await SmtpTestServer.StartAsync();
+        using var host = HostFor(server);
+        var channel = host.Services.GetRequiredKeyedService<IMessageChannel>(ReminderMethod.Email);
+
+        for (var i = 0; i < 3; i++)
+        {
+            await channel.SendAsync(Message, CancellationToken.None);
+        }
+
+        server.Messages().Should().HaveCount(3);
+        server.Sessions.Should().Be(1, "a connection is kept between messages instead of opened for each");
+    }
+
+    [Fact]
+    public async Task A_kept_connection_the_server_has_dropped_is_replaced_and_the_message_sent()
+    {
+        var first = await SmtpTestServer.StartAsync();
+        using var host = HostFor(first);
+        var channel = host.Services.GetRequiredKeyedService<IMessageChannel>(ReminderMethod.Email);
+        await channel.SendAsync(Message, CancellationToken.None);
+        await first.DisposeAsync();
+        await using var second = await SmtpTestServer.StartAsync(port: first.Port);
+
+        await channel.SendAsync(Message, CancellationToken.None);
+
+        second.Messages().Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task A_connection_idle_longer_than_the_limit_is_not_used_again()
+    {
+        await using var server = await SmtpTestServer.StartAsync();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(ClinicHost.Start);
+        using var host = HostFor(server, clock);
+        var channel = host.Services.GetRequiredKeyedService<IMessageChannel>(ReminderMethod.Email);
+
+        await channel.SendAsync(Message, CancellationToken.None);
+        clock.Advance(SmtpConnections.MaxIdle);
+        await channel.SendAsync(Message, CancellationToken.None);
+
+        server.Messages().Should().HaveCount(2);
+        server.Sessions.Should().Be(2);
+    }
+
+    [Fact]
     public async Task A_scan_sends_a_due_email_reminder_through_smtp_once()
     {
         await using var server = await SmtpTestServer.StartAsync();

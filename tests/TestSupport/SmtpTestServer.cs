@@ -14,13 +14,14 @@ namespace Appointments.TestSupport;
 /// <summary>
 /// A real SMTP server in the test's process (the SmtpServer package) on a free loopback port. It keeps every
 /// message it accepts, with the SMTP envelope in X-Envelope-From and X-Envelope-To headers, for the test to read;
-/// with <c>rejectRecipients</c> it refuses every RCPT TO with 550.
+/// with <c>rejectRecipients</c> it refuses every RCPT TO with 550. It counts the SMTP sessions clients opened.
 /// </summary>
 public sealed class SmtpTestServer : IAsyncDisposable
 {
     private readonly SmtpServer.SmtpServer _server;
     private readonly Task _running;
     private readonly ConcurrentQueue<MimeMessage> _messages;
+    private int _sessions;
 
     private SmtpTestServer(SmtpServer.SmtpServer server, Task running, ConcurrentQueue<MimeMessage> messages, int port)
     {
@@ -28,11 +29,15 @@ public sealed class SmtpTestServer : IAsyncDisposable
         _running = running;
         _messages = messages;
         Port = port;
+        _server.SessionCreated += (_, _) => Interlocked.Increment(ref _sessions);
     }
 
     public int Port { get; }
 
-    public static async Task<SmtpTestServer> StartAsync(bool rejectRecipients = false)
+    public int Sessions => Volatile.Read(ref _sessions);
+
+    /// <param name="port">0 for a free one; a stopped server's port to stand in for it.</param>
+    public static async Task<SmtpTestServer> StartAsync(bool rejectRecipients = false, int port = 0)
     {
         var listeners = new EndpointListenerFactory();
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -44,7 +49,7 @@ public sealed class SmtpTestServer : IAsyncDisposable
         services.Add(new KeepMessages(messages));
         var options = new SmtpServerOptionsBuilder()
             .ServerName("localhost")
-            .Endpoint(endpoint => endpoint.Endpoint(new IPEndPoint(IPAddress.Loopback, 0)))
+            .Endpoint(endpoint => endpoint.Endpoint(new IPEndPoint(IPAddress.Loopback, port)))
             .Build();
 
         var server = new SmtpServer.SmtpServer(options, services);

@@ -73,8 +73,10 @@ internal enum SmtpTls
     Off,
 }
 
-internal sealed class SmtpEmailChannel(IOptions<SmtpOptions> options) : IMessageChannel
+internal sealed class SmtpEmailChannel(IOptions<SmtpOptions> options, TimeProvider time) : IMessageChannel, IDisposable
 {
+    private readonly SmtpConnections _connections = new(options.Value, time);
+
     public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         var smtp = options.Value;
@@ -93,22 +95,13 @@ internal sealed class SmtpEmailChannel(IOptions<SmtpOptions> options) : IMessage
         email.Subject = message.Subject;
         email.Body = Body(message);
 
-        using var client = new SmtpClient();
+        SmtpClient? client = null;
+        var sent = false;
         try
         {
-            await client.ConnectAsync(smtp.Host, smtp.Port, smtp.Security, cancellationToken);
-            if (!string.IsNullOrEmpty(smtp.Password))
-            {
-                if (!client.IsSecure)
-                {
-                    throw new DeliveryException(DeliveryFailure.TlsUnavailable,
-                        $"SMTP server {smtp.Host}:{smtp.Port} offers no TLS; EMAIL_PASSWORD is never sent without it", isTransient: false);
-                }
-
-                await client.AuthenticateAsync(sender, smtp.Password, cancellationToken);
-            }
-
+            client = await _connections.TakeAsync(cancellationToken);
             await client.SendAsync(email, cancellationToken);
+            sent = true;
         }
         catch (SmtpCommandException ex)
         {
@@ -127,16 +120,21 @@ internal sealed class SmtpEmailChannel(IOptions<SmtpOptions> options) : IMessage
         {
             throw new DeliveryException(DeliveryFailure.Unreachable, $"SMTP server unreachable or failing: {message.WithoutAddress(ex.Message)}", isTransient: true, ex);
         }
-
-        try
+        finally
         {
-            await client.DisconnectAsync(quit: true, cancellationToken);
-        }
-        catch (Exception ex) when (ex is IOException or SocketException or SmtpProtocolException or SmtpCommandException)
-        {
-            // The message was accepted; failing to say goodbye must not make it look unsent.
+            // A connection whose message failed is in no known state: it is not used again.
+            if (client is not null && sent)
+            {
+                _connections.Return(client);
+            }
+            else
+            {
+                client?.Dispose();
+            }
         }
     }
+
+    public void Dispose() => _connections.Dispose();
 
     /// <summary>Plain text and HTML as alternatives; an invite as a third, <c>text/calendar; method=…</c>, which is where mail clients look for it.</summary>
     private static MultipartAlternative Body(OutgoingMessage message)
