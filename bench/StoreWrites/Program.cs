@@ -8,14 +8,14 @@ using Appointments.BuildingBlocks.State.Sqlite;
 // Booking writes them (3 documents, 12 time cells, 3 index lists read and written back with their ETags), so a
 // change to src/BuildingBlocks/State/Sqlite can be measured without the noise of the whole host.
 //   StoreWrites [--callers 64] [--seconds 10] [--warmup 3] [--runs 3] [--dir /tmp/...] [--synchronous Full|Normal]
-//               [--pending-shards 256]  how many notices-pending lists the bookings spread over
+//               [--pending-shards 1024] how many notices-pending lists the bookings spread over
 // Prints, per run, transactions per second and the process's CPU time per transaction.
 var callers = Option("--callers", 64);
 var seconds = Option("--seconds", 10);
 var warmup = Option("--warmup", 3);
 var runs = Option("--runs", 3);
 var dir = OptionText("--dir") ?? Directory.CreateTempSubdirectory("store-writes").FullName;
-var pendingShards = Option("--pending-shards", 256);
+var pendingShards = Option("--pending-shards", 1024);
 var synchronous = Enum.Parse<SqliteSynchronous>(OptionText("--synchronous") ?? "Full");
 
 using var store = new SqliteStateStore(new SqliteStoreOptions { ConnectionString = $"Data Source={Path.Combine(dir, "store.db")}", Synchronous = synchronous });

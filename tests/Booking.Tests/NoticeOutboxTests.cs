@@ -78,7 +78,7 @@ public sealed class NoticeOutboxTests : IDisposable
     [Fact]
     public async Task A_notice_owed_when_there_were_64_pending_lists_is_still_found_and_leaves_its_list_when_sent()
     {
-        // An id whose last byte is 64 or more: its list is not the same under 64 and 256 lists.
+        // An id whose list is not the same under 64 and 1,024 lists.
         var alice = BookingModuleHost.Patient("alice");
         string id;
         var day = 3;
@@ -91,10 +91,10 @@ public sealed class NoticeOutboxTests : IDisposable
                 await Outbox.RecordAsync(owed, new DeliveryState("sent", 1, _booking.Clock.GetUtcNow(), null));
             }
         }
-        while (Convert.ToInt32(id[^2..], 16) < 64);
+        while (Convert.ToInt32(id[^3..], 16) % 1024 == Convert.ToInt32(id[^2..], 16) % 64);
 
         await _booking.Book.CancelAsync(alice, id, null, null, CancellationToken.None);
-        var (current, legacy) = ($"notices-pending|{Convert.ToInt32(id[^2..], 16)}", $"notices-pending|{Convert.ToInt32(id[^2..], 16) % 64}");
+        var (current, legacy) = ($"notices-pending|{Convert.ToInt32(id[^3..], 16) % 1024}", $"notices-pending|{Convert.ToInt32(id[^2..], 16) % 64}");
         var list = await _booking.Store.GetAsync(current);
         (await _booking.Store.TryExecuteAsync([StateOperation.Delete(current), StateOperation.Save(legacy, list.Value!)])).Should().BeTrue();
 

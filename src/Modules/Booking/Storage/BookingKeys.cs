@@ -15,10 +15,13 @@ internal static class BookingKeys
 
     public const int DoctorDayShards = 4;
 
-    /// <summary>One list per value of an appointment id's last two hex digits.</summary>
-    public const int NoticeShards = 256;
+    /// <summary>
+    /// Far more lists than bookings in flight at once (64 callers), so that two seldom share one: the appointment
+    /// id's last three hex digits modulo 1,024.
+    /// </summary>
+    public const int NoticeShards = 1024;
 
-    /// <summary>Before there were 256 lists: the same digits modulo 64.</summary>
+    /// <summary>Before there were 1,024 lists: the id's last two hex digits modulo 64.</summary>
     private const int LegacyNoticeShards = 64;
 
     private const string DoctorTime = "doctor-time|";
@@ -43,15 +46,13 @@ internal static class BookingKeys
     /// </summary>
     public static string PendingNotices(int shard) => $"notices-pending|{shard.ToString(CultureInfo.InvariantCulture)}";
 
-    public static string PendingNoticesOf(string appointmentId) => PendingNotices(LastByte(appointmentId));
+    public static string PendingNoticesOf(string appointmentId) => PendingNotices(Convert.ToInt32(appointmentId[^3..], 16) % NoticeShards);
 
     /// <summary>
-    /// Where a notice owed before the 256 lists waits until it is sent: one of the first 64, which a scan still
-    /// reads. The same list as <see cref="PendingNoticesOf"/> for a quarter of the appointments.
+    /// Where a notice owed before the 1,024 lists waits until it is sent: one of the first 64, which a scan still
+    /// reads. The same list as <see cref="PendingNoticesOf"/> for some appointments.
     /// </summary>
-    public static string LegacyPendingNoticesOf(string appointmentId) => PendingNotices(LastByte(appointmentId) % LegacyNoticeShards);
-
-    private static int LastByte(string appointmentId) => Convert.ToInt32(appointmentId[^2..], 16);
+    public static string LegacyPendingNoticesOf(string appointmentId) => PendingNotices(Convert.ToInt32(appointmentId[^2..], 16) % LegacyNoticeShards);
 
     /// <summary>The <c>Idempotency-Key</c>s a caller used in the last 24 hours, by hash.</summary>
     public static string Idempotency(string username) => $"idempotency|{Uri.EscapeDataString(username)}";
