@@ -33,7 +33,8 @@ internal sealed class RememberedTokens(TimeProvider time, Func<DateTime?, DateTi
         }
 
         var result = await _inner.ValidateTokenAsync(token, validationParameters);
-        if (result.IsValid && result.SecurityToken is JsonWebToken jwt)
+        // The claims identity is built on its first read: build it here, once, before the result is shared.
+        if (result.IsValid && result.SecurityToken is JsonWebToken jwt && result.ClaimsIdentity is not null)
         {
             Remember(token, new Remembered(result, validationParameters.IssuerSigningKey,
                 jwt.TryGetPayloadValue<long>(JwtRegisteredClaimNames.Nbf, out _) ? jwt.ValidFrom : null, jwt.ValidTo));
