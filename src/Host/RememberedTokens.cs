@@ -12,7 +12,7 @@ namespace Appointments.Host;
 /// </summary>
 internal sealed class RememberedTokens(TimeProvider time, Func<DateTime?, DateTime?, DateTimeOffset, bool> isWithinLifetime) : TokenHandler
 {
-    public const int Capacity = 10_000;
+    private const int Capacity = 10_000;
 
     private readonly JsonWebTokenHandler _inner = new() { MapInboundClaims = false };
     private readonly ConcurrentDictionary<string, Remembered> _valid = new(StringComparer.Ordinal);
@@ -33,6 +33,7 @@ internal sealed class RememberedTokens(TimeProvider time, Func<DateTime?, DateTi
         }
 
         var result = await _inner.ValidateTokenAsync(token, validationParameters);
+
         // The claims identity is built on its first read: build it here, once, before the result is shared.
         if (result.IsValid && result.SecurityToken is JsonWebToken jwt && result.ClaimsIdentity is not null)
         {
