@@ -34,9 +34,9 @@ internal sealed class NoticeScan(
         var pending = await outbox.PendingAsync(options.Value.BatchSize, cancellationToken);
         activity?.SetTag("notices.pending", pending.Count);
 
-        // Different appointments' notices go out a few at a time (each under its own claim, each send its own
-        // connection); one appointment's stay in the order they were owed, so a patient never reads the move
-        // before the booking.
+        // Different appointments' notices go out a few at a time (each under its own claim, each over an SMTP
+        // connection no other send is using at that moment); one appointment's stay in the order they were owed,
+        // so a patient never reads the move before the booking.
         await Parallel.ForEachAsync(
             pending.GroupBy(notice => notice.AppointmentId, StringComparer.Ordinal),
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.SendConcurrency, CancellationToken = cancellationToken },
