@@ -142,8 +142,10 @@ internal sealed class AppointmentStore(IStateStore state, Clinic clinic)
 
     /// <summary>What a caller's idempotency key (by its hash) was used for in the last 24 hours, if anything.</summary>
     public async Task<IdempotencyRecord?> FindIdempotencyAsync(string username, string keyHash, DateTimeOffset now, CancellationToken cancellationToken) =>
-        IdempotencyRecord.ReadKeys(await state.GetAsync(BookingKeys.Idempotency(username), cancellationToken)).GetValueOrDefault(keyHash) is { } record
-            && record.IsLive(now) ? record : null;
+        IdempotencyRecord.Find(await state.GetBulkAsync(IdempotencyKeys(username, keyHash), cancellationToken), keyHash, now);
+
+    private static List<string> IdempotencyKeys(string username, string keyHash) =>
+        [BookingKeys.Idempotency(username, keyHash), BookingKeys.LegacyIdempotency(username)];
 
     /// <summary>
     /// One page of a user's appointments. Costs the month directory, the month buckets the page passes through,
@@ -360,7 +362,7 @@ internal sealed class AppointmentStore(IStateStore state, Clinic clinic)
 
         if (idempotency is not null)
         {
-            keys.Add(BookingKeys.Idempotency(idempotency.Username));
+            keys.AddRange(IdempotencyKeys(idempotency.Username, idempotency.KeyHash));
         }
 
         if (keys.Count == 0)
@@ -403,18 +405,22 @@ internal sealed class AppointmentStore(IStateStore state, Clinic clinic)
 
         if (idempotency is not null)
         {
-            var stored = entries[^1];
-            var used = IdempotencyRecord.ReadKeys(stored);
-            if (used.TryGetValue(idempotency.KeyHash, out var earlier) && earlier.IsLive(idempotency.Record.CreatedAt))
+            var (stored, legacy) = (entries[^2], entries[^1]);
+            var now = idempotency.Record.CreatedAt;
+            if (IdempotencyRecord.Find([stored, legacy], idempotency.KeyHash, now) is not null)
             {
                 return ([], true);
             }
 
-            // One document per caller, pruned of expired keys whenever the caller books with a key again.
-            var kept = used.Where(u => u.Value.IsLive(idempotency.Record.CreatedAt)).ToDictionary(StringComparer.Ordinal);
+            // The record is pruned of expired keys whenever the caller books with one of its keys again.
+            var kept = IdempotencyRecord.ReadKeys(stored).Where(u => u.Value.IsLive(now)).ToDictionary(StringComparer.Ordinal);
             kept[idempotency.KeyHash] = idempotency.Record;
             var value = JsonSerializer.SerializeToUtf8Bytes(kept, StorageJson.Default.DictionaryStringIdempotencyRecord);
             operations.Add(stored.Exists ? StateOperation.Save(stored.Key, value, stored.ETag) : StateOperation.Create(stored.Key, value));
+            if (legacy.Exists && !IdempotencyRecord.ReadKeys(legacy).Values.Any(r => r.IsLive(now)))
+            {
+                operations.Add(StateOperation.Delete(legacy.Key, legacy.ETag));
+            }
         }
 
         return (operations, false);

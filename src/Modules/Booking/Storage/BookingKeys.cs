@@ -54,8 +54,15 @@ internal static class BookingKeys
     /// </summary>
     public static string LegacyPendingNoticesOf(string appointmentId) => PendingNotices(Convert.ToInt32(appointmentId[^2..], 16) % LegacyNoticeShards);
 
-    /// <summary>The <c>Idempotency-Key</c>s a caller used in the last 24 hours, by hash.</summary>
-    public static string Idempotency(string username) => $"idempotency|{Uri.EscapeDataString(username)}";
+    /// <summary>
+    /// The <c>Idempotency-Key</c>s used for a patient's bookings in the last 24 hours whose hash starts with the same
+    /// hex digit as <paramref name="keyHash"/>: sixteen records per patient, so an account that books often with keys
+    /// (a kiosk's, a family's) neither rewrites one record holding its whole day of keys nor makes its bookings race for it.
+    /// </summary>
+    public static string Idempotency(string username, string keyHash) => $"idempotency|{Uri.EscapeDataString(username)}|{keyHash[0]}";
+
+    /// <summary>Where a patient's keys were kept before the sixteen records: still read, and removed once none of its keys is live.</summary>
+    public static string LegacyIdempotency(string username) => $"idempotency|{Uri.EscapeDataString(username)}";
 
     /// <summary>The months (<c>yyyyMM</c>, UTC) in which a user has appointments, so a page knows which buckets to read.</summary>
     public static string UserMonths(string username) => $"user-months|{Uri.EscapeDataString(username)}";

@@ -7,8 +7,9 @@ namespace Appointments.Booking.Storage;
 
 /// <summary>
 /// What an <c>Idempotency-Key</c> was first used for: a hash of the request and the appointment it created.
-/// A caller's keys live in one document (<c>idempotency|{user}</c>), written with its ETag in the booking's own
-/// transaction, so a key never exists without its booking; expired keys are pruned on every such write.
+/// A patient's keys live in sixteen documents by the key hash's first hex digit (<c>idempotency|{user}|{digit}</c>),
+/// each written with its ETag in the booking's own transaction, so a key never exists without its booking; a
+/// document's expired keys are pruned whenever it is written. At most sixteen small documents per patient stay.
 /// </summary>
 internal sealed record IdempotencyRecord(
     [property: JsonPropertyName("request")] string RequestHash,
@@ -23,6 +24,10 @@ internal sealed record IdempotencyRecord(
     /// <summary>A caller's keys by hash; empty when they have none.</summary>
     public static Dictionary<string, IdempotencyRecord> ReadKeys(BuildingBlocks.State.StateEntry entry) =>
         entry.Value is null ? [] : JsonSerializer.Deserialize(entry.Value, StorageJson.Default.DictionaryStringIdempotencyRecord) ?? [];
+
+    /// <summary>The live record of <paramref name="keyHash"/> in the first of <paramref name="records"/> that has one.</summary>
+    public static IdempotencyRecord? Find(IEnumerable<BuildingBlocks.State.StateEntry> records, string keyHash, DateTimeOffset now) =>
+        records.Select(r => ReadKeys(r).GetValueOrDefault(keyHash)).FirstOrDefault(r => r is not null && r.IsLive(now));
 
     public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
