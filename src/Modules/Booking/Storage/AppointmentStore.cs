@@ -140,7 +140,7 @@ internal sealed class AppointmentStore(IStateStore state, Clinic clinic)
             .ToList();
     }
 
-    /// <summary>What a caller's idempotency key (by its hash) was used for in the last 24 hours, if anything.</summary>
+    /// <summary>What an idempotency key (by its hash) was used for in the patient's bookings of the last 24 hours, if anything.</summary>
     public async Task<IdempotencyRecord?> FindIdempotencyAsync(string username, string keyHash, DateTimeOffset now, CancellationToken cancellationToken) =>
         IdempotencyRecord.Find(await state.GetBulkAsync(IdempotencyKeys(username, keyHash), cancellationToken), keyHash, now);
 
@@ -412,7 +412,7 @@ internal sealed class AppointmentStore(IStateStore state, Clinic clinic)
                 return ([], true);
             }
 
-            // The record is pruned of expired keys whenever the caller books with one of its keys again.
+            // The record is pruned of expired keys whenever a keyed booking of the patient writes it.
             var kept = IdempotencyRecord.ReadKeys(stored).Where(u => u.Value.IsLive(now)).ToDictionary(StringComparer.Ordinal);
             kept[idempotency.KeyHash] = idempotency.Record;
             var value = JsonSerializer.SerializeToUtf8Bytes(kept, StorageJson.Default.DictionaryStringIdempotencyRecord);

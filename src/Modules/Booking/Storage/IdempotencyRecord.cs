@@ -9,7 +9,8 @@ namespace Appointments.Booking.Storage;
 /// What an <c>Idempotency-Key</c> was first used for: a hash of the request and the appointment it created.
 /// A patient's keys live in sixteen documents by the key hash's first hex digit (<c>idempotency|{user}|{digit}</c>),
 /// each written with its ETag in the booking's own transaction, so a key never exists without its booking; a
-/// document's expired keys are pruned whenever it is written. At most sixteen small documents per patient stay.
+/// document's expired keys are pruned whenever it is written. At most sixteen small documents per patient stay (and
+/// the single document of earlier versions until the patient's next keyed booking finds none of its keys live).
 /// </summary>
 internal sealed record IdempotencyRecord(
     [property: JsonPropertyName("request")] string RequestHash,
@@ -21,7 +22,7 @@ internal sealed record IdempotencyRecord(
 
     public bool IsLive(DateTimeOffset now) => now - CreatedAt < Lifetime;
 
-    /// <summary>A caller's keys by hash; empty when they have none.</summary>
+    /// <summary>The keys one record holds, by hash; empty when it holds none.</summary>
     public static Dictionary<string, IdempotencyRecord> ReadKeys(BuildingBlocks.State.StateEntry entry) =>
         entry.Value is null ? [] : JsonSerializer.Deserialize(entry.Value, StorageJson.Default.DictionaryStringIdempotencyRecord) ?? [];
 
