@@ -78,11 +78,12 @@ public abstract class IdempotencyAndHistoryApiTests<TApp>(TApp app) : ApiTestBas
     }
 
     [Fact]
-    public async Task Ten_concurrent_requests_with_one_key_create_at_most_one_appointment_and_each_answer_is_it_or_409()
+    public async Task Ten_concurrent_requests_with_one_key_create_one_appointment_and_each_answer_is_its_201()
     {
         var patient = App.NewPatient(out _);
         var body = Booking(NewDoctor(), FromNow(TimeSpan.FromDays(6)));
         var ids = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var replayed = 0;
 
         var results = await Race(10, async _ =>
         {
@@ -90,12 +91,18 @@ public abstract class IdempotencyAndHistoryApiTests<TApp>(TApp app) : ApiTestBas
             if (response.StatusCode == HttpStatusCode.Created)
             {
                 ids.Add((await Json(response)).GetProperty("_id").GetString()!);
+                if (response.Headers.Contains("Idempotent-Replayed"))
+                {
+                    Interlocked.Increment(ref replayed);
+                }
             }
 
             return response;
         });
 
-        results.Should().OnlyContain(s => s == HttpStatusCode.Created || s == HttpStatusCode.Conflict);
+        // A retry that overlaps the request it repeats (a client's timeout) gets that booking, not a 409 on its own time.
+        results.Should().OnlyContain(s => s == HttpStatusCode.Created);
+        replayed.Should().Be(9);
         ids.Distinct().Should().ContainSingle();
         (await List(patient)).Should().ContainSingle().Which.GetProperty("_id").GetString().Should().Be(ids.First());
     }

@@ -66,14 +66,20 @@ internal sealed class AppointmentBook(
                 ? null
                 : new IdempotencyClaim(username, idempotency.KeyHash, new IdempotencyRecord(idempotency.RequestHash, appointment.Id, now)),
         };
-        switch (await store.TryWriteAsync(write, cancellationToken))
+        var outcome = await store.TryWriteAsync(write, cancellationToken);
+        if (outcome != WriteOutcome.Written && idempotencyKey is not null
+            && (await IdempotencyAsync(username, idempotencyKey, request, now, cancellationToken)).Answer is { } earlier)
+        {
+            // The same key sent again while the first request was on its way (a client retrying a timeout): the time
+            // is taken by that request's booking, and its answer is this one's.
+            return earlier;
+        }
+
+        switch (outcome)
         {
             case WriteOutcome.Written:
                 BookingLog.Booked(logger, appointment.Id, appointment.Doctor, appointment.StartUtc);
                 return (new Booked(appointment.Id, Replayed: false), null);
-            case WriteOutcome.KeyTaken:
-                // The same key, sent again while this one was on its way: that request's answer is this one's.
-                return (await IdempotencyAsync(username, idempotencyKey!, request, now, cancellationToken))!.Answer ?? (null, BookingError.TimeTaken);
             case WriteOutcome.PatientBusy:
                 BookingLog.Refused(logger, appointment.Doctor, appointment.StartUtc, "the patient has another appointment then");
                 return (null, BookingError.PatientBusy);
