@@ -19,12 +19,14 @@ internal sealed class BookingModuleHost : IDisposable
     private readonly TempDirectory _directory = new();
     private readonly IHost _host;
 
-    public BookingModuleHost(IDictionary<string, string?>? settings = null)
+    /// <param name="databaseFile">A SQLite file another host uses too (a second replica); a new one when null.</param>
+    public BookingModuleHost(IDictionary<string, string?>? settings = null, string? databaseFile = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Production" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["UserService:Enabled"] = "false" });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
-        Store = new CountingStateStore(new SqliteStateStore(new SqliteStoreOptions { ConnectionString = $"Data Source={_directory.File("booking.db")}" }));
+        DatabaseFile = databaseFile ?? _directory.File("booking.db");
+        Store = new CountingStateStore(new SqliteStateStore(new SqliteStoreOptions { ConnectionString = $"Data Source={DatabaseFile}" }));
         builder.Services.AddSingleton<IStateStore>(Store);
         builder.Services.AddSingleton<TimeProvider>(Clock);
         builder.AddBookingModule(new BookingSettings());
@@ -32,6 +34,8 @@ internal sealed class BookingModuleHost : IDisposable
     }
 
     public FakeTimeProvider Clock { get; } = new(Start);
+
+    public string DatabaseFile { get; }
 
     public CountingStateStore Store { get; }
 

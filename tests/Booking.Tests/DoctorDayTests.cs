@@ -32,7 +32,7 @@ public sealed class DoctorDayTests : IDisposable
         var (busySlots, busyKeys) = await SlotsAsync("dr-busy");
 
         busySlots.Should().Equal(quietSlots).And.NotBeEmpty();
-        quietKeys.Should().Be(1 + (8 * 4), "the schedule, and the four shards of the seven days and the one before them");
+        quietKeys.Should().Be(1 + 1 + (8 * 4), "the doctor's version, the schedule, and the four shards of the seven days and the one before them");
         busyKeys.Should().Be(quietKeys, "appointments on other days are in other keys");
     }
 
@@ -51,7 +51,7 @@ public sealed class DoctorDayTests : IDisposable
 
         error.Should().BeNull();
         agenda!.Select(a => a.StartUtc).Should().BeInAscendingOrder().And.HaveCount(5);
-        keys.Should().Be(4 + 5, "the four shards of the day, and its five documents");
+        keys.Should().Be(1 + 4 + 5, "the doctor's version, the four shards of the day, and its five documents");
     }
 
     private async Task WithScheduleAsync(string doctor)

@@ -7,7 +7,7 @@ namespace Appointments.Booking;
 /// Doctors' hours and what they leave free: one method per thing a caller can do (save or read a schedule, list
 /// free slots, read a doctor's day), and the check every booking passes once its doctor has a schedule.
 /// </summary>
-internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Clinic clinic, IOptions<BookingOptions> options)
+internal sealed class Availability(ScheduleStore schedules, DoctorDays days, DoctorViews views, Clinic clinic, IOptions<BookingOptions> options)
 {
     /// <summary>The longest range of days one free-slot search covers.</summary>
     public const int MaxDays = 31;
@@ -41,6 +41,14 @@ internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Cli
             return (null, BookingError.Invalid("to", $"must be on or after from, and at most {MaxDays} days from it"));
         }
 
+        var version = await days.VersionAsync(doctor, cancellationToken);
+        return await views.GetAsync($"slots|{doctor}|{from.DayNumber}|{to.DayNumber}", version, DoctorViews.ClockBound,
+            () => ComputeFreeSlotsAsync(doctor, from, to, cancellationToken));
+    }
+
+    private async Task<(IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>? Slots, BookingError? Error)> ComputeFreeSlotsAsync(
+        string doctor, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+    {
         var stored = await schedules.FindAsync(doctor, cancellationToken);
         if (stored is null)
         {
@@ -91,7 +99,8 @@ internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Cli
             return (null, BookingError.NotYourAgenda);
         }
 
-        return (await days.AppointmentsAsync(doctor, date, date, cancellationToken), null);
+        var version = await days.VersionAsync(doctor, cancellationToken);
+        return (await views.GetAsync($"agenda|{doctor}|{date.DayNumber}", version, null, () => days.AppointmentsAsync(doctor, date, date, cancellationToken)), null);
     }
 
     /// <summary>

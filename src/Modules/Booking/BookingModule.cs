@@ -38,6 +38,7 @@ public static class BookingModule
         services.AddSingleton<ScheduleStore>();
         services.AddSingleton<DoctorDays>();
         services.AddSingleton<Availability>();
+        services.AddSingleton<DoctorViews>();
         services.AddSingleton<AppointmentSearch>();
         services.AddSingleton<IAppointmentSchedule, AppointmentSchedule>();
         services.Configure<JsonOptions>(o =>

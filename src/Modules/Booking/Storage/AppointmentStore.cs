@@ -238,6 +238,8 @@ internal sealed class AppointmentStore(IStateStore state, Clinic clinic)
         var documentKey = BookingKeys.Appointment(next.Id);
         var heldBy = JsonSerializer.SerializeToUtf8Bytes(next.Id, StorageJson.Default.String);
         var history = StateOperation.Create(BookingKeys.History(next.Id, next.Version), JsonSerializer.SerializeToUtf8Bytes(write.History, StorageJson.Default.HistoryEntry));
+        var doctorVersions = new[] { current?.Appointment.Doctor, next.Doctor }.OfType<string>().Distinct(StringComparer.Ordinal)
+            .Select(doctor => StateOperation.Save(BookingKeys.DoctorVersion(doctor), heldBy)).ToList();
 
         for (var attempt = 0; attempt < MaxIndexRetries; attempt++)
         {
@@ -252,6 +254,8 @@ internal sealed class AppointmentStore(IStateStore state, Clinic clinic)
             {
                 operations.Add(StateOperation.Create(BookingKeys.Notice(owed.Id), JsonSerializer.SerializeToUtf8Bytes(owed, StorageJson.Default.Notice)));
             }
+
+            operations.AddRange(doctorVersions);
 
             operations.AddRange(taking.Select(key => StateOperation.Create(key, heldBy)));
             var (indexOperations, keyTaken) = await ReadModifyWriteAsync(indexChanges, next, write.Idempotency, releasing, heldBy, cancellationToken);

@@ -80,6 +80,13 @@ internal static class BookingKeys
 
     public static string MonthOf(long utcTicks) => MonthOf(new DateTimeOffset(utcTicks, TimeSpan.Zero));
 
+    /// <summary>
+    /// Rewritten by every appointment write that involves the doctor and every save of their schedule, in the same
+    /// transaction: while its ETag stays, nothing the doctor's free slots or agenda show has changed. Its value is
+    /// whatever the write had at hand; the ETag is the version.
+    /// </summary>
+    public static string DoctorVersion(string doctor) => $"doctor-version|{doctor}";
+
     /// <summary>A doctor's schedule: weekly hours, slot length, closed dates.</summary>
     public static string Schedule(string doctor) => $"doctor-schedule|{doctor}";
 

@@ -9,6 +9,10 @@ namespace Appointments.Booking.Storage;
 /// </summary>
 internal sealed class DoctorDays(IStateStore state, AppointmentStore appointments)
 {
+    /// <summary>The doctor's version: the ETag of <see cref="BookingKeys.DoctorVersion"/>, empty while nothing has written it.</summary>
+    public async Task<string> VersionAsync(string doctor, CancellationToken cancellationToken) =>
+        (await state.GetAsync(BookingKeys.DoctorVersion(doctor), cancellationToken)).ETag;
+
     /// <summary>The entries of the doctor's days <paramref name="first"/> to <paramref name="last"/>, ordered by start.</summary>
     public async Task<IReadOnlyList<IndexEntry>> EntriesAsync(string doctor, DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {

@@ -1,0 +1,41 @@
+using System.Collections.Concurrent;
+
+namespace Appointments.Booking;
+
+/// <summary>
+/// A doctor's free slots and agenda as last computed on this replica, answered again only while the doctor's version
+/// (<see cref="Storage.BookingKeys.DoctorVersion"/>, read before they were computed) is still the one in the store:
+/// every appointment write and schedule save of the doctor, on any replica, moves it on in its own transaction. A
+/// view that depends on the clock (free slots: notice and horizon) is answered again for at most a second. Kept for
+/// many patients looking at one doctor's week at once; at most <see cref="Capacity"/> views, all dropped when full.
+/// </summary>
+internal sealed class DoctorViews(TimeProvider time)
+{
+    public const int Capacity = 4096;
+
+    public static readonly TimeSpan ClockBound = TimeSpan.FromSeconds(1);
+
+    private readonly ConcurrentDictionary<string, View> _views = new(StringComparer.Ordinal);
+
+    /// <param name="version">The doctor's version, read before <paramref name="compute"/> reads anything.</param>
+    /// <param name="maxAge">How long the view may be answered again whatever the version, or null for as long as it stays.</param>
+    public async Task<T> GetAsync<T>(string key, string version, TimeSpan? maxAge, Func<Task<T>> compute)
+    {
+        var now = time.GetUtcNow();
+        if (_views.TryGetValue(key, out var kept) && kept.Version == version && (maxAge is null || now - kept.At < maxAge) && kept.Value is T value)
+        {
+            return value;
+        }
+
+        var computed = await compute();
+        if (_views.Count >= Capacity)
+        {
+            _views.Clear();
+        }
+
+        _views[key] = new View(version, now, computed);
+        return computed;
+    }
+
+    private sealed record View(string Version, DateTimeOffset At, object? Value);
+}
