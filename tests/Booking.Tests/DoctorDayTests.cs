@@ -50,7 +50,7 @@ public sealed class DoctorDayTests : IDisposable
         var keys = _booking.Store.KeysRead - before;
 
         error.Should().BeNull();
-        agenda!.Select(a => a.StartUtc).Should().BeInAscendingOrder().And.HaveCount(5);
+        agenda!.Value.Select(a => a.StartUtc).Should().BeInAscendingOrder().And.HaveCount(5);
         keys.Should().Be(1 + 4 + 5, "the doctor's version, the four shards of the day, and its five documents");
     }
 
@@ -79,7 +79,7 @@ public sealed class DoctorDayTests : IDisposable
     private async Task<(IReadOnlyList<(DateTimeOffset, DateTimeOffset)> Slots, long Keys)> SlotsAsync(string doctor)
     {
         var before = _booking.Store.KeysRead;
-        var (slots, error) = await Availability.FreeSlotsAsync(doctor, Monday, Monday.AddDays(6), CancellationToken.None);
+        var (slots, error) = (await Availability.FreeSlotsAsync(doctor, Monday, Monday.AddDays(6), CancellationToken.None)).Value;
         error.Should().BeNull();
         return (slots!, _booking.Store.KeysRead - before);
     }

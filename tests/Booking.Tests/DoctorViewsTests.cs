@@ -102,7 +102,7 @@ public sealed class DoctorViewsTests : IDisposable
 
     private static async Task<IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>> SlotsAsync(BookingModuleHost host, DateOnly? day = null)
     {
-        var (slots, error) = await host.Services.GetRequiredService<Availability>().FreeSlotsAsync(Doctor.Username, day ?? Monday, day ?? Monday, CancellationToken.None);
+        var (slots, error) = (await host.Services.GetRequiredService<Availability>().FreeSlotsAsync(Doctor.Username, day ?? Monday, day ?? Monday, CancellationToken.None)).Value;
         error.Should().BeNull();
         return slots!;
     }
@@ -111,6 +111,6 @@ public sealed class DoctorViewsTests : IDisposable
     {
         var (agenda, error) = await host.Services.GetRequiredService<Availability>().AgendaAsync(Doctor, Doctor.Username, Monday, CancellationToken.None);
         error.Should().BeNull();
-        return agenda!;
+        return agenda!.Value;
     }
 }

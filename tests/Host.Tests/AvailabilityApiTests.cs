@@ -261,6 +261,27 @@ public abstract class AvailabilityApiTests<TApp>(TApp app) : DoctorsTestBase<TAp
     }
 
     [Fact]
+    public async Task Agenda_and_slots_answered_again_show_a_change_made_in_between()
+    {
+        var doctor = await DoctorWithSchedule(Week);
+        var patient = App.NewPatient(out _);
+        var id = await BookOk(patient, Booking(doctor, "2031-04-07 09:00:00"));
+        var first = await Doctor(doctor).GetAsync($"/api/doctors/{doctor}/appointments?date=2031-04-07");
+        var again = await Doctor(doctor).GetAsync($"/api/doctors/{doctor}/appointments?date=2031-04-07");
+        (await again.Content.ReadAsStringAsync()).Should().Be(await first.Content.ReadAsStringAsync());
+        again.Content.Headers.ContentType!.MediaType.Should().Be("application/json");
+        var slots = await Slots(doctor, "2031-04-07", "2031-04-07");
+
+        (await patient.PutAsJsonAsync($"/api/appointments/{id}", new { phone = "+15555550100" })).EnsureSuccessStatusCode();
+        await BookOk(App.NewPatient(out _), Booking(doctor, "2031-04-07 10:00:00"));
+
+        var agenda = await Agenda(Doctor(doctor), doctor, "2031-04-07");
+        agenda.Should().HaveCount(2);
+        agenda[0].GetProperty("phone").GetString().Should().Be("+15555550100");
+        (await Slots(doctor, "2031-04-07", "2031-04-07")).Should().HaveCount(slots.Count - 1);
+    }
+
+    [Fact]
     public async Task Only_the_doctor_themself_or_an_admin_reads_the_agenda()
     {
         var doctor = await DoctorWithSchedule(Week);

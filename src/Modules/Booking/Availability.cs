@@ -33,12 +33,12 @@ internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Doc
     /// the schedule's grid, less the time the doctor's appointments hold, from the minimum notice to the horizon.
     /// Reads the schedule and one day index key a day (the day before too: an evening visit may run past midnight).
     /// </summary>
-    public async Task<(IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>? Slots, BookingError? Error)> FreeSlotsAsync(
+    public async Task<DoctorView<(IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>? Slots, BookingError? Error)>> FreeSlotsAsync(
         string doctor, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         if (to < from || to.DayNumber - from.DayNumber >= MaxDays)
         {
-            return (null, BookingError.Invalid("to", $"must be on or after from, and at most {MaxDays} days from it"));
+            return new((null, BookingError.Invalid("to", $"must be on or after from, and at most {MaxDays} days from it")));
         }
 
         var version = await days.VersionAsync(doctor, cancellationToken);
@@ -91,7 +91,7 @@ internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Doc
     }
 
     /// <summary>The doctor's appointments starting on <paramref name="date"/> (clinic-local), ordered: for the doctor themself or an admin.</summary>
-    public async Task<(IReadOnlyList<Appointment>? Appointments, BookingError? Error)> AgendaAsync(
+    public async Task<(DoctorView<IReadOnlyList<Appointment>>? Appointments, BookingError? Error)> AgendaAsync(
         Caller caller, string doctor, DateOnly date, CancellationToken cancellationToken)
     {
         if (!IsAdminOrThe(caller, doctor))

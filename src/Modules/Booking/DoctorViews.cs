@@ -8,6 +8,7 @@ namespace Appointments.Booking;
 /// every appointment write and schedule save of the doctor, on any replica, moves it on in its own transaction. A
 /// view that depends on the clock (free slots: notice and horizon) is answered again for at most a second. Kept for
 /// many patients looking at one doctor's week at once; at most <see cref="Capacity"/> views, all dropped when full.
+/// A kept view also keeps the JSON of the first answer written from it.
 /// </summary>
 internal sealed class DoctorViews(TimeProvider time)
 {
@@ -15,27 +16,38 @@ internal sealed class DoctorViews(TimeProvider time)
 
     public static readonly TimeSpan ClockBound = TimeSpan.FromSeconds(1);
 
-    private readonly ConcurrentDictionary<string, View> _views = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Kept> _views = new(StringComparer.Ordinal);
 
     /// <param name="version">The doctor's version, read before <paramref name="compute"/> reads anything.</param>
     /// <param name="maxAge">How long the view may be answered again whatever the version, or null for as long as it stays.</param>
-    public async Task<T> GetAsync<T>(string key, string version, TimeSpan? maxAge, Func<Task<T>> compute)
+    public async Task<DoctorView<T>> GetAsync<T>(string key, string version, TimeSpan? maxAge, Func<Task<T>> compute)
     {
         var now = time.GetUtcNow();
-        if (_views.TryGetValue(key, out var kept) && kept.Version == version && (maxAge is null || now - kept.At < maxAge) && kept.Value is T value)
+        if (_views.TryGetValue(key, out var kept) && kept.Version == version && (maxAge is null || now - kept.At < maxAge) && kept.View is DoctorView<T> view)
         {
-            return value;
+            return view;
         }
 
-        var computed = await compute();
+        var computed = new DoctorView<T>(await compute());
         if (_views.Count >= Capacity)
         {
             _views.Clear();
         }
 
-        _views[key] = new View(version, now, computed);
+        _views[key] = new Kept(version, now, computed);
         return computed;
     }
 
-    private sealed record View(string Version, DateTimeOffset At, object? Value);
+    private sealed record Kept(string Version, DateTimeOffset At, object View);
+}
+
+/// <summary>What a doctor's view computed, and the JSON of the first answer written from it, reused while the view is kept.</summary>
+internal sealed class DoctorView<T>(T value)
+{
+    private byte[]? _json;
+
+    public T Value { get; } = value;
+
+    /// <summary>The answer's JSON: rendered once per view (two first answers at once may both render it; either is right).</summary>
+    public byte[] Json(Func<T, byte[]> render) => _json ??= render(Value);
 }

@@ -60,8 +60,8 @@ internal static class DoctorsApi
         return TypedResults.Ok(ScheduleDocument.From(stored.Schedule));
     }
 
-    private static async Task<Results<Ok<List<SlotDocument>>, ProblemHttpResult>> Slots(
-        string doctor, [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to,
+    private static async Task<Results<KeptJson<List<SlotDocument>>, ProblemHttpResult>> Slots(
+        string doctor, [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to, HttpContext context,
         [AsParameters] DoctorsServices services, CancellationToken cancellationToken)
     {
         var (dates, invalid) = DoctorQuery.RefuseDoctor(doctor) is { } bad ? (null, bad) : DoctorQuery.ReadDates(("from", from), ("to", to));
@@ -70,15 +70,15 @@ internal static class DoctorsApi
             return Problems.From(invalid!);
         }
 
-        var (slots, error) = await services.Availability.FreeSlotsAsync(doctor, dates[0], dates[1], cancellationToken);
+        var view = await services.Availability.FreeSlotsAsync(doctor, dates[0], dates[1], cancellationToken);
         var clinic = services.Clinic;
-        return slots is null
-            ? Problems.From(error!)
-            : TypedResults.Ok(slots.Select(s => new SlotDocument(clinic.Format(s.Start), clinic.Format(s.End))).ToList());
+        return view.Value.Error is { } error
+            ? Problems.From(error)
+            : KeptJson<List<SlotDocument>>.Of(view, context, v => v.Slots!.Select(s => new SlotDocument(clinic.Format(s.Start), clinic.Format(s.End))).ToList());
     }
 
-    private static async Task<Results<Ok<List<AppointmentDocument>>, ProblemHttpResult>> Agenda(
-        string doctor, [FromQuery(Name = "date")] string? date, ClaimsPrincipal user,
+    private static async Task<Results<KeptJson<List<AppointmentDocument>>, ProblemHttpResult>> Agenda(
+        string doctor, [FromQuery(Name = "date")] string? date, ClaimsPrincipal user, HttpContext context,
         [AsParameters] DoctorsServices services, CancellationToken cancellationToken)
     {
         var (dates, invalid) = DoctorQuery.RefuseDoctor(doctor) is { } bad ? (null, bad) : DoctorQuery.ReadDates(("date", date));
@@ -87,10 +87,10 @@ internal static class DoctorsApi
             return Problems.From(invalid!);
         }
 
-        var (appointments, error) = await services.Availability.AgendaAsync(Caller.From(user), doctor, dates[0], cancellationToken);
-        return appointments is null
+        var (view, error) = await services.Availability.AgendaAsync(Caller.From(user), doctor, dates[0], cancellationToken);
+        return view is null
             ? Problems.From(error!)
-            : TypedResults.Ok(appointments.Select(a => AppointmentDocument.From(a, services.Clinic)).ToList());
+            : KeptJson<List<AppointmentDocument>>.Of(view, context, agenda => agenda.Select(a => AppointmentDocument.From(a, services.Clinic)).ToList());
     }
 }
 
