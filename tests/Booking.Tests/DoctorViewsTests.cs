@@ -89,10 +89,32 @@ public sealed class DoctorViewsTests : IDisposable
         after.Should().HaveCount(before.Count - 2, "an hour later the next two half-hour slots are inside the minimum notice");
     }
 
-    private static async Task WithScheduleAsync(BookingModuleHost host, int lastHour = 17)
+    [Fact]
+    public async Task Views_that_would_hold_too_many_slots_are_all_dropped_and_computed_again()
     {
-        var hours = Schedule.Days.ToDictionary(day => day, IReadOnlyList<Window> (_) => [new Window(9 * 60, lastHour * 60)]);
-        var error = await host.Services.GetRequiredService<Availability>().SaveScheduleAsync(Admin, Doctor.Username, new Schedule(30, hours, []), null, CancellationToken.None);
+        // Around the clock in 5-minute slots: 31 days is ~8,900 slots, so a dozen such views pass the bound.
+        await WithScheduleAsync(_booking, firstHour: 0, lastHour: 24, slotMinutes: 5);
+        var availability = _booking.Services.GetRequiredService<Availability>();
+        var first = Monday.AddDays(-30);
+        await availability.FreeSlotsAsync(Doctor.Username, first, Monday, CancellationToken.None);
+        var before = _booking.Store.KeysRead;
+        await availability.FreeSlotsAsync(Doctor.Username, first, Monday, CancellationToken.None);
+        (_booking.Store.KeysRead - before).Should().Be(1, "kept");
+
+        for (var shift = 1; shift <= DoctorViews.MaxItems / (31 * 24 * 12); shift++)
+        {
+            await availability.FreeSlotsAsync(Doctor.Username, first.AddDays(shift), Monday.AddDays(shift), CancellationToken.None);
+        }
+
+        before = _booking.Store.KeysRead;
+        await availability.FreeSlotsAsync(Doctor.Username, first, Monday, CancellationToken.None);
+        (_booking.Store.KeysRead - before).Should().BeGreaterThan(1, "dropped with the rest once the views held too many slots");
+    }
+
+    private static async Task WithScheduleAsync(BookingModuleHost host, int firstHour = 9, int lastHour = 17, int slotMinutes = 30)
+    {
+        var hours = Schedule.Days.ToDictionary(day => day, IReadOnlyList<Window> (_) => [new Window(firstHour * 60, lastHour * 60)]);
+        var error = await host.Services.GetRequiredService<Availability>().SaveScheduleAsync(Admin, Doctor.Username, new Schedule(slotMinutes, hours, []), null, CancellationToken.None);
         error.Should().BeNull();
     }
 

@@ -43,7 +43,7 @@ internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Doc
 
         var version = await days.VersionAsync(doctor, cancellationToken);
         return await views.GetAsync($"slots|{doctor}|{from.DayNumber}|{to.DayNumber}", version, DoctorViews.ClockBound,
-            () => ComputeFreeSlotsAsync(doctor, from, to, cancellationToken));
+            () => ComputeFreeSlotsAsync(doctor, from, to, cancellationToken), found => found.Slots?.Count ?? 0);
     }
 
     private async Task<(IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>? Slots, BookingError? Error)> ComputeFreeSlotsAsync(
@@ -100,7 +100,7 @@ internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Doc
         }
 
         var version = await days.VersionAsync(doctor, cancellationToken);
-        return (await views.GetAsync($"agenda|{doctor}|{date.DayNumber}", version, null, () => days.AppointmentsAsync(doctor, date, date, cancellationToken)), null);
+        return (await views.GetAsync($"agenda|{doctor}|{date.DayNumber}", version, null, () => days.AppointmentsAsync(doctor, date, date, cancellationToken), agenda => agenda.Count), null);
     }
 
     /// <summary>
