@@ -31,7 +31,8 @@ internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Doc
     /// <summary>
     /// The doctor's free slots on the clinic-local days <paramref name="from"/> to <paramref name="to"/>, ordered:
     /// the schedule's grid, less the time the doctor's appointments hold, from the minimum notice to the horizon.
-    /// Reads the schedule and one day index key a day (the day before too: an evening visit may run past midnight).
+    /// Reads the schedule and one day index key a day (the day before too: an evening visit may run past midnight),
+    /// or only the doctor's version when a list kept in <see cref="DoctorViews"/> is still current.
     /// </summary>
     public async Task<DoctorView<(IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>? Slots, BookingError? Error)>> FreeSlotsAsync(
         string doctor, DateOnly from, DateOnly to, CancellationToken cancellationToken)
@@ -90,7 +91,10 @@ internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Doc
         return (slots, null);
     }
 
-    /// <summary>The doctor's appointments starting on <paramref name="date"/> (clinic-local), ordered: for the doctor themself or an admin.</summary>
+    /// <summary>
+    /// The doctor's appointments starting on <paramref name="date"/> (clinic-local), ordered: for the doctor themself or an
+    /// admin. Kept in <see cref="DoctorViews"/> while the doctor's version stays.
+    /// </summary>
     public async Task<(DoctorView<IReadOnlyList<Appointment>>? Appointments, BookingError? Error)> AgendaAsync(
         Caller caller, string doctor, DateOnly date, CancellationToken cancellationToken)
     {
