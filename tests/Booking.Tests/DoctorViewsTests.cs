@@ -101,7 +101,7 @@ public sealed class DoctorViewsTests : IDisposable
         await availability.FreeSlotsAsync(Doctor.Username, first, Monday, CancellationToken.None);
         (_booking.Store.KeysRead - before).Should().Be(1, "kept");
 
-        for (var shift = 1; shift <= DoctorViews.MaxItems / (31 * 24 * 12); shift++)
+        for (var shift = 1; shift <= DoctorViews.MaxWeight / (31 * 24 * 12); shift++)
         {
             await availability.FreeSlotsAsync(Doctor.Username, first.AddDays(shift), Monday.AddDays(shift), CancellationToken.None);
         }

@@ -8,36 +8,39 @@ namespace Appointments.Booking;
 /// every appointment write and schedule save of the doctor, on any replica, moves it on in its own transaction. A
 /// view that depends on the clock (free slots: notice and horizon) is answered again for at most a second. Kept for
 /// many patients looking at one doctor's week at once. A kept view also keeps the JSON of the first answer written
-/// from it. Bounded by what the views hold: when the slots and appointments kept would pass
-/// <see cref="MaxItems"/> (a few tens of MB of objects and JSON), every view is dropped.
+/// from it. Bounded by what the views hold: when they would pass <see cref="MaxWeight"/> (a slot weighs 1, an agenda's
+/// appointment 10: with their JSON, ~100 bytes and ~1 KB; ~10 MB in all), every view is dropped.
 /// </summary>
 internal sealed class DoctorViews(TimeProvider time)
 {
-    public const int MaxItems = 100_000;
+    public const int MaxWeight = 100_000;
 
     public static readonly TimeSpan ClockBound = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, Kept> _views = new(StringComparer.Ordinal);
-    private int _items;
+    private int _weight;
 
     /// <param name="version">The doctor's version, read before <paramref name="compute"/> reads anything.</param>
     /// <param name="maxAge">How long the view may be answered again whatever the version, or null for as long as it stays.</param>
-    /// <param name="items">How many slots or appointments a computed view holds.</param>
-    public async Task<DoctorView<T>> GetAsync<T>(string key, string version, TimeSpan? maxAge, Func<Task<T>> compute, Func<T, int> items)
+    /// <param name="weight">What a computed view weighs (see above).</param>
+    public async Task<DoctorView<T>> GetAsync<T>(string key, string version, TimeSpan? maxAge, Func<Task<T>> compute, Func<T, int> weight)
     {
         var now = time.GetUtcNow();
-        if (_views.TryGetValue(key, out var kept) && kept.Version == version && (maxAge is null || now - kept.At < maxAge) && kept.View is DoctorView<T> view)
+        if (_views.TryGetValue(key, out var kept) && kept.Version == version
+            && (maxAge is null || (kept.At <= now && now - kept.At < maxAge)) && kept.View is DoctorView<T> view)
         {
             return view;
         }
 
         var computed = new DoctorView<T>(await compute());
 
-        // Counted once per view kept, replaced ones included: it only overestimates, so the bound holds.
-        if (Interlocked.Add(ref _items, items(computed.Value) + 1) > MaxItems)
+        // Replaced views stay counted until the next drop. A view kept by another request while this one drops them
+        // all may go uncounted until the drop after; the bound is kept to within the views being computed at once.
+        var added = weight(computed.Value) + 1;
+        if (Interlocked.Add(ref _weight, added) > MaxWeight)
         {
             _views.Clear();
-            Interlocked.Exchange(ref _items, 0);
+            Interlocked.Exchange(ref _weight, added);
         }
 
         _views[key] = new Kept(version, now, computed);
