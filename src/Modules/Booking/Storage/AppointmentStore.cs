@@ -144,7 +144,7 @@ internal sealed class AppointmentStore(IStateStore state, Clinic clinic)
 
     /// <summary>What an idempotency key (by its hash) was used for in the patient's bookings of the last 24 hours, if anything.</summary>
     public async Task<IdempotencyRecord?> FindIdempotencyAsync(string username, string keyHash, DateTimeOffset now, CancellationToken cancellationToken) =>
-        IdempotencyRecord.Find(await state.GetBulkAsync(IdempotencyKeys(username, keyHash), cancellationToken), keyHash, now);
+        IdempotencyRecord.Find((await state.GetBulkAsync(IdempotencyKeys(username, keyHash), cancellationToken)).Select(IdempotencyRecord.ReadKeys), keyHash, now);
 
     private static List<string> IdempotencyKeys(string username, string keyHash) =>
         [BookingKeys.Idempotency(username, keyHash), BookingKeys.LegacyIdempotency(username)];
@@ -412,18 +412,19 @@ internal sealed class AppointmentStore(IStateStore state, Clinic clinic)
         if (idempotency is not null)
         {
             var (stored, legacy) = (entries[^2], entries[^1]);
+            var (used, legacyKeys) = (IdempotencyRecord.ReadKeys(stored), IdempotencyRecord.ReadKeys(legacy));
             var now = idempotency.Record.CreatedAt;
-            if (IdempotencyRecord.Find([stored, legacy], idempotency.KeyHash, now) is not null)
+            if (IdempotencyRecord.Find([used, legacyKeys], idempotency.KeyHash, now) is not null)
             {
                 return ([], true);
             }
 
             // The record is pruned of expired keys whenever a keyed booking of the patient writes it.
-            var kept = IdempotencyRecord.ReadKeys(stored).Where(u => u.Value.IsLive(now)).ToDictionary(StringComparer.Ordinal);
+            var kept = used.Where(u => u.Value.IsLive(now)).ToDictionary(StringComparer.Ordinal);
             kept[idempotency.KeyHash] = idempotency.Record;
             var value = JsonSerializer.SerializeToUtf8Bytes(kept, StorageJson.Default.DictionaryStringIdempotencyRecord);
             operations.Add(stored.Exists ? StateOperation.Save(stored.Key, value, stored.ETag) : StateOperation.Create(stored.Key, value));
-            if (legacy.Exists && !IdempotencyRecord.ReadKeys(legacy).Values.Any(r => r.IsLive(now)))
+            if (legacy.Exists && !legacyKeys.Values.Any(r => r.IsLive(now)))
             {
                 operations.Add(StateOperation.Delete(legacy.Key, legacy.ETag));
             }

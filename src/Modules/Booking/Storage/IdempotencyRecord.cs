@@ -26,9 +26,9 @@ internal sealed record IdempotencyRecord(
     public static Dictionary<string, IdempotencyRecord> ReadKeys(BuildingBlocks.State.StateEntry entry) =>
         entry.Value is null ? [] : JsonSerializer.Deserialize(entry.Value, StorageJson.Default.DictionaryStringIdempotencyRecord) ?? [];
 
-    /// <summary>The live record of <paramref name="keyHash"/> in the first of <paramref name="records"/> that has one.</summary>
-    public static IdempotencyRecord? Find(IEnumerable<BuildingBlocks.State.StateEntry> records, string keyHash, DateTimeOffset now) =>
-        records.Select(r => ReadKeys(r).GetValueOrDefault(keyHash)).FirstOrDefault(r => r is not null && r.IsLive(now));
+    /// <summary>The live record of <paramref name="keyHash"/> in the first of <paramref name="records"/> (as <see cref="ReadKeys"/> reads them) that has one.</summary>
+    public static IdempotencyRecord? Find(IEnumerable<Dictionary<string, IdempotencyRecord>> records, string keyHash, DateTimeOffset now) =>
+        records.Select(keys => keys.GetValueOrDefault(keyHash)).FirstOrDefault(r => r is not null && r.IsLive(now));
 
     public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
