@@ -104,7 +104,7 @@ internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Doc
         }
 
         var version = await days.VersionAsync(doctor, cancellationToken);
-        return (await views.GetAsync($"agenda|{doctor}|{date.DayNumber}", version, null, () => days.AppointmentsAsync(doctor, date, date, cancellationToken), agenda => agenda.Count * 10), null);
+        return (await views.GetAsync($"agenda|{doctor}|{date.DayNumber}", version, null, () => days.AppointmentsAsync(doctor, date, date, cancellationToken), agenda => agenda.Count * DoctorViews.AppointmentWeight), null);
     }
 
     /// <summary>

@@ -15,6 +15,9 @@ internal sealed class DoctorViews(TimeProvider time)
 {
     public const int MaxWeight = 100_000;
 
+    /// <summary>What an agenda's appointment weighs against a free slot (1).</summary>
+    public const int AppointmentWeight = 10;
+
     public static readonly TimeSpan ClockBound = TimeSpan.FromSeconds(1);
 
     private readonly ConcurrentDictionary<string, Kept> _views = new(StringComparer.Ordinal);
