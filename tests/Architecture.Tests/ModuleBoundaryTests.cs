@@ -22,7 +22,7 @@ public sealed class ModuleBoundaryTests
             .Select(t => t.FullName!)
             .ToArray();
 
-        bookingInternals.Should().Contain("Appointments.Booking.Storage.AppointmentStore");
+        bookingInternals.Should().Contain("Appointments.Booking.Storage.AppointmentWriter");
         var result = Types.InAssembly(Notifications).ShouldNot().HaveDependencyOnAny(bookingInternals).GetResult();
 
         result.IsSuccessful.Should().BeTrue(Failing(result));

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Appointments.Booking.Tests;
 
-/// <summary>What retention purges, and that it never takes what another appointment holds.</summary>
+/// <summary>What retention strips, and what needs no purge at all because it gives way by itself.</summary>
 public sealed class RetentionTests : IDisposable
 {
     private static readonly Caller Admin = new("the-admin", Caller.Admin);
@@ -16,31 +16,26 @@ public sealed class RetentionTests : IDisposable
     private Retention Retention => _booking.Services.GetRequiredService<Retention>();
 
     [Fact]
-    public async Task An_appointment_nobody_closed_gives_its_slot_and_time_back_two_days_after_its_start()
+    public async Task A_slot_held_by_an_appointment_nobody_closed_goes_to_the_next_booking_once_its_time_has_passed()
     {
-        var alice = BookingModuleHost.Patient("alice");
-        var start = _booking.Clock.GetUtcNow().AddHours(2);
-        var id = await _booking.BookOkAsync(alice, BookingModuleHost.At(start) with { Slot = "slot-1" });
-        _booking.Clock.Advance(TimeSpan.FromDays(1));
-        await Retention.PurgeOnceAsync(CancellationToken.None);
-        var beforeTwoDays = await SlotHolderAsync("slot-1");
-        _booking.Clock.Advance(TimeSpan.FromDays(2));
+        var first = await _booking.BookOkAsync(BookingModuleHost.Patient("alice"), BookingModuleHost.At(_booking.Clock.GetUtcNow().AddHours(2)) with { Slot = "slot-1" });
+        var later = BookingModuleHost.At(_booking.Clock.GetUtcNow().AddDays(7)) with { Slot = "slot-1" };
+        var (whileHeld, refused) = await _booking.Book.BookAsync(Admin, later with { Username = "bob" }, null, CancellationToken.None);
+        _booking.Clock.Advance(TimeSpan.FromHours(3));
 
-        await Retention.PurgeOnceAsync(CancellationToken.None);
+        var second = await _booking.BookOkAsync(BookingModuleHost.Patient("bob"), later);
 
-        beforeTwoDays.Should().Be(id);
-        (await SlotHolderAsync("slot-1")).Should().BeNull();
-        (await _booking.Store.GetAsync(BookingKeys.Cells(Appointment(id, start)).First())).Exists.Should().BeFalse();
-        var (stored, _, _) = await _booking.Book.ReadAsync(alice, id, CancellationToken.None);
-        stored!.Appointment.Status.Should().Be("scheduled", "retention frees what the appointment held, not its record");
+        whileHeld.Should().BeNull();
+        refused.Should().Be(BookingError.TimeTaken);
+        (await SlotHolderAsync("slot-1")).Should().Be(second);
+        (await _booking.Book.ReadAsync(Admin, first, CancellationToken.None)).Appointment!.Appointment.Status.Should().Be("scheduled", "its record stays as it was");
     }
 
     [Fact]
-    public async Task Closing_an_appointment_after_retention_leaves_the_slot_to_whoever_holds_it_now()
+    public async Task Closing_an_appointment_after_its_slot_went_to_another_leaves_the_slot_to_whoever_holds_it_now()
     {
         var first = await _booking.BookOkAsync(BookingModuleHost.Patient("alice"), BookingModuleHost.At(_booking.Clock.GetUtcNow().AddHours(2)) with { Slot = "slot-2" });
         _booking.Clock.Advance(TimeSpan.FromDays(3));
-        await Retention.PurgeOnceAsync(CancellationToken.None);
         var second = await _booking.BookOkAsync(BookingModuleHost.Patient("bob"), BookingModuleHost.At(_booking.Clock.GetUtcNow().AddDays(7)) with { Slot = "slot-2" });
 
         (await _booking.Book.UpdateAsync(Doctor, first, new AppointmentChanges { Status = "completed" }, null, CancellationToken.None)).Should().BeNull();
@@ -69,41 +64,42 @@ public sealed class RetentionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_day_with_more_deletions_than_one_transaction_holds_is_stripped_whole()
+    {
+        var ids = new List<string>();
+        for (var i = 0; i < 450; i++)
+        {
+            var id = await _booking.BookOkAsync(BookingModuleHost.Patient($"p{i}"), BookingModuleHost.At(_booking.Clock.GetUtcNow().AddDays(3).AddMinutes(30 * i)));
+            (await _booking.Book.DeleteAsync(Admin, id, null, CancellationToken.None)).Should().BeNull();
+            ids.Add(id);
+        }
+
+        _booking.Clock.Advance(TimeSpan.FromDays(32));
+        await Retention.PurgeOnceAsync(CancellationToken.None);
+
+        foreach (var id in ids)
+        {
+            (await TombstoneAsync(id)).Email.Should().BeNull();
+        }
+    }
+
+    [Fact]
     public async Task Passes_are_idempotent_and_resume_where_the_last_one_stopped()
     {
-        var id = await _booking.BookOkAsync(BookingModuleHost.Patient("carol"), BookingModuleHost.At(_booking.Clock.GetUtcNow().AddHours(2)) with { Slot = "slot-3" });
-        _booking.Clock.Advance(TimeSpan.FromDays(3));
+        var id = await _booking.BookOkAsync(BookingModuleHost.Patient("carol"), BookingModuleHost.At(_booking.Clock.GetUtcNow().AddDays(2)));
+        (await _booking.Book.DeleteAsync(Admin, id, null, CancellationToken.None)).Should().BeNull();
+        _booking.Clock.Advance(TimeSpan.FromDays(32));
 
         await Task.WhenAll(Retention.PurgeOnceAsync(CancellationToken.None), Retention.PurgeOnceAsync(CancellationToken.None));
         await Retention.PurgeOnceAsync(CancellationToken.None);
 
-        (await SlotHolderAsync("slot-3")).Should().BeNull();
-        (await _booking.Store.GetAsync(BookingKeys.RetentionMark("past-hours"))).Exists.Should().BeTrue();
-        id.Should().NotBeNull();
+        (await TombstoneAsync(id)).Email.Should().BeNull();
+        (await _booking.Store.GetAsync(BookingKeys.RetentionMark("deleted-days"))).Exists.Should().BeTrue();
     }
 
-    private async Task<string?> SlotHolderAsync(string slot)
-    {
-        var entry = await _booking.Store.GetAsync(BookingKeys.Slot("dr-house", slot));
-        return entry.Value is null ? null : System.Text.Json.JsonSerializer.Deserialize(entry.Value, StorageJson.Default.String);
-    }
+    private async Task<string?> SlotHolderAsync(string slot) =>
+        SlotHolder.Read(await _booking.Store.GetAsync(BookingKeys.Slot("dr-house", slot)))?.Id;
 
-    private async Task<Appointment> TombstoneAsync(string id)
-    {
-        var entry = await _booking.Store.GetAsync(BookingKeys.Appointment(id));
-        return System.Text.Json.JsonSerializer.Deserialize(entry.Value, StorageJson.Default.Appointment)!;
-    }
-
-    private static Appointment Appointment(string id, DateTimeOffset start) => new()
-    {
-        Id = id,
-        Username = "alice",
-        Doctor = "dr-house",
-        StartUtc = start,
-        DurationMinutes = 30,
-        Status = "scheduled",
-        ReminderMethod = "email",
-        CreatedAt = start,
-        UpdatedAt = start,
-    };
+    private async Task<Appointment> TombstoneAsync(string id) =>
+        AppointmentDocuments.Read(await _booking.Store.GetAsync(BookingKeys.Appointment(id)))!;
 }

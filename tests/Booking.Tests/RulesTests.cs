@@ -146,15 +146,26 @@ public sealed class RulesTests
     }
 
     [Fact]
-    public void Overlapping_appointments_share_a_cell_and_adjacent_ones_do_not()
+    public void Overlapping_appointments_take_each_others_time_and_adjacent_or_cancelled_ones_do_not()
     {
-        var first = Appointment(start: "2031-03-10T10:00:00Z", minutes: 30);
-        var overlapping = Appointment(start: "2031-03-10T10:29:00Z", minutes: 5);
-        var adjacent = Appointment(start: "2031-03-10T10:30:00Z", minutes: 30);
+        var first = DayEntry.Of(Appointment(start: "2031-03-10T10:00:00Z", minutes: 30));
+        var overlapping = DayEntry.Of(Appointment(start: "2031-03-10T10:29:00Z", minutes: 5) with { Id = "1123456789abcdef01234567" });
+        var adjacent = DayEntry.Of(Appointment(start: "2031-03-10T10:30:00Z", minutes: 30) with { Id = "2123456789abcdef01234567" });
+        var cancelled = DayEntry.Of(Appointment(status: "cancelled") with { Id = "3123456789abcdef01234567" });
 
-        BookingKeys.Cells(first).Intersect(BookingKeys.Cells(overlapping)).Should().NotBeEmpty();
-        BookingKeys.Cells(first).Intersect(BookingKeys.Cells(adjacent)).Should().BeEmpty();
-        BookingKeys.Cells(Appointment(status: "cancelled")).Should().BeEmpty("a cancelled appointment holds no time");
+        DayList.Taken([first], overlapping.Id, overlapping.Start, overlapping.End).Should().BeTrue();
+        DayList.Taken([first], adjacent.Id, adjacent.Start, adjacent.End).Should().BeFalse();
+        DayList.Taken([cancelled], first.Id, first.Start, first.End).Should().BeFalse("a cancelled appointment holds no time");
+        DayList.Taken([first], first.Id, first.Start, first.End).Should().BeFalse("an appointment does not take its own time");
+    }
+
+    [Fact]
+    public void An_appointment_crossing_midnight_is_on_both_days_lists()
+    {
+        var late = Appointment(start: "2031-03-10T23:30:00Z", minutes: 60);
+
+        BookingKeys.DaysOf(late, TimeZoneInfo.Utc).Should().Equal(new DateOnly(2031, 3, 10), new DateOnly(2031, 3, 11));
+        BookingKeys.DaysOf(Appointment(start: "2031-03-10T23:30:00Z", minutes: 30), TimeZoneInfo.Utc).Should().Equal(new DateOnly(2031, 3, 10));
     }
 
     private static readonly DateTimeOffset Start = new(2031, 3, 10, 10, 0, 0, TimeSpan.Zero);

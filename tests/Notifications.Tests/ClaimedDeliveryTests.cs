@@ -27,7 +27,7 @@ public sealed class ClaimedDeliveryTests : IDisposable
     public async Task A_message_without_an_address_fails_for_good_without_calling_the_channel()
     {
         var recorded = new List<DeliveryState>();
-        var delivery = new Delivery("reminder|no-address", ClinicHost.Start.AddDays(1), "Reminder", "no-address", ReminderMethod.Email, Address: null,
+        var delivery = new Delivery("reminder|no-address", "Reminder", "no-address", ReminderMethod.Email, Address: null,
             to => ReminderText.For(to, "dr-house", new DateTime(2031, 3, 2, 9, 0, 0), ClinicHost.TimeZone),
             (state, _) =>
             {

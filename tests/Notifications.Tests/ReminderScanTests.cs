@@ -305,7 +305,7 @@ public sealed class ReminderScanTests : IDisposable
         var start = Now.AddHours(10);
         var id = await _clinic.BookAsync("alice", start);
         // Booking keeps where a reminder stands under its own key beside the appointment: only writing that fails.
-        _clinic.Store.FailWritesTo = "appointment-deliveries|";
+        _clinic.Store.FailWritesTo = $"appointment|{id}|deliveries";
 
         await _clinic.ScanAsync();
         await _clinic.ScanAsync();

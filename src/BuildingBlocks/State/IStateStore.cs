@@ -7,11 +7,14 @@ namespace Appointments.BuildingBlocks.State;
 /// <item>A conflict (ETag mismatch, first-write on an existing key) is a result: <c>false</c>.</item>
 /// <item>An outage is a <see cref="StateStoreUnavailableException"/>.</item>
 /// <item>A save with an ETag on a key that does not exist inserts it on MongoDB and is a conflict on PostgreSQL: an
-/// ETag is neither a "must exist" nor a "may create" test. Code that must not resurrect a record keeps a tombstone
-/// instead of deleting it.</item>
-/// <item>Every write with first-write operations creates at least one key whose value only it can write (the new
-/// document, a claim with its own id): the Dapr adapter recognises its own write by its first-write values when the
-/// sidecar's answer cannot be trusted.</item>
+/// ETag is neither a "must exist" nor a "may create" test. A list is therefore emptied, never deleted, while anyone
+/// may still hold its ETag; a record that must not come back keeps a tombstone.</item>
+/// <item>The first operation of a transaction is its <em>witness</em>: a create or save whose bytes only this write
+/// produces (a new document, a claim with its own id), or whose presence means the write's purpose is met. A store
+/// whose answer can be wrong either way (Dapr: a failed transaction may commit after the answer, a reported commit may
+/// have failed) decides from the witness alone; a caller that retries compares it too before deciding anything else.</item>
+/// <item>Reads and transactions stay within <see cref="StateLimits"/>, whatever the data: a sidecar refuses a message
+/// over its size limit every time, and a long transaction outlasts its timeout every time.</item>
 /// </list>
 /// </summary>
 public interface IStateStore
@@ -22,16 +25,53 @@ public interface IStateStore
     Task<IReadOnlyList<StateEntry>> GetBulkAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Applies every operation or none. Returns <c>false</c> when any ETag or first-write condition fails;
-    /// then nothing was written.
+    /// Applies every operation or none. Returns <c>true</c> only when it was written, judged by the witness (the first
+    /// operation) where the store's own answer cannot be trusted; <c>false</c> when any ETag or first-write condition
+    /// failed, or when the store could not tell and the witness is not there (it may still appear: a caller that
+    /// tries again reads it first).
     /// </summary>
     Task<bool> TryExecuteAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default);
+}
+
+/// <summary>How much one call may carry: keys a bulk read asks for, operations a background transaction holds.</summary>
+public static class StateLimits
+{
+    /// <summary>Keys per bulk read: a few hundred small documents stay far below a sidecar's 4 MiB message limit.</summary>
+    public const int KeysPerRead = 200;
+
+    /// <summary>Operations per background transaction: applied one at a time, a few hundred finish well within a 5 s timeout.</summary>
+    public const int OperationsPerTransaction = 200;
+}
+
+public static class StateStoreReads
+{
+    /// <summary>Reads any number of keys, <see cref="StateLimits.KeysPerRead"/> at a time; one entry per key, in order.</summary>
+    public static async Task<IReadOnlyList<StateEntry>> GetManyAsync(this IStateStore store, IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(keys);
+        if (keys.Count <= StateLimits.KeysPerRead)
+        {
+            return await store.GetBulkAsync(keys, cancellationToken);
+        }
+
+        var entries = new List<StateEntry>(keys.Count);
+        foreach (var chunk in keys.Chunk(StateLimits.KeysPerRead))
+        {
+            entries.AddRange(await store.GetBulkAsync(chunk, cancellationToken));
+        }
+
+        return entries;
+    }
 }
 
 /// <summary>A key's value and ETag. A missing key has <see cref="Value"/> <c>null</c> and ETag <c>""</c>.</summary>
 public sealed record StateEntry(string Key, byte[]? Value, string ETag)
 {
     public bool Exists => Value is not null;
+
+    /// <summary>Whether the key holds exactly <paramref name="value"/>: how a writer recognises its own witness.</summary>
+    public bool Holds(ReadOnlySpan<byte> value) => Value is not null && Value.AsSpan().SequenceEqual(value);
 
     public static StateEntry Missing(string key) => new(key, null, string.Empty);
 }

@@ -9,10 +9,12 @@ namespace Appointments.Booking;
 /// <summary>
 /// The clinic's appointment book: one method per thing a caller can do, taking plain values. Requests are read
 /// and checked field by field at the edge (<c>Api/</c>); the rules of a single appointment live on
-/// <see cref="Appointment"/>; keys and transactions in <see cref="AppointmentStore"/>.
+/// <see cref="Appointment"/>; keys and transactions in <c>Storage/</c> (<see cref="AppointmentWriter"/>).
 /// </summary>
 internal sealed class AppointmentBook(
-    AppointmentStore store,
+    AppointmentDocuments documents,
+    AppointmentWriter writer,
+    AppointmentPages pages,
     IUserDirectory users,
     Clinic clinic,
     IOptions<BookingOptions> options,
@@ -62,11 +64,10 @@ internal sealed class AppointmentBook(
         var write = new AppointmentWrite(null, appointment, HistoryEntry.Of(caller, HistoryActions.Create, null, appointment, clinic, now))
         {
             Notice = NoticeFor(HistoryActions.Create, null, appointment, now),
-            Idempotency = idempotency is null
-                ? null
-                : new IdempotencyClaim(username, idempotency.KeyHash, new IdempotencyRecord(idempotency.RequestHash, appointment.Id, now)),
+            Idempotency = idempotency is null ? null : new IdempotencyClaim(idempotency.KeyHash, new IdempotencyRecord(idempotency.RequestHash, appointment.Id, now)),
+            MaxActiveAhead = ActiveLimit(caller),
         };
-        var outcome = await store.TryWriteAsync(write, cancellationToken);
+        var outcome = await writer.TryWriteAsync(write, cancellationToken);
         if (outcome != WriteOutcome.Written && idempotencyKey is not null
             && (await IdempotencyAsync(username, idempotencyKey, request, now, cancellationToken)).Answer is { } earlier)
         {
@@ -83,6 +84,9 @@ internal sealed class AppointmentBook(
             case WriteOutcome.PatientBusy:
                 BookingLog.Refused(logger, appointment.Doctor, appointment.StartUtc, "the patient has another appointment then");
                 return (null, BookingError.PatientBusy);
+            case WriteOutcome.TooManyActive:
+                BookingLog.Refused(logger, appointment.Doctor, appointment.StartUtc, "the patient holds as many appointments ahead as allowed");
+                return (null, BookingError.TooManyActive(options.Value.MaxActivePerPatient));
             default:
                 BookingLog.Refused(logger, appointment.Doctor, appointment.StartUtc, "the time or slot is taken");
                 return (null, BookingError.TimeTaken);
@@ -91,25 +95,25 @@ internal sealed class AppointmentBook(
 
     public async Task<(StoredAppointment? Appointment, Deliveries Deliveries, BookingError? Error)> ReadAsync(Caller caller, string id, CancellationToken cancellationToken)
     {
-        var (stored, deliveries) = IsAppointmentId(id) ? await store.FindWithDeliveriesAsync(id, cancellationToken) : (null, Deliveries.None);
+        var (stored, deliveries) = IsAppointmentId(id) ? await documents.FindWithDeliveriesAsync(id, cancellationToken) : (null, Deliveries.None);
         return stored is not null && caller.CanRead(stored.Appointment) ? (stored, deliveries, null) : (null, Deliveries.None, BookingError.NotFound);
     }
 
     /// <summary>The appointment's audit trail; a deleted appointment's only for admins.</summary>
     public async Task<(IReadOnlyList<HistoryEntry>? History, BookingError? Error)> HistoryAsync(Caller caller, string id, CancellationToken cancellationToken)
     {
-        var stored = IsAppointmentId(id) ? await store.FindIncludingDeletedAsync(id, cancellationToken) : null;
+        var stored = IsAppointmentId(id) ? await documents.FindIncludingDeletedAsync(id, cancellationToken) : null;
         if (stored is null || !caller.CanRead(stored.Appointment) || (stored.Appointment.IsDeleted && !caller.IsAdmin))
         {
             return (null, BookingError.NotFound);
         }
 
-        return (await store.HistoryAsync(stored.Appointment, cancellationToken), null);
+        return (await documents.HistoryAsync(stored.Appointment, cancellationToken), null);
     }
 
     /// <summary>One page of the caller's own appointments, ordered by start then id, starting after <paramref name="after"/>.</summary>
     public Task<AppointmentPage> ListPageAsync(Caller caller, ListFilter filter, int limit, PagePosition? after, CancellationToken cancellationToken) =>
-        store.PageForUserAsync(caller.Username, filter, limit, after, cancellationToken);
+        pages.PageForUserAsync(caller.Username, filter, limit, after, cancellationToken);
 
     /// <summary>
     /// Applies a partial change. With <paramref name="ifMatch"/> a concurrent change is a 412; without it the
@@ -150,7 +154,7 @@ internal sealed class AppointmentBook(
 
         for (var attempt = 0; attempt < MaxChangeAttempts; attempt++)
         {
-            var stored = await store.FindAsync(id, cancellationToken);
+            var stored = await documents.FindAsync(id, cancellationToken);
             if (stored is null || !caller.CanRead(stored.Appointment))
             {
                 return BookingError.NotFound;
@@ -181,8 +185,8 @@ internal sealed class AppointmentBook(
             var now = clinic.UtcNow;
             next = next with { Version = current.Version + 1 };
             var history = action == HistoryActions.Delete ? HistoryEntry.Deleted(caller, now) : HistoryEntry.Of(caller, action, current, next, clinic, now);
-            var write = new AppointmentWrite(stored, next, history) { Notice = NoticeFor(action, current, next, now) };
-            switch (await store.TryWriteAsync(write, cancellationToken))
+            var write = new AppointmentWrite(stored, next, history) { Notice = NoticeFor(action, current, next, now), MaxActiveAhead = ActiveLimit(caller) };
+            switch (await writer.TryWriteAsync(write, cancellationToken))
             {
                 case WriteOutcome.Written:
                     BookingLog.Changed(logger, id, action, next.Status, next.Doctor, next.StartUtc);
@@ -191,6 +195,8 @@ internal sealed class AppointmentBook(
                     return BookingError.TimeTaken;
                 case WriteOutcome.PatientBusy:
                     return BookingError.PatientBusy;
+                case WriteOutcome.TooManyActive:
+                    return BookingError.TooManyActive(options.Value.MaxActivePerPatient);
                 case WriteOutcome.Changed when ifMatch is not null:
                     return BookingError.Changed;
                 default:
@@ -200,6 +206,9 @@ internal sealed class AppointmentBook(
 
         return BookingError.Changed;
     }
+
+    /// <summary>Patients (and doctors, who never book) may hold only so many active appointments ahead; admins are exempt.</summary>
+    private int? ActiveLimit(Caller caller) => caller.IsAdmin ? null : options.Value.MaxActivePerPatient;
 
     private Notice? NoticeFor(string action, Appointment? before, Appointment after, DateTimeOffset now) =>
         notices.Value.Enabled ? Notice.For(action, before, after, now) : null;
@@ -211,7 +220,8 @@ internal sealed class AppointmentBook(
     private BookingError? RefuseTimeChange(Caller caller, Appointment current, Appointment next)
     {
         var now = clinic.UtcNow;
-        var takesTime = BookingKeys.Holds(next).Except(BookingKeys.Holds(current)).Any();
+        var takesTime = next.HoldsTime && (!current.HoldsTime || current.Doctor != next.Doctor || current.StartUtc != next.StartUtc
+            || current.EndUtc != next.EndUtc || current.Slot != next.Slot);
         if (takesTime && next.StartUtc <= now)
         {
             return BookingError.NotInFuture;
@@ -240,7 +250,7 @@ internal sealed class AppointmentBook(
     private async Task<Idempotency> IdempotencyAsync(string username, string key, NewAppointment request, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var (requestHash, keyHash) = (IdempotencyRecord.HashOf(username, request), IdempotencyRecord.Hash(key));
-        var record = await store.FindIdempotencyAsync(username, keyHash, now, cancellationToken);
+        var record = await documents.FindIdempotencyAsync(username, keyHash, now, cancellationToken);
         if (record is null)
         {
             return new Idempotency(requestHash, keyHash, null);

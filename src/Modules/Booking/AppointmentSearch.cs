@@ -7,10 +7,10 @@ internal sealed record AppointmentQuery(DateTimeOffset From, DateTimeOffset To, 
 
 /// <summary>
 /// Finds appointments in a range of at most <see cref="Availability.MaxDays"/> clinic-local days, with the visibility
-/// of <c>/api</c>: a patient's own (from their month buckets), a doctor's own (from their day index), and for an
+/// of <c>/api</c>: a patient's own (from their month lists), a doctor's own (from their day lists), and for an
 /// admin whichever patient or doctor they name. Cancelled appointments are found too; deleted ones are not.
 /// </summary>
-internal sealed class AppointmentSearch(AppointmentStore store, DoctorDays days, Clinic clinic)
+internal sealed class AppointmentSearch(AppointmentPages pages, DoctorDays days, Clinic clinic)
 {
     private const int PageSize = 100;
 
@@ -29,7 +29,7 @@ internal sealed class AppointmentSearch(AppointmentStore store, DoctorDays days,
         }
 
         var found = doctor is not null
-            ? await days.AppointmentsAsync(doctor, first, last, cancellationToken)
+            ? await days.AppointmentsAsync(doctor, first, last, clinic.Zone, cancellationToken)
             : await PatientsAsync(patient!, query, cancellationToken);
         return (found.Where(a => a.StartUtc >= query.From && a.StartUtc < query.To && caller.CanRead(a)
             && (query.Patient is null || a.Username == query.Patient)
@@ -42,7 +42,7 @@ internal sealed class AppointmentSearch(AppointmentStore store, DoctorDays days,
         PagePosition? after = null;
         do
         {
-            var page = await store.PageForUserAsync(username, new ListFilter(From: query.From, To: query.To), PageSize, after, cancellationToken);
+            var page = await pages.PageForUserAsync(username, new ListFilter(From: query.From, To: query.To), PageSize, after, cancellationToken);
             all.AddRange(page.Items);
             after = page.Next;
         }

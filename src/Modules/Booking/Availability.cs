@@ -7,7 +7,7 @@ namespace Appointments.Booking;
 /// Doctors' hours and what they leave free: one method per thing a caller can do (save or read a schedule, list
 /// free slots, read a doctor's day), and the check every booking passes once its doctor has a schedule.
 /// </summary>
-internal sealed class Availability(ScheduleStore schedules, DoctorDays days, DoctorViews views, Clinic clinic, IOptions<BookingOptions> options)
+internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Clinic clinic, IOptions<BookingOptions> options)
 {
     /// <summary>The longest range of days one free-slot search covers.</summary>
     public const int MaxDays = 31;
@@ -31,25 +31,16 @@ internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Doc
     /// <summary>
     /// The doctor's free slots on the clinic-local days <paramref name="from"/> to <paramref name="to"/>, ordered:
     /// the schedule's grid, less the time the doctor's appointments hold, from the minimum notice to the horizon.
-    /// Reads the schedule and one day index key a day (the day before too: an evening visit may run past midnight),
-    /// or only the doctor's version when a list kept in <see cref="DoctorViews"/> is still current.
+    /// Reads the schedule and one day list a day (an appointment is listed on every day its time touches).
     /// </summary>
-    public async Task<DoctorView<(IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>? Slots, BookingError? Error)>> FreeSlotsAsync(
+    public async Task<(IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>? Slots, BookingError? Error)> FreeSlotsAsync(
         string doctor, DateOnly from, DateOnly to, CancellationToken cancellationToken)
     {
         if (to < from || to.DayNumber - from.DayNumber >= MaxDays)
         {
-            return new((null, BookingError.Invalid("to", $"must be on or after from, and at most {MaxDays} days from it")));
+            return (null, BookingError.Invalid("to", $"must be on or after from, and at most {MaxDays} days from it"));
         }
 
-        var version = await days.VersionAsync(doctor, cancellationToken);
-        return await views.GetAsync($"slots|{doctor}|{from.DayNumber}|{to.DayNumber}", version, DoctorViews.ClockBound,
-            () => ComputeFreeSlotsAsync(doctor, from, to, cancellationToken), found => found.Slots?.Count ?? 0);
-    }
-
-    private async Task<(IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>? Slots, BookingError? Error)> ComputeFreeSlotsAsync(
-        string doctor, DateOnly from, DateOnly to, CancellationToken cancellationToken)
-    {
         var stored = await schedules.FindAsync(doctor, cancellationToken);
         if (stored is null)
         {
@@ -67,15 +58,15 @@ internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Doc
             return ([], null);
         }
 
-        var held = (await days.EntriesAsync(doctor, first.AddDays(-1), last, cancellationToken)).Where(e => e.End is not null).ToList();
+        var held = (await days.EntriesAsync(doctor, first, last, cancellationToken)).Where(e => e.HoldsTime).ToList();
         var slots = new List<(DateTimeOffset Start, DateTimeOffset End)>();
         var next = 0;
         for (var day = first; day <= last; day = day.AddDays(1))
         {
             foreach (var slot in stored.Schedule.Grid(day, clinic.Zone).Where(s => s.Start > now && s.Start >= earliest && s.Start <= latest))
             {
-                // Slots come in order, and a doctor's held times never overlap (their cells are unique), so ordered by
-                // start they are ordered by end too: one pass over both.
+                // Slots come in order, and a doctor's held times never overlap, so ordered by start they are ordered by
+                // end too: one pass over both.
                 while (next < held.Count && held[next].End <= slot.Start.UtcTicks)
                 {
                     next++;
@@ -91,21 +82,12 @@ internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Doc
         return (slots, null);
     }
 
-    /// <summary>
-    /// The doctor's appointments starting on <paramref name="date"/> (clinic-local), ordered: for the doctor themself or an
-    /// admin. Kept in <see cref="DoctorViews"/> while the doctor's version stays.
-    /// </summary>
-    public async Task<(DoctorView<IReadOnlyList<Appointment>>? Appointments, BookingError? Error)> AgendaAsync(
-        Caller caller, string doctor, DateOnly date, CancellationToken cancellationToken)
-    {
-        if (!IsAdminOrThe(caller, doctor))
-        {
-            return (null, BookingError.NotYourAgenda);
-        }
-
-        var version = await days.VersionAsync(doctor, cancellationToken);
-        return (await views.GetAsync($"agenda|{doctor}|{date.DayNumber}", version, null, () => days.AppointmentsAsync(doctor, date, date, cancellationToken), agenda => agenda.Count * DoctorViews.AppointmentWeight), null);
-    }
+    /// <summary>The doctor's appointments starting on <paramref name="date"/> (clinic-local), ordered: for the doctor themself or an admin.</summary>
+    public async Task<(IReadOnlyList<Appointment>? Appointments, BookingError? Error)> AgendaAsync(
+        Caller caller, string doctor, DateOnly date, CancellationToken cancellationToken) =>
+        IsAdminOrThe(caller, doctor)
+            ? (await days.AppointmentsAsync(doctor, date, date, clinic.Zone, cancellationToken), null)
+            : (null, BookingError.NotYourAgenda);
 
     /// <summary>
     /// Once the doctor has a schedule, the time an appointment newly takes (a booking, a move, a new doctor, an

@@ -21,6 +21,9 @@ internal sealed record BookingError(int Status, string Message, IReadOnlyDiction
     public static readonly BookingError ScheduleChanged = new(412, "Schedule was changed by someone else");
     public static readonly BookingError NotYourAgenda = new(403, "Not allowed to see this doctor's appointments");
 
+    public static BookingError TooManyActive(int limit) =>
+        new(409, $"You already have {limit} upcoming appointments, the most one patient may hold: cancel one to book another");
+
     public static BookingError Invalid(string field, string problem) => Invalid(new Dictionary<string, string[]> { [field] = [problem] });
 
     public static BookingError Invalid(IReadOnlyDictionary<string, string[]> errors) => new(400, "Invalid request", errors);

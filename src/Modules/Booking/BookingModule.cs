@@ -33,20 +33,24 @@ public static class BookingModule
         services.AddOptions<NoticeOptions>().BindConfiguration(NoticeOptions.Section);
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<Clinic>();
-        services.AddSingleton<AppointmentStore>();
+        services.AddSingleton<AppointmentDocuments>();
+        services.AddSingleton<AppointmentPages>();
+        services.AddSingleton<OutboxLanes>();
+        services.AddSingleton<AppointmentWriter>();
+        services.AddSingleton<DeliveriesRecord>();
+        services.AddSingleton<OutboxStore>();
         services.AddSingleton<AppointmentBook>();
         services.AddSingleton<ScheduleStore>();
         services.AddSingleton<DoctorDays>();
         services.AddSingleton<Availability>();
-        services.AddSingleton<DoctorViews>();
         services.AddSingleton<AppointmentSearch>();
         services.AddSingleton<IAppointmentSchedule, AppointmentSchedule>();
+        services.AddSingleton<IAppointmentEvents, AppointmentEvents>();
         services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, BookingApiJson.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, DoctorsApiJson.Default);
         });
-        services.AddSingleton<INoticeOutbox, NoticeOutbox>();
 
         // Ahead of the host's default writer, which would otherwise answer /fhir with a problem document.
         services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, FhirProblemWriter>());

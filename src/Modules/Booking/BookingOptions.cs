@@ -21,6 +21,10 @@ internal sealed class BookingOptions
     [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00")]
     public TimeSpan Horizon { get; set; } = TimeSpan.FromDays(365);
 
+    /// <summary>The most active appointments still ahead that one patient may hold; admins booking for them are exempt.</summary>
+    [Range(1, 10_000)]
+    public int MaxActivePerPatient { get; set; } = 20;
+
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxBodyBytes { get; set; } = 64 * 1024;
 

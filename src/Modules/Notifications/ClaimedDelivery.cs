@@ -12,10 +12,8 @@ namespace Appointments.Notifications;
 /// <param name="Address">The email address or phone number, as the patient gave it (may be missing).</param>
 /// <param name="Message">Words the message for that address.</param>
 /// <param name="Record">Tells Booking where the delivery stands, so the appointment shows it.</param>
-/// <param name="ClaimExpires">When the claim guards nothing any more and may be purged.</param>
 internal sealed record Delivery(
     string ClaimKey,
-    DateTimeOffset ClaimExpires,
     string What,
     string AppointmentId,
     ReminderMethod Method,
@@ -25,6 +23,9 @@ internal sealed record Delivery(
 {
     /// <summary>Whether a message found already sent or given up on is recorded again (a notice whose record was lost).</summary>
     public bool RecordWhenSettled { get; init; }
+
+    /// <summary>Operations written with a new claim that make it fail unless the message is still owed (<c>IAppointmentEvents.StillPending</c>).</summary>
+    public IReadOnlyList<StateOperation> ClaimGuard { get; init; } = [];
 }
 
 /// <param name="RetryDelay">How long after a transient failure (the attempt number given) the next may start.</param>
@@ -32,8 +33,14 @@ internal sealed record DeliveryPolicy(int MaxAttempts, TimeSpan ClaimLease, Func
 
 internal enum DeliveryOutcome
 {
-    /// <summary>Nothing to do now: delivered already, waiting for a retry, or another scanner holds the claim.</summary>
-    Skipped,
+    /// <summary>Found sent or given up on already.</summary>
+    Settled,
+
+    /// <summary>Found waiting for a later attempt.</summary>
+    Waiting,
+
+    /// <summary>Another scanner holds the claim now, or the message is no longer owed.</summary>
+    Busy,
     Sent,
     Retrying,
     Failed,
@@ -56,10 +63,10 @@ internal sealed class ClaimedDelivery(
     /// <summary>Delivers unless another scanner holds the claim or it is settled; throws only on an outage or cancellation.</summary>
     public async Task<DeliveryOutcome> DeliverAsync(Delivery delivery, DeliveryPolicy policy, CancellationToken cancellationToken)
     {
-        var held = await ClaimAsync(delivery, policy, cancellationToken);
+        var (held, found) = await ClaimAsync(delivery, policy, cancellationToken);
         if (held is null)
         {
-            return DeliveryOutcome.Skipped;
+            return found;
         }
 
         var (claim, etag) = held;
@@ -77,7 +84,7 @@ internal sealed class ClaimedDelivery(
             var sent = claim.Sent(time.GetUtcNow());
             if (!await TransitionAsync(delivery, etag, sent, CancellationToken.None))
             {
-                return DeliveryOutcome.Skipped;
+                return DeliveryOutcome.Busy;
             }
 
             logger.LogInformation("{What} for appointment {AppointmentId} sent by {Method} (attempt {Attempt})",
@@ -94,7 +101,7 @@ internal sealed class ClaimedDelivery(
         var retrying = claim.Retrying(failure.Category, time.GetUtcNow() + policy.RetryDelay(claim.Attempts));
         if (!await TransitionAsync(delivery, etag, retrying, cancellationToken))
         {
-            return DeliveryOutcome.Skipped;
+            return DeliveryOutcome.Busy;
         }
 
         logger.LogWarning("{What} for appointment {AppointmentId} not sent (attempt {Attempt} of {MaxAttempts}), retried on a later scan: {Category}: {Error}",
@@ -104,20 +111,20 @@ internal sealed class ClaimedDelivery(
     }
 
     /// <summary>
-    /// Creates the claim, or re-claims a retrying one or a 'sending' one whose lease has ended, with the ETag
-    /// just read. Returns null when there is nothing to do or another scanner won.
+    /// Creates the claim, or re-claims a retrying one or a 'sending' one whose lease has ended, with the ETag just read.
+    /// Returns no claim, and what was found, when there is nothing to do now or another scanner won.
     /// </summary>
-    private async Task<HeldClaim?> ClaimAsync(Delivery delivery, DeliveryPolicy policy, CancellationToken cancellationToken)
+    private async Task<(HeldClaim? Held, DeliveryOutcome Found)> ClaimAsync(Delivery delivery, DeliveryPolicy policy, CancellationToken cancellationToken)
     {
         var key = delivery.ClaimKey;
         var entry = await store.GetAsync(key, cancellationToken);
         var now = time.GetUtcNow();
         DeliveryClaim claim;
-        StateOperation claiming;
+        List<StateOperation> claiming;
         if (entry.Value is null)
         {
             claim = DeliveryClaim.Sending(attempts: 1, now);
-            claiming = StateOperation.Create(key, claim.ToBytes());
+            claiming = [StateOperation.Create(key, claim.ToBytes()), .. delivery.ClaimGuard];
         }
         else
         {
@@ -135,11 +142,16 @@ internal sealed class ClaimedDelivery(
                     await RecordAsync(delivery, previous, cancellationToken);
                 }
 
-                return null;
+                return (null, previous.Status switch
+                {
+                    DeliveryStatus.Sent or DeliveryStatus.Failed => DeliveryOutcome.Settled,
+                    DeliveryStatus.Retrying => DeliveryOutcome.Waiting,
+                    _ => DeliveryOutcome.Busy,
+                });
             }
 
             claim = DeliveryClaim.Sending(previous.Attempts + 1, now);
-            claiming = StateOperation.Save(key, claim.ToBytes(), entry.ETag);
+            claiming = [StateOperation.Save(key, claim.ToBytes(), entry.ETag), .. delivery.ClaimGuard];
             if (previous.Status == DeliveryStatus.Sending)
             {
                 logger.LogWarning("{What} for appointment {AppointmentId} taken over: the claim from {ClaimedAt} outlived its lease",
@@ -147,45 +159,16 @@ internal sealed class ClaimedDelivery(
             }
         }
 
-        if (!await TryClaimAsync(delivery, claiming, cancellationToken))
+        if (!await store.TryExecuteAsync(claiming, cancellationToken))
         {
-            return null;
+            return (null, DeliveryOutcome.Busy);
         }
 
         // The store does not hand back the new ETag: read it, and make sure the claim there is still ours.
         var written = await store.GetAsync(key, cancellationToken);
         return written.Value is not null && DeliveryClaim.Read(written.Value).ClaimId == claim.ClaimId
-            ? new HeldClaim(claim, written.ETag)
-            : null;
-    }
-
-    /// <summary>
-    /// Writes the claim; a new one together with its entry in the list of the day it expires (<see cref="ClaimExpiry"/>).
-    /// False when another scanner claimed it first; a lost race on the expiry list alone is tried again.
-    /// </summary>
-    private async Task<bool> TryClaimAsync(Delivery delivery, StateOperation claiming, CancellationToken cancellationToken)
-    {
-        if (claiming.Kind != StateOperationKind.Create)
-        {
-            return await store.TryExecuteAsync([claiming], cancellationToken);
-        }
-
-        var listKey = ClaimExpiry.ListKey(delivery.ClaimExpires, delivery.ClaimKey);
-        for (var attempt = 0; attempt < 10; attempt++)
-        {
-            var list = await store.GetAsync(listKey, cancellationToken);
-            if (await store.TryExecuteAsync([claiming, ClaimExpiry.ListOperation(list, delivery.ClaimKey)], cancellationToken))
-            {
-                return true;
-            }
-
-            if ((await store.GetAsync(delivery.ClaimKey, cancellationToken)).Exists)
-            {
-                return false;
-            }
-        }
-
-        return false;
+            ? (new HeldClaim(claim, written.ETag), DeliveryOutcome.Busy)
+            : (null, DeliveryOutcome.Busy);
     }
 
     private async Task<DeliveryException?> SendAsync(Delivery delivery, TimeSpan timeout, CancellationToken cancellationToken)
@@ -221,7 +204,7 @@ internal sealed class ClaimedDelivery(
         var failed = claim.Failed(failure.Category);
         if (!await TransitionAsync(delivery, etag, failed, cancellationToken))
         {
-            return DeliveryOutcome.Skipped;
+            return DeliveryOutcome.Busy;
         }
 
         logger.LogError("{What} for appointment {AppointmentId} failed after {Attempts} attempt(s): {Category}: {Error}",

@@ -83,8 +83,9 @@ public static class NotificationsModule
         services.AddSingleton<ReminderScan>();
         services.AddSingleton<NoticeScan>();
         services.AddHostedService<NoticeTimer>();
-        services.AddSingleton<ClaimExpiry>();
-        services.AddHostedService(provider => provider.GetRequiredService<ClaimExpiry>());
+        services.AddSingleton<ReminderIndex>();
+        services.AddSingleton<ReminderPurge>();
+        services.AddHostedService(provider => provider.GetRequiredService<ReminderPurge>());
         services.AddStartupReport<ChannelStartupLog>();
         services.AddHostedService<ReminderTimer>();
         return builder;

@@ -13,6 +13,9 @@ namespace Appointments.Notifications;
 /// </summary>
 internal sealed class ReminderScan(
     IAppointmentSchedule schedule,
+    IAppointmentEvents events,
+    ReminderIndex index,
+    IOptions<Notices.NoticesOptions> notices,
     ClaimedDelivery deliveries,
     TimeProvider time,
     IOptions<ReminderOptions> options,
@@ -32,7 +35,14 @@ internal sealed class ReminderScan(
     {
         using var activity = DeliveryMetrics.Tracing.StartActivity("reminder scan");
         var now = time.GetUtcNow();
-        var due = await schedule.StartingBetweenAsync(now, now + options.Value.LeadTime, cancellationToken);
+        var until = now + options.Value.LeadTime;
+
+        // Bookings the notice scan has not read yet are indexed first, so a reminder never waits for it.
+        await index.AddAsync((await events.PendingAsync(notices.Value.BatchSize, cancellationToken)).Events.Select(DueEntry.Of), cancellationToken);
+        var entries = await index.DueAsync(now, until, cancellationToken);
+        var due = (await schedule.ActiveAsync(entries.Select(e => e.Id).ToList(), cancellationToken))
+            .Where(a => a.StartUtc >= now && a.StartUtc < until)
+            .ToList();
         activity?.SetTag("reminders.due", due.Count);
         foreach (var appointment in due.Where(a => a.ReminderMethod != ReminderMethod.None))
         {
@@ -47,7 +57,6 @@ internal sealed class ReminderScan(
         var o = options.Value;
         var delivery = new Delivery(
             ClaimKey(appointment.Id, appointment.StartUtc),
-            appointment.StartUtc.AddDays(1),
             "Reminder",
             appointment.Id,
             appointment.ReminderMethod,

@@ -97,7 +97,7 @@ internal sealed class ClinicHost : IDisposable
 
     public string DatabasePath { get; }
 
-    public ClaimExpiry Claims => Services.GetRequiredService<ClaimExpiry>();
+    public ReminderPurge Purge => Services.GetRequiredService<ReminderPurge>();
 
     /// <summary>The web host's address, once started.</summary>
     public Uri Url => new(((WebApplication)Host).Urls.First());
@@ -108,7 +108,10 @@ internal sealed class ClinicHost : IDisposable
 
     public NoticeScan Notices => Services.GetRequiredService<NoticeScan>();
 
-    public INoticeOutbox Outbox => Services.GetRequiredService<INoticeOutbox>();
+    public IAppointmentEvents Events => Services.GetRequiredService<IAppointmentEvents>();
+
+    /// <summary>The events of Booking's outbox not yet done, as a notice scan would find them.</summary>
+    public async Task<IReadOnlyList<AppointmentEvent>> PendingEventsAsync() => (await Events.PendingAsync(100)).Events;
 
     public FakeLogCollector Logs => Services.GetFakeLogCollector();
 

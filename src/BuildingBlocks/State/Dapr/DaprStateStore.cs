@@ -85,8 +85,8 @@ public sealed class DaprStateStore : IStateStore
 
     /// <summary>
     /// The SDK's Try… methods return <c>false</c> on an ETag mismatch (gRPC Aborted) and throw otherwise. PostgreSQL
-    /// reports a first-write on an existing key as a plain error (gRPC Internal), so a throw is checked against the
-    /// keys before it is called an outage.
+    /// reports a first-write on an existing key as a plain error (gRPC Internal), and a timeout may come back although
+    /// the write lands: a throw is decided by the key itself.
     /// </summary>
     private async Task<bool> TryExecuteOneAsync(StateOperation operation, CancellationToken cancellationToken)
     {
@@ -105,13 +105,18 @@ public sealed class DaprStateStore : IStateStore
         }
         catch (Exception ex) when (IsOutage(ex, cancellationToken))
         {
-            return await AfterFailureAsync([operation], ex, cancellationToken);
+            return await WitnessHoldsAsync(operation, ex, cancellationToken);
         }
     }
 
+    /// <summary>
+    /// Keys go in ordinal order (stable for repeats of one key), so two transactions on PostgreSQL never lock the same
+    /// rows in opposite orders. Neither answer is trusted: a failure may commit after daprd answered, and MongoDB's
+    /// <c>Multi</c> discards a failed commit's error. The witness decides both.
+    /// </summary>
     private async Task<bool> TryExecuteTransactionAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken)
     {
-        var requests = operations.Select(operation => operation.Kind switch
+        var requests = operations.OrderBy(operation => operation.Key, StringComparer.Ordinal).Select(operation => operation.Kind switch
         {
             StateOperationKind.Create => new StateTransactionRequest(
                 operation.Key, ValueOf(operation), StateOperationType.Upsert, "", options: FirstWrite),
@@ -128,62 +133,31 @@ public sealed class DaprStateStore : IStateStore
         }
         catch (Exception ex) when (IsOutage(ex, cancellationToken))
         {
-            return await AfterFailureAsync(operations, ex, cancellationToken);
+            return await WitnessHoldsAsync(operations[0], ex, cancellationToken);
         }
 
-        await ConfirmAsync(operations, cancellationToken);
-        return true;
+        // A delete cannot witness anything (its key may have been missing all along): a reported commit is taken as it is.
+        return operations[0].Kind == StateOperationKind.Delete || await WitnessHoldsAsync(operations[0], null, cancellationToken);
     }
 
     /// <summary>
-    /// A failed write is a conflict only if its keys show another writer; it may also have gone through after all
-    /// (a timeout, then the commit). Racy by nature, and that is fine: the state it reports is one the caller could
-    /// have met anyway.
+    /// Whether the witness holds its bytes now. A witness that is not there means "not written as far as anyone can tell":
+    /// a conflict, a store that failed the write, or a commit still on its way, which the caller's next read sees. A delete
+    /// witnesses nothing: after a failure it counts as not written. Only a witness that cannot be read is an outage.
     /// </summary>
-    private async Task<bool> AfterFailureAsync(IReadOnlyList<StateOperation> operations, Exception failure, CancellationToken cancellationToken)
+    private async Task<bool> WitnessHoldsAsync(StateOperation witness, Exception? failure, CancellationToken cancellationToken)
     {
-        var evidence = await ReadEvidenceAsync(operations, cancellationToken);
-        return evidence switch
-        {
-            { OursIsThere: true } => true,
-            { OthersWrote: true } => false,
-            _ => throw Unavailable(failure),
-        };
-    }
-
-    /// <summary>
-    /// MongoDB's <c>Multi</c> discards a failed commit's error, so "committed" is checked with one bulk get of the keys
-    /// the transaction had conditions on (their cost: bench/README.md). Nothing is answered as written unless it is.
-    /// </summary>
-    private async Task ConfirmAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken)
-    {
-        WriteEvidence? evidence;
+        StateEntry entry;
         try
         {
-            evidence = await ReadEvidenceAsync(operations, cancellationToken);
+            entry = await GetAsync(witness.Key, cancellationToken);
         }
-        catch (StateStoreUnavailableException ex)
+        catch (StateStoreUnavailableException ex) when (failure is not null)
         {
-            throw new StateStoreUnavailableException("The state store reported a transaction as committed, and it could not be confirmed.", ex);
+            throw Unavailable(new AggregateException(failure, ex));
         }
 
-        if (evidence is { OursIsThere: false, Untouched: true })
-        {
-            throw new StateStoreUnavailableException("The state store reported a transaction as committed, but none of it was written.");
-        }
-    }
-
-    /// <summary>Null when no key can tell (no first-write and no ETag); throws when the keys cannot be read.</summary>
-    private async Task<WriteEvidence?> ReadEvidenceAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken)
-    {
-        var telling = WriteEvidence.Telling(operations);
-        if (telling.Count == 0)
-        {
-            return null;
-        }
-
-        var entries = await GetBulkAsync(telling.Select(operation => operation.Key).ToList(), cancellationToken);
-        return WriteEvidence.Read(telling, entries);
+        return witness.Kind != StateOperationKind.Delete && entry.Holds(witness.Value);
     }
 
     private static byte[] ValueOf(StateOperation operation) =>

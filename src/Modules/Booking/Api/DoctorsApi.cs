@@ -60,8 +60,8 @@ internal static class DoctorsApi
         return TypedResults.Ok(ScheduleDocument.From(stored.Schedule));
     }
 
-    private static async Task<Results<KeptJson<List<SlotDocument>>, ProblemHttpResult>> Slots(
-        string doctor, [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to, HttpContext context,
+    private static async Task<Results<Ok<List<SlotDocument>>, ProblemHttpResult>> Slots(
+        string doctor, [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to,
         [AsParameters] DoctorsServices services, CancellationToken cancellationToken)
     {
         var (dates, invalid) = DoctorQuery.RefuseDoctor(doctor) is { } bad ? (null, bad) : DoctorQuery.ReadDates(("from", from), ("to", to));
@@ -70,15 +70,15 @@ internal static class DoctorsApi
             return Problems.From(invalid!);
         }
 
-        var view = await services.Availability.FreeSlotsAsync(doctor, dates[0], dates[1], cancellationToken);
+        var (slots, error) = await services.Availability.FreeSlotsAsync(doctor, dates[0], dates[1], cancellationToken);
         var clinic = services.Clinic;
-        return view.Value.Error is { } error
-            ? Problems.From(error)
-            : KeptJson<List<SlotDocument>>.Of(view, context, v => v.Slots!.Select(s => new SlotDocument(clinic.Format(s.Start), clinic.Format(s.End))).ToList());
+        return slots is null
+            ? Problems.From(error!)
+            : TypedResults.Ok(slots.Select(s => new SlotDocument(clinic.Format(s.Start), clinic.Format(s.End))).ToList());
     }
 
-    private static async Task<Results<KeptJson<List<AppointmentDocument>>, ProblemHttpResult>> Agenda(
-        string doctor, [FromQuery(Name = "date")] string? date, ClaimsPrincipal user, HttpContext context,
+    private static async Task<Results<Ok<List<AppointmentDocument>>, ProblemHttpResult>> Agenda(
+        string doctor, [FromQuery(Name = "date")] string? date, ClaimsPrincipal user,
         [AsParameters] DoctorsServices services, CancellationToken cancellationToken)
     {
         var (dates, invalid) = DoctorQuery.RefuseDoctor(doctor) is { } bad ? (null, bad) : DoctorQuery.ReadDates(("date", date));
@@ -87,10 +87,10 @@ internal static class DoctorsApi
             return Problems.From(invalid!);
         }
 
-        var (view, error) = await services.Availability.AgendaAsync(Caller.From(user), doctor, dates[0], cancellationToken);
-        return view is null
+        var (agenda, error) = await services.Availability.AgendaAsync(Caller.From(user), doctor, dates[0], cancellationToken);
+        return agenda is null
             ? Problems.From(error!)
-            : KeptJson<List<AppointmentDocument>>.Of(view, context, agenda => agenda.Select(a => AppointmentDocument.From(a, services.Clinic)).ToList());
+            : TypedResults.Ok(agenda.Select(a => AppointmentDocument.From(a, services.Clinic)).ToList());
     }
 }
 

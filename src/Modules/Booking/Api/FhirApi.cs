@@ -79,7 +79,7 @@ internal static class FhirApi
             return FhirResult.Outcome(invalid ?? BookingError.Invalid("start", Availability.RangeRule));
         }
 
-        var (slots, error) = (await services.Availability.FreeSlotsAsync(doctor, first, last, cancellationToken)).Value;
+        var (slots, error) = await services.Availability.FreeSlotsAsync(doctor, first, last, cancellationToken);
         if (slots is null)
         {
             return FhirResult.Outcome(error!);

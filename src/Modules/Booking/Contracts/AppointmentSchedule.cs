@@ -2,12 +2,13 @@ using Appointments.Booking.Storage;
 
 namespace Appointments.Booking.Contracts;
 
-internal sealed class AppointmentSchedule(AppointmentStore store, Clinic clinic) : IAppointmentSchedule
+internal sealed class AppointmentSchedule(AppointmentDocuments documents, DeliveriesRecord deliveries, Clinic clinic) : IAppointmentSchedule
 {
-    public async Task<IReadOnlyList<ScheduledAppointment>> StartingBetweenAsync(DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ScheduledAppointment>> ActiveAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken = default)
     {
-        var appointments = await store.StartingBetweenAsync(fromUtc, toUtc, cancellationToken);
+        var appointments = await documents.LoadAsync(ids, cancellationToken);
         return appointments
+            .Where(a => a.IsActive)
             .OrderBy(a => a.StartUtc)
             .Select(a => new ScheduledAppointment(
                 a.Id, a.Username, a.Doctor, a.StartUtc, clinic.ToLocal(a.StartUtc), clinic.Zone.Id, ToMethod(a.ReminderMethod), a.Email, a.Phone))
@@ -17,7 +18,7 @@ internal sealed class AppointmentSchedule(AppointmentStore store, Clinic clinic)
     public Task RecordReminderAsync(string appointmentId, DateTimeOffset startUtc, DeliveryState state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return store.RecordReminderAsync(appointmentId, new AppointmentReminder(state.Status, state.Attempts, state.SentAt, state.LastError, startUtc), cancellationToken);
+        return deliveries.RecordReminderAsync(appointmentId, new AppointmentReminder(state.Status, state.Attempts, state.SentAt, state.LastError, startUtc), cancellationToken);
     }
 
     internal static ReminderMethod ToMethod(string method) => method switch

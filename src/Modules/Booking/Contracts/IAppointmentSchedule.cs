@@ -1,16 +1,15 @@
 namespace Appointments.Booking.Contracts;
 
 /// <summary>
-/// What Booking tells other modules about appointments: the only door Notifications uses.
-/// Backed by Booking's start-hour index, so a query costs in proportion to the hours asked for.
+/// What Booking tells other modules about appointments, besides their changes (<see cref="IAppointmentEvents"/>).
 /// </summary>
 public interface IAppointmentSchedule
 {
     /// <summary>
-    /// Active (scheduled or rescheduled) appointments whose start is in [<paramref name="fromUtc"/>, <paramref name="toUtc"/>),
-    /// ordered by start.
+    /// Of <paramref name="ids"/>, the appointments that are active (scheduled or rescheduled), ordered by start. Reads a
+    /// bounded number of documents at a time, however many are asked for.
     /// </summary>
-    Task<IReadOnlyList<ScheduledAppointment>> StartingBetweenAsync(DateTimeOffset fromUtc, DateTimeOffset toUtc, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<ScheduledAppointment>> ActiveAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Records the reminder's state beside the appointment, so its owner sees it on the document without the

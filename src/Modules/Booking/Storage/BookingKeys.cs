@@ -3,75 +3,57 @@ using System.Globalization;
 namespace Appointments.Booking.Storage;
 
 /// <summary>
-/// Booking's key layout. Every key uses <c>|</c> as separator (Dapr rejects <c>||</c>); doctor and slot
-/// names cannot contain it, usernames are escaped.
+/// Booking's key layout. Every key uses <c>|</c> as separator (Dapr rejects <c>||</c>); doctor and slot names cannot
+/// contain it, usernames are escaped. A booking writes its document, its history record, and the lists of what really
+/// competes with it: the doctor's day, the patient, the patient's month; a named slot, an idempotency key and an
+/// outbox entry when it has them. Nothing that every booking of a doctor or of the clinic writes.
 /// </summary>
 internal static class BookingKeys
 {
-    /// <summary>Overlap is detected on cells of this size: two bookings that overlap share a cell key.</summary>
-    public static readonly TimeSpan CellSize = TimeSpan.FromMinutes(5);
-
-    public const int StartIndexShards = 4;
-
-    public const int DoctorDayShards = 4;
-
-    /// <summary>
-    /// Far more lists than bookings in flight at once (64 callers), so that two seldom share one: the appointment
-    /// id's last three hex digits modulo 1,024.
-    /// </summary>
-    public const int NoticeShards = 1024;
-
-    /// <summary>Before there were 1,024 lists: the id's last two hex digits modulo 64.</summary>
-    private const int LegacyNoticeShards = 64;
-
-    private const string DoctorTime = "doctor-time|";
-    private const string PatientTime = "patient-time|";
-
     public static string Appointment(string id) => $"appointment|{id}";
 
-    public static string Slot(string doctor, string slot) => $"doctor-slot|{doctor}|{slot}";
-
-    /// <summary>The audit record of an appointment's <paramref name="version"/>-th change, created first-write with it.</summary>
-    public static string History(string id, int version) => $"history|{id}|{version.ToString(CultureInfo.InvariantCulture)}";
+    /// <summary>
+    /// The audit record of an appointment's <paramref name="version"/>-th change, created first-write with it. Beside its
+    /// document in key order, so a booking's two new keys land on the same page of an ordered store.
+    /// </summary>
+    public static string History(string id, int version) => $"appointment|{id}|history|{version.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary>Reminder and notice bookkeeping, beside the document so that sending a message never moves its ETag.</summary>
-    public static string Deliveries(string id) => $"appointment-deliveries|{id}";
+    public static string Deliveries(string id) => $"appointment|{id}|deliveries";
 
-    /// <summary>The outbox record of a notice, created first-write with the change that owes it.</summary>
-    public static string Notice(string noticeId) => $"notice|{noticeId}";
+    /// <summary>A doctor's appointments touching one clinic-local day (<see cref="DayList"/>): overlap, agenda and free slots.</summary>
+    public static string DoctorDay(string doctor, DateOnly day) =>
+        $"doctor-day|{doctor}|{day.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}";
 
-    /// <summary>
-    /// Notices not yet sent or given up on, sharded by appointment so that concurrent changes seldom touch the
-    /// same list (each booking read-modify-writes one under its ETag); a scan reads every shard.
-    /// </summary>
-    public static string PendingNotices(int shard) => $"notices-pending|{shard.ToString(CultureInfo.InvariantCulture)}";
+    /// <summary>The one active appointment holding a named slot of a doctor (<see cref="SlotHolder"/>).</summary>
+    public static string Slot(string doctor, string slot) => $"doctor-slot|{doctor}|{slot}";
 
-    public static string PendingNoticesOf(string appointmentId) => PendingNotices(Convert.ToInt32(appointmentId[^3..], 16) % NoticeShards);
+    /// <summary>A doctor's schedule: weekly hours, slot length, closed dates.</summary>
+    public static string Schedule(string doctor) => $"doctor-schedule|{doctor}";
 
-    /// <summary>
-    /// Where a notice owed before the 1,024 lists waits until it is sent: one of the first 64, which a scan still
-    /// reads. The same list as <see cref="PendingNoticesOf"/> for some appointments.
-    /// </summary>
-    public static string LegacyPendingNoticesOf(string appointmentId) => PendingNotices(Convert.ToInt32(appointmentId[^2..], 16) % LegacyNoticeShards);
+    /// <summary>What every change of a patient's time reads and writes (<see cref="PatientRecord"/>).</summary>
+    public static string Patient(string username) => $"patient|{Uri.EscapeDataString(username)}";
 
-    /// <summary>
-    /// The <c>Idempotency-Key</c>s used for a patient's bookings in the last 24 hours whose hash starts with the same
-    /// hex digit as <paramref name="keyHash"/>: sixteen records per patient, so an account that books often with keys
-    /// (a kiosk's, a family's) neither rewrites one record holding its whole day of keys nor makes its bookings race for it.
-    /// </summary>
-    public static string Idempotency(string username, string keyHash) => $"idempotency|{Uri.EscapeDataString(username)}|{keyHash[0]}";
+    /// <summary>A patient's appointments starting in one month (<c>yyyyMM</c>, UTC), ordered by start: a page reads only the months it shows.</summary>
+    public static string PatientMonth(string username, string month) => $"patient-month|{Uri.EscapeDataString(username)}|{month}";
 
-    /// <summary>Where a patient's keys were kept before the sixteen records: still read, and removed once none of its keys is live.</summary>
-    public static string LegacyIdempotency(string username) => $"idempotency|{Uri.EscapeDataString(username)}";
+    /// <summary>What one <c>Idempotency-Key</c> (by its hash) of a patient was first used for, created first-write with the booking.</summary>
+    public static string Idempotency(string username, string keyHash) => $"idempotency|{Uri.EscapeDataString(username)}|{keyHash}";
 
-    /// <summary>The months (<c>yyyyMM</c>, UTC) in which a user has appointments, so a page knows which buckets to read.</summary>
-    public static string UserMonths(string username) => $"user-months|{Uri.EscapeDataString(username)}";
+    /// <summary>The <paramref name="position"/>-th event of an outbox lane (<see cref="OutboxLanes"/>), created first-write with its change.</summary>
+    public static string OutboxEvent(int lane, long position) =>
+        $"outbox|{lane.ToString(CultureInfo.InvariantCulture)}|{position.ToString(CultureInfo.InvariantCulture)}";
 
-    /// <summary>A user's appointments starting in one month, ordered by start: a page reads only the months it shows.</summary>
-    public static string UserMonth(string username, string month) => $"user-appointments|{Uri.EscapeDataString(username)}|{month}";
+    /// <summary>How far the consumers of an outbox lane have got (<see cref="OutboxLane"/>).</summary>
+    public static string OutboxLane(int lane) => $"outbox-lane|{lane.ToString(CultureInfo.InvariantCulture)}";
 
-    /// <summary>Appointments deleted on one day (UTC): retention strips their contact data once the day is old enough.</summary>
-    public static string DeletedOn(DateTimeOffset utc) => $"deleted-appointments|{utc.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}";
+    /// <summary>Appointments deleted on one day (UTC), by the id's last hex digit: retention strips their contact data once the day is old enough.</summary>
+    public static string DeletedOn(DateTimeOffset utc, int shard) =>
+        $"deleted-appointments|{utc.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}|{shard.ToString("x", CultureInfo.InvariantCulture)}";
+
+    public const int DeletedShards = 16;
+
+    public static int DeletedShardOf(string id) => Convert.ToInt32(id[^1..], 16) % DeletedShards;
 
     /// <summary>How far a retention pass has got, so the next one starts there.</summary>
     public static string RetentionMark(string name) => $"retention|{name}";
@@ -80,74 +62,18 @@ internal static class BookingKeys
 
     public static string MonthOf(long utcTicks) => MonthOf(new DateTimeOffset(utcTicks, TimeSpan.Zero));
 
-    /// <summary>
-    /// Rewritten by every appointment write that involves the doctor and every save of their schedule, in the same
-    /// transaction: while its ETag stays, nothing the doctor's free slots or agenda show has changed. Its value is
-    /// whatever the write had at hand; the ETag is the version.
-    /// </summary>
-    public static string DoctorVersion(string doctor) => $"doctor-version|{doctor}";
-
-    /// <summary>A doctor's schedule: weekly hours, slot length, closed dates.</summary>
-    public static string Schedule(string doctor) => $"doctor-schedule|{doctor}";
-
-    /// <summary>
-    /// A doctor's appointments by the clinic-local date of their start, so the agenda and the free-slot search read
-    /// a few keys a day whatever else the doctor has booked. Sharded like the start-hour index: every booking of a
-    /// doctor's day updates its key, and one key takes only about 20 writers at once before retries run out.
-    /// </summary>
-    public static string DoctorDay(string doctor, DateOnly day, int shard) =>
-        $"doctor-day|{doctor}|{day.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}|{shard.ToString(CultureInfo.InvariantCulture)}";
-
-    public static string DoctorDayFor(Appointment appointment, TimeZoneInfo zone) =>
-        DoctorDay(appointment.Doctor, Booking.Schedule.DayOf(appointment.StartUtc, zone), ShardOf(appointment.Id, DoctorDayShards));
-
-    /// <summary>Appointments by start hour, sharded so that a busy hour is not one hot key.</summary>
-    public static string StartIndex(DateTimeOffset hourUtc, int shard) =>
-        $"appointment-starts|{hourUtc.UtcDateTime.ToString("yyyyMMddHH", CultureInfo.InvariantCulture)}|{shard}";
-
-    public static string StartIndexFor(Appointment appointment) =>
-        StartIndex(appointment.StartUtc, ShardOf(appointment.Id, StartIndexShards));
-
-    /// <summary>The doctor's time-cell keys an appointment holds: every cell its [start, end) touches.</summary>
-    public static IEnumerable<string> Cells(Appointment appointment) => CellsOf(appointment, $"{DoctorTime}{appointment.Doctor}|");
-
-    /// <summary>The same cells of the patient's time: a patient's active appointments never overlap either.</summary>
-    public static IEnumerable<string> PatientCells(Appointment appointment) =>
-        CellsOf(appointment, $"{PatientTime}{Uri.EscapeDataString(appointment.Username)}|");
-
-    /// <summary>Every key that says "this time or slot is taken", which only one active appointment may create.</summary>
-    public static IEnumerable<string> Holds(Appointment appointment)
+    /// <summary>The clinic-local days [start, end) touches: its doctor's day lists.</summary>
+    public static IEnumerable<DateOnly> DaysOf(Appointment appointment, TimeZoneInfo zone)
     {
-        foreach (var cell in Cells(appointment).Concat(PatientCells(appointment)))
+        var first = Booking.Schedule.DayOf(appointment.StartUtc, zone);
+        var last = Booking.Schedule.DayOf(appointment.EndUtc.AddTicks(-1), zone);
+        for (var day = first; day <= last; day = day.AddDays(1))
         {
-            yield return cell;
-        }
-
-        if (appointment.HoldsTime && !string.IsNullOrEmpty(appointment.Slot))
-        {
-            yield return Slot(appointment.Doctor, appointment.Slot);
+            yield return day;
+            if (day == DateOnly.MaxValue)
+            {
+                yield break;
+            }
         }
     }
-
-    /// <summary>Whether a hold key is the patient's own time rather than the doctor's time or slot.</summary>
-    public static bool IsPatientTime(string key) => key.StartsWith(PatientTime, StringComparison.Ordinal);
-
-    private static IEnumerable<string> CellsOf(Appointment appointment, string prefix)
-    {
-        if (!appointment.HoldsTime)
-        {
-            yield break;
-        }
-
-        for (var cell = Floor(appointment.StartUtc, CellSize); cell < appointment.EndUtc; cell += CellSize)
-        {
-            yield return prefix + cell.UtcDateTime.ToString("yyyyMMddHHmm", CultureInfo.InvariantCulture);
-        }
-    }
-
-    public static DateTimeOffset Floor(DateTimeOffset utc, TimeSpan size) =>
-        new(utc.UtcTicks - (utc.UtcTicks % size.Ticks), TimeSpan.Zero);
-
-    // Ids end in random hex digits, so the last one spreads appointments evenly over the shards.
-    private static int ShardOf(string id, int shards) => Convert.ToInt32(id[^1..], 16) % shards;
 }

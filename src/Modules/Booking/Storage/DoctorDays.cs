@@ -3,37 +3,37 @@ using Appointments.BuildingBlocks.State;
 namespace Appointments.Booking.Storage;
 
 /// <summary>
-/// Reads a doctor's day index (<c>doctor-day|{doctor}|{yyyyMMdd}|{shard}</c>), which every appointment write keeps up to date
-/// in its own transaction: a range of days costs a few keys a day (its shards), whatever the doctor has booked on
-/// other days.
+/// Reads a doctor's day lists (<see cref="DayList"/>), which every appointment write keeps up to date in its own
+/// transaction: a range of days costs one key a day, whatever the doctor has booked on other days.
 /// </summary>
-internal sealed class DoctorDays(IStateStore state, AppointmentStore appointments)
+internal sealed class DoctorDays(IStateStore state, AppointmentDocuments documents)
 {
-    /// <summary>The doctor's version: the ETag of <see cref="BookingKeys.DoctorVersion"/>, empty while nothing has written it.</summary>
-    public async Task<string> VersionAsync(string doctor, CancellationToken cancellationToken) =>
-        (await state.GetAsync(BookingKeys.DoctorVersion(doctor), cancellationToken)).ETag;
-
-    /// <summary>The entries of the doctor's days <paramref name="first"/> to <paramref name="last"/>, ordered by start.</summary>
-    public async Task<IReadOnlyList<IndexEntry>> EntriesAsync(string doctor, DateOnly first, DateOnly last, CancellationToken cancellationToken)
+    /// <summary>The entries of the doctor's days <paramref name="first"/> to <paramref name="last"/>, once each, ordered by start.</summary>
+    public async Task<IReadOnlyList<DayEntry>> EntriesAsync(string doctor, DateOnly first, DateOnly last, CancellationToken cancellationToken)
     {
-        var keys = new List<string>((last.DayNumber - first.DayNumber + 1) * BookingKeys.DoctorDayShards);
+        var keys = new List<string>(last.DayNumber - first.DayNumber + 1);
         for (var day = first; day <= last; day = day.AddDays(1))
         {
-            keys.AddRange(Enumerable.Range(0, BookingKeys.DoctorDayShards).Select(shard => BookingKeys.DoctorDay(doctor, day, shard)));
+            keys.Add(BookingKeys.DoctorDay(doctor, day));
             if (day == DateOnly.MaxValue)
             {
                 break;
             }
         }
 
-        var shards = await state.GetBulkAsync(keys, cancellationToken);
-        return shards.SelectMany(AppointmentStore.IndexEntries).Order().ToList();
+        var lists = await state.GetManyAsync(keys, cancellationToken);
+        return lists.SelectMany(DayList.Read).DistinctBy(e => e.Id, StringComparer.Ordinal)
+            .OrderBy(e => e.Start).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The appointments of the doctor's days <paramref name="first"/> to <paramref name="last"/>, ordered by start: one bulk read of documents.</summary>
-    public async Task<IReadOnlyList<Appointment>> AppointmentsAsync(string doctor, DateOnly first, DateOnly last, CancellationToken cancellationToken)
+    /// <summary>
+    /// The appointments starting on the clinic-local days <paramref name="first"/> to <paramref name="last"/>, ordered by
+    /// start: one read of the days, one of their documents.
+    /// </summary>
+    public async Task<IReadOnlyList<Appointment>> AppointmentsAsync(string doctor, DateOnly first, DateOnly last, TimeZoneInfo zone, CancellationToken cancellationToken)
     {
         var entries = await EntriesAsync(doctor, first, last, cancellationToken);
-        return await appointments.LoadAsync(entries.Select(e => e.Id).ToList(), cancellationToken);
+        var starting = entries.Where(e => Schedule.DayOf(new DateTimeOffset(e.Start, TimeSpan.Zero), zone) >= first).Select(e => e.Id).ToList();
+        return await documents.LoadAsync(starting, cancellationToken);
     }
 }

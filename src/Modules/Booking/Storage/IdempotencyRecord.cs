@@ -2,15 +2,16 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Appointments.BuildingBlocks.State;
 
 namespace Appointments.Booking.Storage;
 
 /// <summary>
-/// What an <c>Idempotency-Key</c> was first used for: a hash of the request and the appointment it created.
-/// A patient's keys live in sixteen documents by the key hash's first hex digit (<c>idempotency|{user}|{digit}</c>),
-/// each written with its ETag in the booking's own transaction, so a key never exists without its booking; a
-/// document's expired keys are pruned whenever it is written. At most sixteen small documents per patient stay (and
-/// the single document of earlier versions until the patient's next keyed booking finds none of its keys live).
+/// What an <c>Idempotency-Key</c> was first used for: a hash of the request and the appointment it created. One key per
+/// <c>Idempotency-Key</c> (<see cref="BookingKeys.Idempotency"/>), created first-write in the booking's own transaction,
+/// so a key never exists without its booking and two requests with one key cannot both book. Expiry is checked when it
+/// is read: an expired one is replaced under its ETag by the next booking that uses the key, and removed by the patient's
+/// next booking otherwise (<see cref="PatientRecord"/>).
 /// </summary>
 internal sealed record IdempotencyRecord(
     [property: JsonPropertyName("request")] string RequestHash,
@@ -20,15 +21,14 @@ internal sealed record IdempotencyRecord(
     /// <summary>How long a key is remembered; after that the same key books anew.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(24);
 
-    public bool IsLive(DateTimeOffset now) => now - CreatedAt < Lifetime;
+    public static bool IsLive(DateTimeOffset createdAt, DateTimeOffset now) => now - createdAt < Lifetime;
 
-    /// <summary>The keys one record holds, by hash; empty when it holds none.</summary>
-    public static Dictionary<string, IdempotencyRecord> ReadKeys(BuildingBlocks.State.StateEntry entry) =>
-        entry.Value is null ? [] : JsonSerializer.Deserialize(entry.Value, StorageJson.Default.DictionaryStringIdempotencyRecord) ?? [];
+    /// <summary>The record a key holds, if it is still live.</summary>
+    public static IdempotencyRecord? ReadLive(StateEntry entry, DateTimeOffset now) =>
+        entry.Value is null ? null : JsonSerializer.Deserialize(entry.Value, StorageJson.Default.IdempotencyRecord) is { } record && IsLive(record.CreatedAt, now) ? record : null;
 
-    /// <summary>The live record of <paramref name="keyHash"/> in the first of <paramref name="records"/> (as <see cref="ReadKeys"/> reads them) that has one.</summary>
-    public static IdempotencyRecord? Find(IEnumerable<Dictionary<string, IdempotencyRecord>> records, string keyHash, DateTimeOffset now) =>
-        records.Select(keys => keys.GetValueOrDefault(keyHash)).FirstOrDefault(r => r is not null && r.IsLive(now));
+    public StateOperation Write(StateEntry stored) =>
+        Lists.Write(stored, JsonSerializer.SerializeToUtf8Bytes(this, StorageJson.Default.IdempotencyRecord));
 
     public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 

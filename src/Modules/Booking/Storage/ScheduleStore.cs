@@ -33,7 +33,7 @@ internal sealed class ScheduleStore(IStateStore state)
             }
 
             var write = current.Exists ? StateOperation.Save(current.Key, value, current.ETag) : StateOperation.Create(current.Key, value);
-            if (await state.TryExecuteAsync([write, StateOperation.Save(BookingKeys.DoctorVersion(doctor), value)], cancellationToken))
+            if (await state.TryExecuteAsync([write], cancellationToken))
             {
                 return true;
             }

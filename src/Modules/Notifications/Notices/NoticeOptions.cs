@@ -5,7 +5,7 @@ internal sealed class NoticesOptions
 {
     public const string Section = "Notices";
 
-    /// <summary>Off: nothing scans for notices (Booking also stops writing them).</summary>
+    /// <summary>Off: no notice is sent (Booking also stops owing them); the outbox is still read for the reminder index.</summary>
     public bool Enabled { get; set; } = true;
 
     /// <summary>The longest a notice waits for its first attempt: the in-process timer scans twice per delay.</summary>

@@ -1,0 +1,44 @@
+namespace Appointments.Booking.Storage;
+
+internal enum WriteOutcome
+{
+    Written,
+
+    /// <summary>Another active appointment of the doctor holds time it overlaps, or its slot.</summary>
+    TimeTaken,
+
+    /// <summary>Another active appointment of the patient overlaps it.</summary>
+    PatientBusy,
+
+    /// <summary>The patient already holds as many active appointments ahead as they may.</summary>
+    TooManyActive,
+
+    /// <summary>The appointment changed since it was read (its ETag moved on).</summary>
+    Changed,
+
+    /// <summary>The <c>Idempotency-Key</c> was used by another request meanwhile.</summary>
+    KeyTaken,
+}
+
+internal sealed record StoredAppointment(Appointment Appointment, string ETag);
+
+/// <summary>
+/// One change of one appointment: <paramref name="Current"/> (null for a new one) becomes <paramref name="Next"/>,
+/// recorded by <paramref name="History"/>, with the caller's idempotency key when the request carried one.
+/// </summary>
+internal sealed record AppointmentWrite(StoredAppointment? Current, Appointment Next, HistoryEntry History)
+{
+    public IdempotencyClaim? Idempotency { get; init; }
+
+    /// <summary>The notice the change owes the patient: written to the outbox with its event, in the same transaction.</summary>
+    public Notice? Notice { get; init; }
+
+    /// <summary>
+    /// When the change makes the appointment hold time it did not hold, the most active appointments ahead the patient
+    /// may then hold (null: no limit, as for admins).
+    /// </summary>
+    public int? MaxActiveAhead { get; init; }
+}
+
+/// <param name="KeyHash">The hash of the caller's <c>Idempotency-Key</c>.</param>
+internal sealed record IdempotencyClaim(string KeyHash, IdempotencyRecord Record);

@@ -1,0 +1,236 @@
+using System.Text.Json;
+using Appointments.BuildingBlocks.State;
+
+namespace Appointments.Booking.Storage;
+
+/// <summary>
+/// The keys one appointment write reads and writes, and what it makes of them: decided in memory from one bulk read,
+/// enforced by the ETags (or first-writes) of every key it writes. The document goes first: it is the witness, its
+/// bytes written only by this change.
+/// </summary>
+internal sealed class WritePlan
+{
+    private readonly AppointmentWrite _write;
+    private readonly Appointment? _current;
+    private readonly Appointment _next;
+    private readonly byte[] _document;
+    private readonly OutboxEvent? _event;
+    private readonly TimeZoneInfo _zone;
+    private readonly DateTimeOffset _now;
+
+    public WritePlan(AppointmentWrite write, OutboxEvent? outboxEvent, TimeZoneInfo zone, DateTimeOffset now)
+    {
+        (_write, _current, _next, _event, _zone, _now) = (write, write.Current?.Appointment, write.Next, outboxEvent, zone, now);
+        _document = JsonSerializer.SerializeToUtf8Bytes(_next, StorageJson.Default.Appointment);
+        DocumentKey = BookingKeys.Appointment(_next.Id);
+        DayKeys = [.. DaysOf(_current).Concat(DaysOf(_next)).Distinct(StringComparer.Ordinal)];
+        MonthKeys = [.. new[] { MonthOf(_current), MonthOf(_next) }.OfType<string>().Distinct(StringComparer.Ordinal)];
+        if (MonthKeys.Count == 1 && _current is { IsDeleted: false } && _current.StartUtc == _next.StartUtc && !_next.IsDeleted)
+        {
+            MonthKeys = []; // listed where it was, at the same start
+        }
+
+        (SlotBefore, SlotAfter) = (SlotOf(_current), SlotOf(_next));
+        TouchesPatient = _current is null || EventTime.Of(_current) != EventTime.Of(_next) || MonthKeys.Count > 0 || write.Idempotency is not null;
+        DeletedKey = _next.DeletedAt is { } at && _current is { IsDeleted: false } ? BookingKeys.DeletedOn(at, BookingKeys.DeletedShardOf(_next.Id)) : null;
+    }
+
+    public string DocumentKey { get; }
+
+    public byte[] Document => _document;
+
+    public bool TakesTime => _next.HoldsTime && EventTime.Of(_current) != EventTime.Of(_next);
+
+    private List<string> DayKeys { get; }
+
+    private List<string> MonthKeys { get; }
+
+    private string? SlotBefore { get; }
+
+    private string? SlotAfter { get; }
+
+    private bool TouchesPatient { get; }
+
+    private string? DeletedKey { get; }
+
+    private string PatientKey => BookingKeys.Patient(_next.Username);
+
+    /// <summary>Every key the plan reads, the outbox's at <paramref name="tail"/> when the change has an event.</summary>
+    public List<string> Keys(int lane, long tail)
+    {
+        List<string> keys = [DocumentKey, .. DayKeys, .. MonthKeys];
+        keys.AddRange(new[] { SlotBefore, SlotAfter, TouchesPatient ? PatientKey : null, DeletedKey }.OfType<string>().Distinct(StringComparer.Ordinal));
+        if (_write.Idempotency is { } claim)
+        {
+            keys.Add(BookingKeys.Idempotency(_next.Username, claim.KeyHash));
+        }
+
+        if (_event is not null)
+        {
+            keys.Add(BookingKeys.OutboxLane(lane));
+            keys.Add(BookingKeys.OutboxEvent(lane, tail));
+        }
+
+        return keys;
+    }
+
+    /// <summary>
+    /// What the write does to <paramref name="read"/> (the entries of <see cref="Keys"/>): a refusal, <c>Written</c> when
+    /// the witness shows it already landed, or the operations. <paramref name="laneStale"/> when the outbox lane's number
+    /// is taken or below its head: look for the lane's end and plan again.
+    /// </summary>
+    public (WriteOutcome? Outcome, List<StateOperation>? Operations, bool LaneStale) Decide(IReadOnlyList<StateEntry> read, int lane, long tail)
+    {
+        var entries = read.ToDictionary(e => e.Key, StringComparer.Ordinal);
+        var document = entries[DocumentKey];
+        if (document.Holds(_document))
+        {
+            return (WriteOutcome.Written, null, false);
+        }
+
+        if (_write.Current is { } stored ? document.ETag != stored.ETag : document.Exists)
+        {
+            return (WriteOutcome.Changed, null, false);
+        }
+
+        List<StateOperation> operations = [_write.Current is { } was ? StateOperation.Save(DocumentKey, _document, was.ETag) : StateOperation.Create(DocumentKey, _document)];
+        operations.Add(StateOperation.Create(BookingKeys.History(_next.Id, _next.Version), JsonSerializer.SerializeToUtf8Bytes(_write.History, StorageJson.Default.HistoryEntry)));
+
+        var refusal = PlanDays(entries, operations) ?? PlanSlots(entries, operations) ?? PlanPatient(entries, operations);
+        if (refusal is not null)
+        {
+            return (refusal, null, false);
+        }
+
+        PlanMonths(entries, operations);
+        PlanDeleted(entries, operations);
+        if (_write.Idempotency is { } claim)
+        {
+            var key = entries[BookingKeys.Idempotency(_next.Username, claim.KeyHash)];
+            if (IdempotencyRecord.ReadLive(key, _now) is not null)
+            {
+                return (WriteOutcome.KeyTaken, null, false);
+            }
+
+            operations.Add(claim.Record.Write(key));
+        }
+
+        if (_event is not null)
+        {
+            if (entries[BookingKeys.OutboxEvent(lane, tail)].Exists || tail < OutboxLane.Read(entries[BookingKeys.OutboxLane(lane)]).Head)
+            {
+                return (null, null, true);
+            }
+
+            operations.Add(StateOperation.Create(BookingKeys.OutboxEvent(lane, tail), _event.ToBytes()));
+        }
+
+        return (null, operations, false);
+    }
+
+    private WriteOutcome? PlanDays(Dictionary<string, StateEntry> entries, List<StateOperation> operations)
+    {
+        var after = DaysOf(_next).ToHashSet(StringComparer.Ordinal);
+        var entry = DayEntry.Of(_next);
+        foreach (var key in DayKeys)
+        {
+            var list = DayList.Read(entries[key]);
+            if (after.Contains(key) && TakesTime && DayList.Taken(list, _next.Id, entry.Start, entry.End))
+            {
+                return WriteOutcome.TimeTaken;
+            }
+
+            var next = DayList.With(list, _next.Id, after.Contains(key) ? entry : null);
+            if (!next.SequenceEqual(list))
+            {
+                operations.Add(DayList.Write(entries[key], next));
+            }
+        }
+
+        return null;
+    }
+
+    private WriteOutcome? PlanSlots(Dictionary<string, StateEntry> entries, List<StateOperation> operations)
+    {
+        if (SlotAfter is not null && (SlotAfter != SlotBefore || EventTime.Of(_current) != EventTime.Of(_next)))
+        {
+            var stored = entries[SlotAfter];
+            if (SlotHolder.Read(stored) is { } holder && holder.Id != _next.Id && holder.End > _now)
+            {
+                return WriteOutcome.TimeTaken;
+            }
+
+            operations.Add(Lists.Write(stored, new SlotHolder(_next.Id, _next.EndUtc).ToBytes()));
+        }
+
+        if (SlotBefore is not null && SlotBefore != SlotAfter && SlotHolder.Read(entries[SlotBefore])?.Id == _next.Id)
+        {
+            var held = entries[SlotBefore];
+
+            // Given back only while it is still this appointment's: another booking may hold that name now.
+            operations.Add(StateOperation.Delete(held.Key, held.ETag));
+        }
+
+        return null;
+    }
+
+    private WriteOutcome? PlanPatient(Dictionary<string, StateEntry> entries, List<StateOperation> operations)
+    {
+        if (!TouchesPatient)
+        {
+            return null;
+        }
+
+        var stored = entries[PatientKey];
+        var record = PatientRecord.Read(stored);
+        if (TakesTime && record.Busy(_next.Id, _next.StartUtc.UtcTicks, _next.EndUtc.UtcTicks))
+        {
+            return WriteOutcome.PatientBusy;
+        }
+
+        if (_next.HoldsTime && _current is not { HoldsTime: true } && _write.MaxActiveAhead is { } max && record.AheadExcept(_next.Id, _now) >= max)
+        {
+            return WriteOutcome.TooManyActive;
+        }
+
+        var next = record.After(_next, _write.Idempotency?.KeyHash, _now, out var expired);
+        operations.Add(next.Write(stored));
+        operations.AddRange(expired.Select(hash => StateOperation.Delete(BookingKeys.Idempotency(_next.Username, hash))));
+        return null;
+    }
+
+    private void PlanMonths(Dictionary<string, StateEntry> entries, List<StateOperation> operations)
+    {
+        var after = MonthOf(_next);
+        foreach (var key in MonthKeys)
+        {
+            var list = IndexList.Read(entries[key]);
+            list.RemoveAll(e => e.Id == _next.Id);
+            if (key == after)
+            {
+                IndexList.Insert(list, IndexEntry.Of(_next));
+            }
+
+            operations.Add(IndexList.Write(entries[key], list));
+        }
+    }
+
+    private void PlanDeleted(Dictionary<string, StateEntry> entries, List<StateOperation> operations)
+    {
+        if (DeletedKey is not null)
+        {
+            var list = IndexList.Read(entries[DeletedKey]);
+            IndexList.Insert(list, new IndexEntry(_next.Id, _next.DeletedAt!.Value.UtcTicks));
+            operations.Add(IndexList.Write(entries[DeletedKey], list));
+        }
+    }
+
+    private IEnumerable<string> DaysOf(Appointment? appointment) =>
+        appointment is null or { IsDeleted: true } ? [] : BookingKeys.DaysOf(appointment, _zone).Select(day => BookingKeys.DoctorDay(appointment.Doctor, day));
+
+    private static string? MonthOf(Appointment? appointment) =>
+        appointment is null or { IsDeleted: true } ? null : BookingKeys.PatientMonth(appointment.Username, BookingKeys.MonthOf(appointment.StartUtc));
+
+    private static string? SlotOf(Appointment? appointment) =>
+        appointment is { HoldsTime: true, Slot: { Length: > 0 } slot } ? BookingKeys.Slot(appointment.Doctor, slot) : null;
+}
