@@ -62,6 +62,8 @@ public sealed class DaprSidecarDouble : IAsyncDisposable
     {
         options ??= new DaprSidecarOptions();
         var state = new StateService(options.AppId, options.StateStoreName, new StateTable(options.StateStore));
+        state.Transactions.OperationLatency = options.StateOperationLatency;
+        state.Transactions.Timeout = options.StateTimeout;
         var bindings = new BindingService(options.Bindings);
         var client = new HttpClient(new SocketsHttpHandler
         {
@@ -84,6 +86,8 @@ public sealed class DaprSidecarDouble : IAsyncDisposable
         builder.Services.AddRouting();
         builder.Services.AddGrpc(grpc =>
         {
+            grpc.MaxReceiveMessageSize = options.MaxBodySize;
+            grpc.MaxSendMessageSize = options.MaxBodySize;
             if (options.ApiToken is { } token)
             {
                 grpc.Interceptors.Add<ApiTokenInterceptor>(token);

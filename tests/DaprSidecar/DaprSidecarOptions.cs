@@ -10,6 +10,15 @@ public sealed class DaprSidecarOptions
     /// <summary>The component behind <see cref="StateStoreName"/>: MongoDB, as deployed, unless a test says otherwise.</summary>
     public StateStoreKind StateStore { get; init; } = StateStoreKind.MongoDB;
 
+    /// <summary>How long the store takes for each write of a transaction; zero: none, so rows are held only for an instant.</summary>
+    public TimeSpan StateOperationLatency { get; init; }
+
+    /// <summary>daprd's resiliency timeout on the state store (this repo's components: 5 s).</summary>
+    public TimeSpan StateTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>daprd's <c>--max-body-size</c>: no gRPC message in either direction may be larger (default 4 MiB).</summary>
+    public int MaxBodySize { get; init; } = 4 * 1024 * 1024;
+
     /// <summary>
     /// <c>dapr.io/api-token-secret</c>: when set, every call without <c>dapr-api-token</c> with this value is refused
     /// (HTTP 401, gRPC <c>Unauthenticated</c>), except <c>GET /v1.0/healthz</c>.

@@ -39,6 +39,8 @@ public enum StateFailure
 /// </summary>
 internal sealed class StateService(string appId, string storeName, StateTable table)
 {
+    private readonly StoreTransactions _transactions = new(table);
+
     private const string Separator = "||";
     private const string StoreDownError = "server selection error: server selection timeout, current topology: connection refused";
     private const string Timeout = "context deadline exceeded";
@@ -54,6 +56,9 @@ internal sealed class StateService(string appId, string storeName, StateTable ta
     }
 
     public IReadOnlyCollection<string> StoredKeys => table.Keys;
+
+    /// <summary>How the store runs transactions and writes: how long each write takes, and daprd's timeout on them.</summary>
+    public StoreTransactions Transactions => _transactions;
 
     /// <summary>The next <paramref name="count"/> transactions whose conditions hold are answered as committed and write nothing.</summary>
     public void LoseCommits(int count) => Interlocked.Add(ref _commitsToLose, count);
@@ -133,7 +138,7 @@ internal sealed class StateService(string appId, string storeName, StateTable ta
 
         var refusals = items.Zip(values, (item, value) => value.Error is not null
                 ? new StoreRefusal(item.Key, IsETagMismatch: false, value.Error)
-                : table.TryApply([Write(item.Key, item.Item, value.Stored)]))
+                : Refusal(_transactions.Run([Write(item.Key, item.Item, value.Stored)]), item.Key))
             .OfType<StoreRefusal>()
             .ToList();
         if (refusals.Count > 0)
@@ -158,7 +163,7 @@ internal sealed class StateService(string appId, string storeName, StateTable ta
 
         var item = new StateItem { Key = request.Key, Etag = request.Etag, Options = request.Options };
         LandThenTimeOut([[Write(key, item, value: null)]], $"failed deleting state with key {request.Key}");
-        if (table.TryApply([Write(key, item, value: null)]) is { } refusal)
+        if (Refusal(_transactions.Run([Write(key, item, value: null)]), key) is { } refusal)
         {
             throw Fail(refusal.IsETagMismatch ? StatusCode.Aborted : StatusCode.Internal, $"failed deleting state with key {request.Key}: {refusal.Message}");
         }
@@ -185,18 +190,22 @@ internal sealed class StateService(string appId, string storeName, StateTable ta
         LandThenTimeOut([writes], "error while executing state transaction");
 
         var lose = TakeLostCommit();
-        if (table.TryApply(writes, apply: !lose) is { } refusal)
+        if (_transactions.Run(writes, apply: !lose) is { } failure)
         {
             if (lose)
             {
                 Interlocked.Increment(ref _commitsToLose);
             }
 
-            throw Fail(StatusCode.Internal, $"{TransactionFailed}: {Describe(refusal)}");
+            throw Fail(StatusCode.Internal, $"{TransactionFailed}: {(failure.Refusal is { } refusal ? Describe(refusal) : failure.Message)}");
         }
 
         return new Empty();
     }
+
+    /// <summary>A single write's failure as a refusal: an ETag mismatch, or anything else the store said.</summary>
+    private static StoreRefusal? Refusal(TransactionFailure? failure, string key) =>
+        failure is null ? null : failure.Refusal ?? new StoreRefusal(key, IsETagMismatch: false, failure.Message);
 
     private string? StoreError() => Failure switch
     {

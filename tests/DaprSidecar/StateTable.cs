@@ -67,7 +67,7 @@ internal sealed class StateTable(StateStoreKind kind)
         }
     }
 
-    /// <summary>Applies every write or none; returns the first refusal, or null when all were applied.</summary>
+    /// <summary>Applies every write or none, at once; returns the first refusal, or null when all were applied.</summary>
     public StoreRefusal? TryApply(IReadOnlyList<StoreWrite> writes, bool apply = true)
     {
         lock (_lock)
@@ -75,31 +75,57 @@ internal sealed class StateTable(StateStoreKind kind)
             var pending = new Dictionary<string, StoredEntry?>(StringComparer.Ordinal);
             foreach (var write in writes)
             {
-                var current = pending.TryGetValue(write.Key, out var written) ? written : _entries.GetValueOrDefault(write.Key);
-                if (Refuse(write, current) is { } refusal)
+                if (Check(write, pending) is { } refusal)
                 {
                     return refusal;
                 }
-
-                pending[write.Key] = write.IsDelete ? null : new StoredEntry(write.Value!, Guid.NewGuid().ToString(), 0);
             }
 
-            if (apply)
+            Commit(pending, apply);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Checks one write of a running transaction against the stored row, or what the transaction itself wrote there
+    /// (<paramref name="pending"/>), and records it there when it passes.
+    /// </summary>
+    public StoreRefusal? Check(StoreWrite write, Dictionary<string, StoredEntry?> pending)
+    {
+        lock (_lock)
+        {
+            var current = pending.TryGetValue(write.Key, out var written) ? written : _entries.GetValueOrDefault(write.Key);
+            if (Refuse(write, current) is { } refusal)
             {
-                foreach (var (key, entry) in pending)
+                return refusal;
+            }
+
+            pending[write.Key] = write.IsDelete ? null : new StoredEntry(write.Value!, Guid.NewGuid().ToString(), 0);
+            return null;
+        }
+    }
+
+    /// <summary>Makes a transaction's writes visible at once (or, with <paramref name="apply"/> false, loses them).</summary>
+    public void Commit(IReadOnlyDictionary<string, StoredEntry?> pending, bool apply)
+    {
+        lock (_lock)
+        {
+            if (!apply)
+            {
+                return;
+            }
+
+            foreach (var (key, entry) in pending)
+            {
+                if (entry is null)
                 {
-                    if (entry is null)
-                    {
-                        _entries.Remove(key);
-                    }
-                    else
-                    {
-                        _entries[key] = entry with { Written = ++_writes };
-                    }
+                    _entries.Remove(key);
+                }
+                else
+                {
+                    _entries[key] = entry with { Written = ++_writes };
                 }
             }
-
-            return null;
         }
     }
 

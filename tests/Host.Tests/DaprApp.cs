@@ -6,13 +6,15 @@ namespace Appointments.Host.Tests;
 /// The same host in Dapr mode, talking to the sidecar test double over real gRPC and HTTP: state through the
 /// MongoDB-like store, the user check through service invocation to the user-service stub.
 /// </summary>
-public sealed class DaprApp : AppFixture
+public class DaprApp : AppFixture
 {
     public DaprSidecarDouble Sidecar { get; private set; } = null!;
 
+    protected virtual DaprSidecarOptions SidecarOptions => new();
+
     protected override async Task ConfigureAsync(IDictionary<string, string?> settings)
     {
-        Sidecar = await DaprSidecarDouble.StartAsync();
+        Sidecar = await DaprSidecarDouble.StartAsync(SidecarOptions);
         Sidecar.MapApp("user-service", Users.Url);
         settings["Runtime:Mode"] = "Dapr";
         settings["DAPR_GRPC_ENDPOINT"] = Sidecar.GrpcEndpoint;

@@ -16,13 +16,31 @@ public sealed class SwitchableStateStore(IStateStore inner) : IStateStore
     public Task<StateEntry> GetAsync(string key, CancellationToken cancellationToken = default) =>
         Down ? throw Outage() : inner.GetAsync(key, cancellationToken);
 
-    public Task<IReadOnlyList<StateEntry>> GetBulkAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default) =>
-        Down ? throw Outage() : inner.GetBulkAsync(keys, cancellationToken);
+    /// <summary>
+    /// A bulk read whose answer carries more value bytes than this fails whole, as daprd's message limit (4 MiB) fails it;
+    /// so does a transaction carrying more. Null: no limit.
+    /// </summary>
+    public int? MaxBytesPerCall { get; set; }
+
+    public async Task<IReadOnlyList<StateEntry>> GetBulkAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken = default)
+    {
+        if (Down)
+        {
+            throw Outage();
+        }
+
+        var entries = await inner.GetBulkAsync(keys, cancellationToken);
+        return MaxBytesPerCall is { } max && entries.Sum(e => e.Value?.Length ?? 0) > max ? throw TooLarge() : entries;
+    }
 
     public Task<bool> TryExecuteAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default) =>
         Down || operations.Any(o => FailWritesTo is { } prefix && o.Key.StartsWith(prefix, StringComparison.Ordinal))
             ? throw Outage()
-            : inner.TryExecuteAsync(operations, cancellationToken);
+            : MaxBytesPerCall is { } max && operations.Sum(o => o.Value?.Length ?? 0) > max
+                ? throw TooLarge()
+                : inner.TryExecuteAsync(operations, cancellationToken);
 
     private static StateStoreUnavailableException Outage() => new("state store is down");
+
+    private static StateStoreUnavailableException TooLarge() => new("grpc: received message larger than max");
 }
