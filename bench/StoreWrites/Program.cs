@@ -5,17 +5,16 @@ using Appointments.BuildingBlocks.State;
 using Appointments.BuildingBlocks.State.Sqlite;
 
 // The SQLite store's write path alone, without HTTP: booking-shaped transactions from concurrent callers, as
-// Booking writes them (3 documents, 12 time cells, 3 index lists read and written back with their ETags), so a
-// change to src/BuildingBlocks/State/Sqlite can be measured without the noise of the whole host.
+// Booking writes them (the document, its history record and its outbox event created; the doctor's day, the patient
+// and the patient's month read and written back with their ETags), so a change to src/BuildingBlocks/State/Sqlite can
+// be measured without the noise of the whole host.
 //   StoreWrites [--callers 64] [--seconds 10] [--warmup 3] [--runs 3] [--dir /tmp/...] [--synchronous Full|Normal]
-//               [--pending-shards 1024] how many notices-pending lists the bookings spread over
 // Prints, per run, transactions per second and the process's CPU time per transaction.
 var callers = Option("--callers", 64);
 var seconds = Option("--seconds", 10);
 var warmup = Option("--warmup", 3);
 var runs = Option("--runs", 3);
 var dir = OptionText("--dir") ?? Directory.CreateTempSubdirectory("store-writes").FullName;
-var pendingShards = Option("--pending-shards", 1024);
 var synchronous = Enum.Parse<SqliteSynchronous>(OptionText("--synchronous") ?? "Full");
 
 using var store = new SqliteStateStore(new SqliteStoreOptions { ConnectionString = $"Data Source={Path.Combine(dir, "store.db")}", Synchronous = synchronous });
@@ -24,7 +23,7 @@ var history = Encoding.UTF8.GetBytes(new string('h', 290));
 var notice = Encoding.UTF8.GetBytes(new string('n', 300));
 long sequence = 0, conflicts = 0;
 
-Console.WriteLine($"StoreWrites: {callers} callers, {pendingShards} pending-notice shards, {synchronous}, {dir}");
+Console.WriteLine($"StoreWrites: {callers} callers, {synchronous}, {dir}");
 await RunAsync(warmup);
 for (var run = 1; run <= runs; run++)
 {
@@ -55,34 +54,29 @@ async Task<(long Done, double Seconds)> RunAsync(int forSeconds)
     return (counts.Sum(), Stopwatch.GetElapsedTime(started).TotalSeconds);
 }
 
-// One booking: a new id (time first, like Booking's), a unique doctor, and a (patient, half-hour slot) pair no
-// other booking of the run has, spread like bench/lua/post.lua spreads them, so only the index lists conflict.
+// One booking: a new id (time first, like Booking's), one of 50 doctors and 1,000 patients, on a day spread like
+// bench/lua/post.lua spreads them; its event goes to the caller's own lane, as each write holds one.
 async Task BookAsync(long n)
 {
     var id = $"{DateTimeOffset.UtcNow.ToUnixTimeSeconds():x8}{Random.Shared.NextInt64():x16}";
     var patient = (int)(n % 1000);
     var slot = (int)(((n / 1000) + (patient * 17)) % 17000);
+    var day = (int)((n / 1000) % 365);
     var creates = new List<StateOperation>
     {
         StateOperation.Create($"appointment|{id}", document),
-        StateOperation.Create($"history|{id}|1", history),
-        StateOperation.Create($"notice|{id}-1", notice),
+        StateOperation.Create($"appointment|{id}|history|1", history),
+        StateOperation.Create($"outbox|{n % callers}|{n}", notice),
     };
-    for (var cell = 0; cell < 6; cell++)
-    {
-        var at = (slot * 6) + cell;
-        creates.Add(StateOperation.Create($"doctor-time|dr-{n}|{at:D8}", Encoding.UTF8.GetBytes($"\"{id}\"")));
-        creates.Add(StateOperation.Create($"patient-time|p{patient:D4}|{at:D8}", Encoding.UTF8.GetBytes($"\"{id}\"")));
-    }
 
-    string[] indexes = [$"appointment-starts|{slot / 2}|{id[^1]}", $"user-appointments|p{patient:D4}|{slot / 1440}", $"notices-pending|{Random.Shared.Next(pendingShards)}"];
+    string[] indexes = [$"doctor-day|dr-{n % 50:D2}|{day:D3}", $"patient|p{patient:D4}", $"patient-month|p{patient:D4}|{day / 30:D2}"];
     for (var attempt = 0; ; attempt++)
     {
         var entries = await store.GetBulkAsync(indexes);
         var operations = new List<StateOperation>(creates);
         foreach (var entry in entries)
         {
-            // Lists stay short, as they do when notices are sent and months are small: the store's cost, not the list's.
+            // Lists stay short, as a day's and a patient's are: the store's cost, not the list's.
             var list = entry.Value is null ? $"[\"{id}\"]" : $"[\"{id}\",{Encoding.UTF8.GetString(entry.Value)[1..^1].Split(',').Take(9).Aggregate((a, b) => a + "," + b)}]";
             operations.Add(entry.Exists ? StateOperation.Save(entry.Key, Encoding.UTF8.GetBytes(list), entry.ETag) : StateOperation.Create(entry.Key, Encoding.UTF8.GetBytes(list)));
         }

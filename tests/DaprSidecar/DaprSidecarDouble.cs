@@ -55,6 +55,9 @@ public sealed class DaprSidecarDouble : IAsyncDisposable
     /// <summary>Output binding calls the components accepted, in order.</summary>
     public IReadOnlyList<BindingCall> BindingCalls => _bindings.Calls;
 
+    /// <summary>State API calls the double has served: a round trip each.</summary>
+    public long StateCalls => _state.Calls;
+
     /// <summary>The keys as the state store holds them (<c>{app-id}||{key}</c>).</summary>
     public IReadOnlyCollection<string> StoredStateKeys => _state.StoredKeys;
 

@@ -48,6 +48,7 @@ internal sealed class StateService(string appId, string storeName, StateTable ta
 
     private int _failure;
     private int _commitsToLose;
+    private long _calls;
 
     public StateFailure Failure
     {
@@ -59,6 +60,9 @@ internal sealed class StateService(string appId, string storeName, StateTable ta
 
     /// <summary>How the store runs transactions and writes: how long each write takes, and daprd's timeout on them.</summary>
     public StoreTransactions Transactions => _transactions;
+
+    /// <summary>State API calls served so far: reads, bulk reads, saves, deletes and transactions, one each.</summary>
+    public long Calls => Interlocked.Read(ref _calls);
 
     /// <summary>The next <paramref name="count"/> transactions whose conditions hold are answered as committed and write nothing.</summary>
     public void LoseCommits(int count) => Interlocked.Add(ref _commitsToLose, count);
@@ -230,6 +234,7 @@ internal sealed class StateService(string appId, string storeName, StateTable ta
 
     private void Reachable()
     {
+        Interlocked.Increment(ref _calls);
         if (Failure == StateFailure.SidecarUnreachable)
         {
             throw Fail(StatusCode.Unavailable, "Error connecting to subchannel: connection refused");
