@@ -55,6 +55,9 @@ public sealed class DaprSidecarDouble : IAsyncDisposable
     /// <summary>Output binding calls the components accepted, in order.</summary>
     public IReadOnlyList<BindingCall> BindingCalls => _bindings.Calls;
 
+    /// <summary>Output binding calls a component is still sending: accepted, not yet answered.</summary>
+    public int BindingCallsInProgress => _bindings.InProgress;
+
     /// <summary>The keys as the state store holds them (<c>{app-id}||{key}</c>).</summary>
     public IReadOnlyCollection<string> StoredStateKeys => _state.StoredKeys;
 
@@ -62,7 +65,7 @@ public sealed class DaprSidecarDouble : IAsyncDisposable
     {
         options ??= new DaprSidecarOptions();
         var state = new StateService(options.AppId, options.StateStoreName, new StateTable(options.StateStore));
-        var bindings = new BindingService(options.Bindings);
+        var bindings = new BindingService(options.Bindings, options.BindingSendTime);
         var client = new HttpClient(new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
