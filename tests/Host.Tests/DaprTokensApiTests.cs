@@ -29,6 +29,7 @@ public sealed class DaprTokensApp : AppFixture
         settings["DAPR_HTTP_ENDPOINT"] = Sidecar.HttpEndpoint;
         settings["DAPR_API_TOKEN"] = ApiToken;
         settings["APP_API_TOKEN"] = AppToken;
+        settings["EMAIL_ADDRESS"] = "clinic@example.com";
         settings.Remove("USER_SERVICE_URL");
     }
 
