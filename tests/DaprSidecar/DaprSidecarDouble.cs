@@ -148,6 +148,25 @@ public sealed class DaprSidecarDouble : IAsyncDisposable
         return await _client.SendAsync(request, cancellationToken);
     }
 
+    /// <summary>
+    /// A service invocation of this sidecar's app by another app of the mesh, <paramref name="callerAppId"/>, as daprd
+    /// delivers it when no <c>accessControl</c> policy stops it: <c>POST {AppUrl}/{method}</c> with the caller's identity
+    /// (<see cref="CallerHeaders"/>) and the app token daprd adds to every call to the app, invocations included.
+    /// </summary>
+    public async Task<HttpResponseMessage> DeliverInvocationAsync(string callerAppId, string method, CancellationToken cancellationToken = default)
+    {
+        var appUrl = AppUrl ?? throw new InvalidOperationException("Set AppUrl before delivering an invocation.");
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(appUrl, method));
+        request.Content = new ByteArrayContent([]);
+        CallerHeaders.Stamp(request, callerAppId, AppId);
+        if (_appToken is not null)
+        {
+            request.Headers.Add(ApiToken.Header, _appToken);
+        }
+
+        return await _client.SendAsync(request, cancellationToken);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();

@@ -160,6 +160,22 @@ public sealed class ReminderEndToEndTests : IAsyncLifetime
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
     }
 
+    [Fact]
+    public async Task Dapr_the_cron_routes_refuse_an_invocation_from_another_app_which_daprd_delivers_with_the_app_token()
+    {
+        await using var sidecar = await StartSidecarAsync();
+        await using var host = await StartDaprHostAsync(sidecar);
+        sidecar.AppUrl = host.Url;
+
+        using var reminders = await sidecar.DeliverInvocationAsync("another-app", "reminder-cron");
+        using var notices = await sidecar.DeliverInvocationAsync("another-app", "notice-cron");
+        using var cron = await sidecar.TriggerCronAsync("reminder-cron");
+
+        reminders.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        notices.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        cron.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
     /// <summary>The sidecar as deploy/k8s configures it: both tokens on, the repo's resiliency policy.</summary>
     private async Task<DaprSidecarDouble> StartSidecarAsync()
     {

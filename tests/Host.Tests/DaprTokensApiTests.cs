@@ -90,6 +90,20 @@ public sealed class DaprTokensApiTests(DaprTokensApp app) : ApiTestBase<DaprToke
         await ShouldBeProblem(response, HttpStatusCode.Unauthorized);
     }
 
+    [Theory]
+    [InlineData("reminder-cron")]
+    [InlineData("notice-cron")]
+    public async Task A_cron_route_invoked_by_another_app_is_403_though_daprd_added_the_app_token(string route)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/{route}");
+        request.Headers.Add("dapr-api-token", DaprTokensApp.AppToken);
+        request.Headers.Add("dapr-caller-app-id", "another-app");
+
+        var response = await App.Client().SendAsync(request);
+
+        (await ShouldBeProblem(response, HttpStatusCode.Forbidden)).GetProperty("code").GetString().Should().Be("forbidden");
+    }
+
     [Fact]
     public async Task The_cron_trigger_with_the_app_token_is_200()
     {
