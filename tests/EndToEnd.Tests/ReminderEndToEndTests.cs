@@ -65,12 +65,13 @@ public sealed class ReminderEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Dapr_the_cron_trigger_sends_each_due_reminder_once_through_the_bindings_with_their_metadata()
     {
-        await using var sidecar = await DaprSidecarDouble.StartAsync();
+        await using var sidecar = await DaprSidecarDouble.StartAsync(new DaprSidecarOptions { AppToken = AppApiToken });
         sidecar.MapApp("user-service", _users.Url);
         await using var host = await HostProcess.StartAsync(_directory.Path, new Dictionary<string, string?>
         {
             ["JWT_SECRET_KEY"] = FlaskTokens.Key,
             ["Runtime__Mode"] = "Dapr",
+            ["APP_API_TOKEN"] = AppApiToken,
             ["Notices__Enabled"] = "false",
             ["DAPR_GRPC_ENDPOINT"] = sidecar.GrpcEndpoint,
             ["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint,
