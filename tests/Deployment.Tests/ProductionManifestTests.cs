@@ -1,0 +1,59 @@
+using System.Globalization;
+
+namespace Appointments.Deployment.Tests;
+
+/// <summary>
+/// What a real cluster would do to the app and the sidecar double cannot show (DAPR.md, "Third reading"), held to the
+/// manifests: daprd starting at all, its shutdown around the app's last send, who may call the app, MongoDB's
+/// majority and TLS, email over TLS, and the smoke test that checks the rest on a cluster.
+/// </summary>
+public sealed class ProductionManifestTests
+{
+    private const string ClusterResiliency = "deploy/k8s/resiliency.yaml";
+    private static readonly Node Deployment = Repo.Load("deploy/k8s/appointments.yaml").Single(manifest => manifest.Kind == "Deployment").Root;
+    private static readonly Node PodSpec = Deployment["spec"]["template"]["spec"];
+    private static readonly Node Annotations = Deployment["spec"]["template"]["metadata"]["annotations"];
+
+    private static string DeployReadme => File.ReadAllText(Repo.PathOf("deploy/README.md"));
+
+    [Fact]
+    public void Without_a_service_account_token_daprds_builtin_Kubernetes_secret_store_is_off_or_daprd_would_exit()
+    {
+        PodSpec["automountServiceAccountToken"].Text.Should().Be("false");
+        Annotations["dapr.io/disable-builtin-k8s-secret-store"].Text.Should().Be("true");
+    }
+
+    [Fact]
+    public void A_pod_outlives_the_send_in_progress_its_record_and_daprds_own_shutdown()
+    {
+        // What the app waits for at a stop: the send (never cancelled) and its claim's record, two state store calls
+        // at the resiliency policy's timeout (NotificationsModule.RecordAfterSend).
+        var send = ResiliencyTests.AppSetting("Reminders:SendTimeout");
+        var record = 2 * ResiliencyTests.OutboundTimeout(ClusterResiliency, "statestore");
+        var block = GoDuration.Parse(Annotations["dapr.io/block-shutdown-duration"].Text);
+        var daprdShutdown = TimeSpan.FromSeconds(int.Parse(Annotations["dapr.io/graceful-shutdown-seconds"].Text ?? "5", CultureInfo.InvariantCulture));
+        var pod = TimeSpan.FromSeconds(int.Parse(PodSpec["terminationGracePeriodSeconds"].Text ?? "30", CultureInfo.InvariantCulture));
+
+        block.Should().BeGreaterThanOrEqualTo(send + record, "daprd must serve the app's last send and its record before it shuts down");
+        pod.Should().BeGreaterThan(block + daprdShutdown, "Kubernetes kills whatever still runs when the grace period ends");
+    }
+
+    [Fact]
+    public void Every_other_app_of_the_mesh_is_denied_service_invocation_of_this_one()
+    {
+        var configuration = Repo.Load("deploy/k8s/configuration.yaml").Single(manifest => manifest.Kind == "Configuration");
+        var access = configuration.Root["spec"]["accessControl"];
+
+        Annotations["dapr.io/config"].Text.Should().Be(configuration.Name);
+        access["defaultAction"].Text.Should().Be("deny");
+        access["trustDomain"].Text.Should().NotBeNullOrEmpty();
+        access["policies"].Items.Should().BeEmpty("no app has to call this one: patients come through the ingress, cron from its own sidecar");
+    }
+
+    [Fact]
+    public void A_rollout_stops_the_old_version_before_it_starts_the_new_one_as_the_README_says()
+    {
+        Deployment["spec"]["strategy"]["type"].Text.Should().Be("Recreate");
+        DeployReadme.Should().Contain("`strategy: Recreate`");
+    }
+}
