@@ -16,6 +16,8 @@ public sealed class ProductionManifestTests
 
     private static string DeployReadme => File.ReadAllText(Repo.PathOf("deploy/README.md"));
 
+    private static string Smoke => File.ReadAllText(Repo.PathOf("deploy/smoke/run.sh"));
+
     [Fact]
     public void Without_a_service_account_token_daprds_builtin_Kubernetes_secret_store_is_off_or_daprd_would_exit()
     {
@@ -55,5 +57,38 @@ public sealed class ProductionManifestTests
     {
         Deployment["spec"]["strategy"]["type"].Text.Should().Be("Recreate");
         DeployReadme.Should().Contain("`strategy: Recreate`");
+    }
+
+    [Fact]
+    public void MongoDB_is_reached_over_TLS_on_three_data_bearing_members()
+    {
+        // mongodb://user:password@host,host,host/database?options: System.Uri does not take several hosts.
+        var uri = ComponentTests.SecretTemplate().Root["stringData"]["MONGO_URI"].Text!;
+        var authority = uri["mongodb://".Length..uri.IndexOf('/', "mongodb://".Length)];
+        var hosts = authority[(authority.LastIndexOf('@') + 1)..].Split(',');
+        var options = uri[(uri.IndexOf('?', StringComparison.Ordinal) + 1)..].Split('&');
+
+        hosts.Should().HaveCount(3, "majority writes commit only while two data-bearing members are up");
+        options.Should().Contain("tls=true").And.Contain(option => option.StartsWith("replicaSet=", StringComparison.Ordinal));
+        foreach (var install in new[] { DeployReadme, Smoke })
+        {
+            install.Should().Contain("replicaCount=3").And.Contain("arbiter.enabled=false", "an arbiter holds no data").And.Contain("tls.enabled=true");
+        }
+    }
+
+    [Fact]
+    public void Email_leaves_over_implicit_TLS_or_through_the_relay_the_README_names()
+    {
+        ComponentTests.SecretTemplate().Root["stringData"]["SMTP_PORT"].Text.Should().Be("465", "any other port is STARTTLS only if the server offers it");
+        DeployReadme.Should().Contain("465").And.Contain("relay");
+    }
+
+    [Fact]
+    public void The_smoke_test_rolls_out_during_sends_and_calls_a_cron_route_from_another_app()
+    {
+        Smoke.Should().Contain("kubectl rollout restart deployment/appointments")
+            .And.Contain("Notices__ClaimLease", "a duplicate shows only once the old claim's lease has ended")
+            .And.Contain("/v1.0/invoke/appointments/method/reminder-cron");
+        DeployReadme.Should().Contain("cannot prove");
     }
 }
