@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace Appointments.Deployment.Tests;
 
@@ -7,7 +8,7 @@ namespace Appointments.Deployment.Tests;
 /// manifests: daprd starting at all, its shutdown around the app's last send, who may call the app, MongoDB's
 /// majority and TLS, email over TLS, and the smoke test that checks the rest on a cluster.
 /// </summary>
-public sealed class ProductionManifestTests
+public sealed partial class ProductionManifestTests
 {
     private const string ClusterResiliency = "deploy/k8s/resiliency.yaml";
     private static readonly Node Deployment = Repo.Load("deploy/k8s/appointments.yaml").Single(manifest => manifest.Kind == "Deployment").Root;
@@ -84,6 +85,12 @@ public sealed class ProductionManifestTests
     }
 
     [Fact]
+    public void The_README_names_no_count_of_notice_lists_it_says_notices_wait_in_the_outbox()
+    {
+        DeployReadme.Should().NotMatchRegex(ListCount().ToString()).And.Contain("outbox");
+    }
+
+    [Fact]
     public void The_smoke_test_rolls_out_during_sends_and_calls_a_cron_route_from_another_app()
     {
         Smoke.Should().Contain("kubectl rollout restart deployment/appointments")
@@ -91,4 +98,7 @@ public sealed class ProductionManifestTests
             .And.Contain("/v1.0/invoke/appointments/method/reminder-cron");
         DeployReadme.Should().Contain("cannot prove");
     }
+
+    [GeneratedRegex(@"\d[\d,]* (pending[- ]index )?(shards|lists)")]
+    private static partial Regex ListCount();
 }
