@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of deploy/k8s on a throwaway kind cluster, with a real daprd and a real MongoDB replica set:
-# book, race 20 bookings for one slot (exactly one 201), cancel, and see a reminder reach Mailpit.
+# book, race 20 bookings for one slot (exactly one 201), cancel, see a reminder reach Mailpit, restart
+# the app while notices go out (each arrives once), and call a cron route from another Dapr app (403).
 # Needs docker, kind, kubectl, helm, curl and jq; takes about 10 minutes. Cannot run in this project's CI
 # (no Docker there). KEEP=1 keeps the cluster afterwards (delete it with: kind delete cluster --name appointments-smoke).
 #
@@ -32,7 +33,8 @@ kubectl create namespace "$NS"
 kubectl config set-context --current --namespace "$NS" >/dev/null
 MONGO_PASSWORD="$(random)"
 helm install mongodb oci://registry-1.docker.io/bitnamicharts/mongodb -n "$NS" --wait --timeout 10m \
-  --set architecture=replicaset --set replicaCount=2 --set replicaSetName=rs0 \
+  --set architecture=replicaset --set replicaCount=3 --set arbiter.enabled=false --set replicaSetName=rs0 \
+  --set tls.enabled=true --set tls.mTLS.enabled=false \
   --set "auth.usernames={appointments}" --set "auth.passwords={$MONGO_PASSWORD}" --set "auth.databases={appointments}"
 
 step "images"
@@ -41,9 +43,12 @@ docker build -q -f "$ROOT/deploy/smoke/user-service.Dockerfile" -t user-service:
 kind load docker-image appointments:smoke user-service:smoke --name "$CLUSTER"
 
 step "secrets, components, app"
+# tlsInsecure: this throwaway cluster's MongoDB has the chart's self-signed CA, which daprd does not trust
+# (a real install uses a certificate daprd trusts: deploy/README.md, step 2). Mailpit on 1025 is the
+# in-cluster relay the README allows instead of port 465.
 kubectl create secret generic appointments-secrets \
   --from-literal=JWT_SECRET_KEY="$(random)" --from-literal=EMAIL_ADDRESS=clinic@example.com \
-  --from-literal=MONGO_URI="mongodb://appointments:$MONGO_PASSWORD@mongodb-0.mongodb-headless:27017,mongodb-1.mongodb-headless:27017/appointments?replicaSet=rs0&authSource=appointments" \
+  --from-literal=MONGO_URI="mongodb://appointments:$MONGO_PASSWORD@mongodb-0.mongodb-headless:27017,mongodb-1.mongodb-headless:27017,mongodb-2.mongodb-headless:27017/appointments?replicaSet=rs0&authSource=appointments&tls=true&tlsInsecure=true" \
   --from-literal=EMAIL_PASSWORD=unused --from-literal=SMTP_HOST=mailpit --from-literal=SMTP_PORT=1025 \
   --from-literal=TWILIO_ACCOUNT_SID=unused --from-literal=TWILIO_AUTH_TOKEN=unused --from-literal=TWILIO_PHONE_NUMBER=+15550000000
 kubectl create secret generic appointments-dapr-api-token --from-literal=token="$(random)"
@@ -52,10 +57,20 @@ kubectl apply -f "$ROOT/deploy/k8s/components/" -f "$ROOT/deploy/k8s/configurati
 kubectl apply -f "$ROOT/deploy/smoke/cluster.yaml"
 sed 's|image: appointments:latest.*|image: appointments:smoke|; s|imagePullPolicy: IfNotPresent|imagePullPolicy: Never|' \
   "$ROOT/deploy/k8s/appointments.yaml" | kubectl apply -f -
+# A short claim lease, so that a notice sent twice across a rollout would show within minutes, not ten.
+kubectl set env deployment/appointments Notices__ClaimLease=00:01:00
 kubectl rollout status deployment/user-service deployment/mailpit deployment/appointments --timeout 5m
+kubectl wait --for=condition=Ready pod/intruder --timeout 5m
 
 forward() { kubectl port-forward "svc/$1" "$2" >/dev/null 2>&1 & PIDS+=($!); }
-forward appointments 5001:80; forward user-service 5002:5002; forward mailpit 8025:8025
+# A port-forward follows one pod: after each rollout of the app, forward again.
+APP_FORWARD=""
+forward_app() {
+  [ -z "$APP_FORWARD" ] || kill "$APP_FORWARD" 2>/dev/null || true
+  kubectl port-forward svc/appointments 5001:80 >/dev/null 2>&1 & APP_FORWARD=$!; PIDS+=($!)
+  sleep 3
+}
+forward_app; forward user-service 5002:5002; forward mailpit 8025:8025
 sleep 3
 API=http://127.0.0.1:5001
 when() { date -u -d "+$1 hours" '+%Y-%m-%d %H:00:00'; }
@@ -90,5 +105,27 @@ done
 sleep 10
 found="$(curl -fsS 'http://127.0.0.1:8025/api/v1/search?query=subject:%22Appointment%20Reminder%22' | jq .messages_count)"
 [ "$found" = 1 ] || fail "expected one reminder in Mailpit, found $found"
+
+step "a rollout while notices go out: each arrives once (the old pods finish and record their sends)"
+forward_app
+N=40
+for i in $(seq "$N"); do
+  code="$(curl -s -o /dev/null -w '%{http_code}' -X POST "$API/api/appointments" -H "Authorization: Bearer $TOKEN" \
+    -H 'Content-Type: application/json' \
+    -d "{\"doctor\":\"dr-rollout-$i\",\"date_time\":\"$(when $((72 + i)))\",\"email\":\"rollout-$i-patient@example.com\"}")"
+  [ "$code" = 201 ] || fail "rollout booking $i was $code"
+done
+sleep 4 # the next notice-cron (every fifth second) starts sending
+kubectl rollout restart deployment/appointments && kubectl rollout status deployment/appointments --timeout 5m
+sleep 90 # past the one-minute lease: a claim left 'sending' would now be sent again
+for i in $(seq "$N"); do
+  n="$(curl -fsS "http://127.0.0.1:8025/api/v1/search?query=to:rollout-$i-patient@example.com" | jq .messages_count)"
+  [ "$n" = 1 ] || fail "rollout-$i-patient@example.com received $n confirmations, expected 1"
+done
+
+step "a cron route invoked by another Dapr app is refused (accessControl; the app refuses it too)"
+code="$(kubectl exec intruder -c curl -- curl -s -o /dev/null -w '%{http_code}' -X POST \
+  http://localhost:3500/v1.0/invoke/appointments/method/reminder-cron)"
+[ "$code" = 403 ] || fail "POST /reminder-cron from app id 'intruder' was $code, expected 403"
 
 echo; echo "SMOKE PASSED"

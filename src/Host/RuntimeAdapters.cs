@@ -43,6 +43,7 @@ internal sealed record RuntimeAdapters(RuntimeMode Mode, BookingSettings Booking
         var apiToken = configuration["DAPR_API_TOKEN"];
         builder.Services.AddSingleton(_ => new DaprClientBuilder().UseGrpcEndpoint(grpc).UseHttpEndpoint(http).UseDaprApiToken(apiToken).Build());
         builder.AddSidecarApiToken(new Uri(http), apiToken);
+        builder.RequireAppApiToken();
         builder.Services.AddSingleton<IStateStore>(provider => new TracedStateStore(new DaprStateStore(provider.GetRequiredService<DaprClient>(), storeName)));
 
         // The same HTTP user check, through the sidecar's service invocation; the sidecar's resiliency policy retries.

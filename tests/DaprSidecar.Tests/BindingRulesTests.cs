@@ -1,4 +1,5 @@
 using System.Text;
+using Appointments.TestSupport;
 using Dapr;
 using Dapr.Client;
 using Grpc.Core;
@@ -59,15 +60,59 @@ public sealed class BindingRulesTests : SidecarTest
     }
 
     [Fact]
-    public async Task A_request_field_sticks_to_the_email_component_and_goes_with_later_emails_that_do_not_set_it()
+    public async Task A_request_field_sticks_to_the_email_component_and_goes_with_later_emails_even_those_that_set_it_empty()
     {
         await Dapr.InvokeBindingAsync("email", "create", "first", new Dictionary<string, string>(FullEmail) { ["emailCC"] = "ana.sister@example.com" });
-        await Dapr.InvokeBindingAsync("email", "create", "second", new Dictionary<string, string> { ["emailTo"] = "bob@example.com" });
+        await Dapr.InvokeBindingAsync("email", "create", "second", new Dictionary<string, string> { ["emailTo"] = "bob@example.com", ["emailCC"] = "" });
 
         var second = Sidecar.BindingCalls[1];
         second.Used.Should().Contain("emailTo", "bob@example.com")
             .And.Contain("emailCC", "ana.sister@example.com")
             .And.Contain("subject", "Your appointment");
+    }
+
+    [Fact]
+    public async Task Fields_merged_before_a_bad_priority_stay_in_the_email_component()
+    {
+        var failed = () => Dapr.InvokeBindingAsync("email", "create", "first", new Dictionary<string, string>(FullEmail) { ["emailTo"] = "ana@example.com", ["priority"] = "9" });
+        await failed.Should().ThrowAsync<DaprException>();
+
+        await Dapr.InvokeBindingAsync("email", "create", "second", new Dictionary<string, string> { ["emailFrom"] = "clinic@example.com", ["subject"] = "Hello" });
+
+        Sidecar.BindingCalls.Should().ContainSingle().Which.Used.Should().Contain("emailTo", "ana@example.com");
+    }
+
+    [Fact]
+    public async Task Two_emails_sent_at_once_cross_one_goes_to_the_other_requests_recipient_with_its_subject()
+    {
+        await using var sidecar = await DaprSidecarDouble.StartAsync(new DaprSidecarOptions { BindingSendTime = TimeSpan.FromMilliseconds(300) });
+        using var dapr = sidecar.CreateDaprClient();
+
+        await Task.WhenAll(
+            dapr.InvokeBindingAsync("email", "create", "<p>Ana, your appointment is confirmed</p>",
+                new Dictionary<string, string>(FullEmail) { ["emailTo"] = "ana@example.com", ["subject"] = "Confirmed" }),
+            dapr.InvokeBindingAsync("email", "create", "<p>Bob, your appointment is cancelled</p>",
+                new Dictionary<string, string>(FullEmail) { ["emailTo"] = "bob@example.com", ["subject"] = "Cancelled" }));
+
+        // Both merges land in the component's one struct before either message is composed from it.
+        sidecar.BindingCalls.Should().HaveCount(2).And.Contain(call =>
+            call.Used["emailTo"] != call.Metadata["emailTo"] && call.Used["subject"] != call.Metadata["subject"]);
+        sidecar.BindingCalls.Select(call => call.Used["emailTo"]).Distinct().Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task An_email_whose_caller_gave_up_mid_send_still_goes_out()
+    {
+        await using var sidecar = await DaprSidecarDouble.StartAsync(new DaprSidecarOptions { BindingSendTime = TimeSpan.FromMilliseconds(500) });
+        using var dapr = sidecar.CreateDaprClient();
+        using var giveUp = new CancellationTokenSource();
+
+        var send = dapr.InvokeBindingAsync("email", "create", "body", FullEmail, giveUp.Token);
+        await Eventually.TrueAsync(() => sidecar.BindingCallsInProgress == 1, "the send started");
+        await giveUp.CancelAsync();
+
+        await send.Invoking(async s => await s).Should().ThrowAsync<OperationCanceledException>();
+        await Eventually.TrueAsync(() => sidecar.BindingCalls.Count == 1, "the component finishes the send: it ignores its context");
     }
 
     [Fact]

@@ -8,19 +8,28 @@ namespace Appointments.Tests.DaprSidecar;
 /// <summary>
 /// Output bindings as daprd runs them with <c>bindings.smtp</c> and <c>bindings.twilio.sms</c> (DAPR.md, "Output
 /// bindings"): nothing is sent anywhere; accepted calls are recorded. Every failure is gRPC <c>Internal</c>, as in daprd.
-/// The SMTP component merges a request's fields into its own metadata, so they stay for every later email.
+/// Calls run concurrently, each taking <see cref="DaprSidecarOptions.BindingSendTime"/>, and finish whatever the caller's
+/// cancellation: components ignore their context. The SMTP component is <see cref="SmtpMailer"/>, shared state and all.
 /// </summary>
-internal sealed class BindingService(IReadOnlyDictionary<string, BindingComponent> components)
+internal sealed class BindingService
 {
-    private static readonly string[] SmtpRequestFields = ["emailFrom", "emailTo", "emailCC", "emailBCC", "subject", "priority"];
+    private readonly IReadOnlyDictionary<string, BindingComponent> _components;
+    private readonly Dictionary<string, SmtpMailer> _mailers;
+    private readonly TimeSpan _sendTime;
 
+    // The double's own bookkeeping, not the components' state.
     private readonly Lock _lock = new();
     private readonly List<BindingCall> _calls = [];
     private readonly Dictionary<string, int> _failuresToInject = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Dictionary<string, string>> _componentMetadata = components.ToDictionary(
-        component => component.Key,
-        component => new Dictionary<string, string>(component.Value.Metadata, StringComparer.Ordinal),
-        StringComparer.Ordinal);
+    private int _inProgress;
+
+    public BindingService(IReadOnlyDictionary<string, BindingComponent> components, TimeSpan sendTime)
+    {
+        _components = components;
+        _sendTime = sendTime;
+        _mailers = components.Where(component => component.Value.Type == BindingComponent.Smtp)
+            .ToDictionary(component => component.Key, component => new SmtpMailer(component.Value.Metadata), StringComparer.Ordinal);
+    }
 
     public IReadOnlyList<BindingCall> Calls
     {
@@ -33,6 +42,9 @@ internal sealed class BindingService(IReadOnlyDictionary<string, BindingComponen
         }
     }
 
+    /// <summary>Calls a component is working on: accepted by the sidecar, not yet answered.</summary>
+    public int InProgress => Volatile.Read(ref _inProgress);
+
     public void Fail(string name, int times)
     {
         lock (_lock)
@@ -41,9 +53,9 @@ internal sealed class BindingService(IReadOnlyDictionary<string, BindingComponen
         }
     }
 
-    public InvokeBindingResponse InvokeBinding(InvokeBindingRequest request)
+    public async Task<InvokeBindingResponse> InvokeBindingAsync(InvokeBindingRequest request)
     {
-        if (!components.TryGetValue(request.Name, out var component))
+        if (!_components.TryGetValue(request.Name, out var component))
         {
             throw Failed(request.Name, $"couldn't find output binding {request.Name}");
         }
@@ -55,67 +67,58 @@ internal sealed class BindingService(IReadOnlyDictionary<string, BindingComponen
         }
 
         var metadata = new Dictionary<string, string>(request.Metadata, StringComparer.Ordinal);
-        lock (_lock)
+        Interlocked.Increment(ref _inProgress);
+        try
         {
-            var own = _componentMetadata[request.Name];
             var (error, used) = component.Type switch
             {
-                BindingComponent.Smtp => MergeEmail(own, metadata),
-                BindingComponent.TwilioSms => CheckSms(own, metadata),
-                _ => ($"component type {component.Type} is not simulated", own),
+                BindingComponent.Smtp => await _mailers[request.Name].InvokeAsync(metadata, _sendTime),
+                BindingComponent.TwilioSms => await SendSmsAsync(component.Metadata, metadata),
+                _ => ($"component type {component.Type} is not simulated", null),
             };
 
-            if (_failuresToInject.GetValueOrDefault(request.Name) > 0)
+            lock (_lock)
             {
-                _failuresToInject[request.Name]--;
-                error ??= "injected failure: the provider did not accept the message";
-            }
+                if (error is null && _failuresToInject.GetValueOrDefault(request.Name) > 0)
+                {
+                    _failuresToInject[request.Name]--;
+                    error = "injected failure: the provider did not accept the message";
+                }
 
-            if (error is not null)
-            {
-                throw Failed(request.Name, error);
-            }
+                if (error is not null)
+                {
+                    throw Failed(request.Name, error);
+                }
 
-            var data = request.Data.ToByteArray();
-            _calls.Add(new BindingCall(request.Name, request.Operation, data, metadata, Unquote(data), new Dictionary<string, string>(used, StringComparer.Ordinal)));
+                var data = request.Data.ToByteArray();
+                _calls.Add(new BindingCall(request.Name, request.Operation, data, metadata, Unquote(data), used!));
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inProgress);
         }
 
         return new InvokeBindingResponse();
     }
 
-    /// <summary>
-    /// The component's <c>mergeWithRequestMetadata</c>: its "merged" copy is the component's own metadata, so every
-    /// non-empty request field is written into the component (a bad priority excepted) and stays there.
-    /// </summary>
-    private static (string? Error, Dictionary<string, string> Used) MergeEmail(Dictionary<string, string> component, Dictionary<string, string> request)
+    /// <summary>The Twilio component reads its own metadata only: its toNumber wins, the request's is used when it has none.</summary>
+    private async Task<(string? Error, IReadOnlyDictionary<string, string>? Used)> SendSmsAsync(
+        IReadOnlyDictionary<string, string> component, Dictionary<string, string> request)
     {
-        foreach (var field in SmtpRequestFields)
-        {
-            if (request.TryGetValue(field, out var value) && value.Length > 0)
-            {
-                if (field == "priority" && !(int.TryParse(value, out var p) && p is >= 1 and <= 5))
-                {
-                    return ("smtp binding error: priority value must be between 1 (highest) and 5 (lowest)", component);
-                }
-
-                component[field] = value;
-            }
-        }
-
-        var missing = new[] { "emailFrom", "emailTo", "subject" }.FirstOrDefault(field => string.IsNullOrEmpty(component.GetValueOrDefault(field)));
-        return (missing is null ? null : $"smtp binding error: {missing} property not supplied in configuration- or request-metadata", component);
-    }
-
-    private static (string? Error, Dictionary<string, string> Used) CheckSms(Dictionary<string, string> component, Dictionary<string, string> request)
-    {
-        // The component's toNumber wins; the request's is used only when the component has none.
         var used = new Dictionary<string, string>(component, StringComparer.Ordinal);
         if (string.IsNullOrEmpty(component.GetValueOrDefault("toNumber")) && !string.IsNullOrEmpty(request.GetValueOrDefault("toNumber")))
         {
             used["toNumber"] = request["toNumber"];
         }
 
-        return (used.ContainsKey("toNumber") ? null : "twilio missing \"toNumber\" field", used);
+        if (!used.ContainsKey("toNumber"))
+        {
+            return ("twilio missing \"toNumber\" field", null);
+        }
+
+        await Task.Delay(_sendTime, CancellationToken.None);
+        return (null, used);
     }
 
     private static string Unquote(byte[] data)

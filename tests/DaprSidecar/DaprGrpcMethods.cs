@@ -29,7 +29,10 @@ internal sealed class DaprGrpcMethods : IServiceMethodProvider<DaprGrpcService>
         Add<DeleteStateRequest, Google.Protobuf.WellKnownTypes.Empty>(context, "DeleteState", (service, request) => service.State.DeleteState(request));
         Add<ExecuteStateTransactionRequest, Google.Protobuf.WellKnownTypes.Empty>(
             context, "ExecuteStateTransaction", (service, request) => service.State.ExecuteStateTransaction(request));
-        Add<InvokeBindingRequest, InvokeBindingResponse>(context, "InvokeBinding", (service, request) => service.Bindings.InvokeBinding(request));
+        // Asynchronous, so that calls run at once as on daprd, where each has its own goroutine.
+        var invokeBinding = new Method<InvokeBindingRequest, InvokeBindingResponse>(
+            MethodType.Unary, ServiceName, "InvokeBinding", MarshallerOf<InvokeBindingRequest>(), MarshallerOf<InvokeBindingResponse>());
+        context.AddUnaryMethod(invokeBinding, [], (service, request, _) => service.Bindings.InvokeBindingAsync(request));
     }
 
     private static void Add<TRequest, TResponse>(

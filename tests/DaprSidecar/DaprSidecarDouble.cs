@@ -55,6 +55,9 @@ public sealed class DaprSidecarDouble : IAsyncDisposable
     /// <summary>Output binding calls the components accepted, in order.</summary>
     public IReadOnlyList<BindingCall> BindingCalls => _bindings.Calls;
 
+    /// <summary>Output binding calls a component is still sending: accepted, not yet answered.</summary>
+    public int BindingCallsInProgress => _bindings.InProgress;
+
     /// <summary>State API calls the double has served: a round trip each.</summary>
     public long StateCalls => _state.Calls;
 
@@ -67,7 +70,7 @@ public sealed class DaprSidecarDouble : IAsyncDisposable
         var state = new StateService(options.AppId, options.StateStoreName, new StateTable(options.StateStore));
         state.Transactions.OperationLatency = options.StateOperationLatency;
         state.Transactions.Timeout = options.StateTimeout;
-        var bindings = new BindingService(options.Bindings);
+        var bindings = new BindingService(options.Bindings, options.BindingSendTime);
         var client = new HttpClient(new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -144,6 +147,25 @@ public sealed class DaprSidecarDouble : IAsyncDisposable
         // Go's time.Now().Location() and Time.String(), as the cron binding formats them.
         request.Headers.Add("timeZone", "Local");
         request.Headers.Add("readTimeUTC", DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF") + " +0000 UTC");
+        if (_appToken is not null)
+        {
+            request.Headers.Add(ApiToken.Header, _appToken);
+        }
+
+        return await _client.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>
+    /// A service invocation of this sidecar's app by another app of the mesh, <paramref name="callerAppId"/>, as daprd
+    /// delivers it when no <c>accessControl</c> policy stops it: <c>POST {AppUrl}/{method}</c> with the caller's identity
+    /// (<see cref="CallerHeaders"/>) and the app token daprd adds to every call to the app, invocations included.
+    /// </summary>
+    public async Task<HttpResponseMessage> DeliverInvocationAsync(string callerAppId, string method, CancellationToken cancellationToken = default)
+    {
+        var appUrl = AppUrl ?? throw new InvalidOperationException("Set AppUrl before delivering an invocation.");
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(appUrl, method));
+        request.Content = new ByteArrayContent([]);
+        CallerHeaders.Stamp(request, callerAppId, AppId);
         if (_appToken is not null)
         {
             request.Headers.Add(ApiToken.Header, _appToken);

@@ -34,6 +34,12 @@ public sealed class DaprSidecarOptions
     /// <summary>Where the app listens, for the cron trigger; can also be set later on the double.</summary>
     public Uri? AppUrl { get; init; }
 
+    /// <summary>
+    /// How long each output binding call takes to send, as a real SMTP or Twilio call does: long enough by default that
+    /// concurrent sends overlap (and the SMTP component's shared fields cross), short enough not to slow the tests.
+    /// </summary>
+    public TimeSpan BindingSendTime { get; init; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Output binding components by name. By default no component carries the per-message fields.</summary>
     public IReadOnlyDictionary<string, BindingComponent> Bindings { get; init; } = new Dictionary<string, BindingComponent>
     {

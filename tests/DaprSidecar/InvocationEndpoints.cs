@@ -10,16 +10,19 @@ namespace Appointments.Tests.DaprSidecar;
 /// The sidecar's HTTP API: service invocation (both the <c>/v1.0/invoke/{app-id}/method/{path}</c> form and the
 /// <c>dapr-app-id</c> header form), health and metadata. See DAPR.md, "Service invocation": the method path is
 /// decoded and cleaned (<c>path.Clean</c>) before it is put back into a URL for the target, so an escaped <c>/</c>,
-/// <c>?</c>, <c>#</c> or <c>%</c> does not arrive as sent.
+/// <c>?</c>, <c>#</c> or <c>%</c> does not arrive as sent. The target receives the caller's identity as daprd stamps it
+/// (<see cref="CallerHeaders"/>).
 /// </summary>
 internal sealed class InvocationEndpoints(string appId, HttpClient client, IReadOnlyDictionary<string, AppResiliency> resiliency)
 {
     private const string AppIdHeader = "dapr-app-id";
 
-    // Connection-level headers belong to each hop; the rest travels unchanged.
+    // Connection-level headers belong to each hop; the rest travels unchanged but for the caller's identity, which
+    // daprd strips and stamps itself.
     private static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase)
     {
         "Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Host", AppIdHeader,
+        CallerHeaders.CallerAppId, CallerHeaders.CallerNamespace, CallerHeaders.CalleeAppId,
     };
 
     private readonly ConcurrentDictionary<string, Uri> _apps = new(StringComparer.Ordinal);
@@ -96,7 +99,7 @@ internal sealed class InvocationEndpoints(string appId, HttpClient client, IRead
                 return;
             }
 
-            var (response, error) = await SendOnceAsync(context, url, body.ToArray(), policy.Timeout);
+            var (response, error) = await SendOnceAsync(context, targetId, url, body.ToArray(), policy.Timeout);
             var status = (int?)response?.StatusCode;
             breaker?.Record(status is >= 200 and <= 399);
             var retry = attempt < attempts && (error is not null || (status is < 200 or > 399 && policy.Retry!.Retries(status.Value)));
@@ -111,7 +114,7 @@ internal sealed class InvocationEndpoints(string appId, HttpClient client, IRead
         }
     }
 
-    private async Task<(HttpResponseMessage? Response, string? Error)> SendOnceAsync(HttpContext context, Uri url, byte[] body, TimeSpan? timeout)
+    private async Task<(HttpResponseMessage? Response, string? Error)> SendOnceAsync(HttpContext context, string targetId, Uri url, byte[] body, TimeSpan? timeout)
     {
         using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), url);
         if (body.Length > 0 || context.Request.ContentType is not null)
@@ -127,6 +130,7 @@ internal sealed class InvocationEndpoints(string appId, HttpClient client, IRead
             }
         }
 
+        CallerHeaders.Stamp(request, appId, targetId);
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         if (timeout is { } limit)
         {

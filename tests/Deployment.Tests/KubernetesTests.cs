@@ -145,7 +145,7 @@ public sealed class KubernetesTests
     }
 
     [Fact]
-    public void Only_the_ingress_controller_reaches_the_app_port_and_only_Dapr_sidecars_reach_daprds_internal_port()
+    public void Only_the_ingress_controller_reaches_the_app_port_only_Dapr_sidecars_daprds_internal_port_and_only_monitoring_its_metrics()
     {
         var policy = App.Single(manifest => manifest.Kind == "NetworkPolicy").Root["spec"];
         var rules = policy["ingress"].Items;
@@ -160,9 +160,17 @@ public sealed class KubernetesTests
         var appPort = rules.Single(rule => rule["ports"].Items.Any(port => port["port"].Text == "5001"));
         appPort["ports"].Items.Should().ContainSingle();
         appPort["from"].Items.Should().ContainSingle().Which["namespaceSelector"]["matchLabels"].Members.Should().NotBeEmpty();
-        var daprd = rules.Single(rule => rule != appPort);
+        var daprd = rules.Single(rule => rule["ports"].Items.Any(port => port["port"].Text == "50002"));
         daprd["ports"].Items.Select(port => port["port"].Text).Should().Equal("50002");
         daprd["from"].Items.Should().ContainSingle().Which["podSelector"]["matchLabels"]["dapr.io/sidecar-injected"].Text.Should().Be("true");
+
+        // daprd serves Prometheus metrics on dapr.io/metrics-port, 9090 unless the annotation says otherwise.
+        var metricsPort = PodTemplate["metadata"]["annotations"]["dapr.io/metrics-port"].Text ?? "9090";
+        var metrics = rules.Single(rule => rule != appPort && rule != daprd);
+        metrics["ports"].Items.Select(port => port["port"].Text).Should().Equal(metricsPort);
+        var scraper = metrics["from"].Items.Should().ContainSingle().Subject;
+        scraper["podSelector"].Exists.Should().BeFalse("the whole monitoring namespace, and no pod of any other");
+        scraper["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"].Text.Should().Be("monitoring");
     }
 
     [Fact]

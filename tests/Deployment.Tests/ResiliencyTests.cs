@@ -112,7 +112,7 @@ public sealed class ResiliencyTests
     private static Node Spec(string file) => Repo.Load(file).Single(manifest => manifest.Kind == "Resiliency").Root["spec"];
 
     /// <summary>A setting from the host's appsettings.json, where the app's own timeouts are written down.</summary>
-    private static TimeSpan AppSetting(string path)
+    internal static TimeSpan AppSetting(string path)
     {
         using var settings = JsonDocument.Parse(File.ReadAllText(Repo.PathOf("src/Host/appsettings.json")));
         var value = path.Split(':').Aggregate(settings.RootElement, (element, name) => element.GetProperty(name));

@@ -12,6 +12,7 @@ namespace Appointments.EndToEnd.Tests;
 public sealed class NoticeEndToEndTests : IAsyncLifetime
 {
     private const string Clinic = "clinic@example.com";
+    private const string AppToken = "e2e-notice-app-token";
     private readonly TempDirectory _directory = new();
     private UserServiceStub _users = null!;
 
@@ -57,12 +58,13 @@ public sealed class NoticeEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Dapr_the_notice_cron_sends_the_confirmation_through_the_email_binding()
     {
-        await using var sidecar = await DaprSidecarDouble.StartAsync();
+        await using var sidecar = await DaprSidecarDouble.StartAsync(new DaprSidecarOptions { AppToken = AppToken });
         sidecar.MapApp("user-service", _users.Url);
         await using var host = await HostProcess.StartAsync(_directory.Path, new Dictionary<string, string?>
         {
             ["JWT_SECRET_KEY"] = FlaskTokens.Key,
             ["Runtime__Mode"] = "Dapr",
+            ["APP_API_TOKEN"] = AppToken,
             ["DAPR_GRPC_ENDPOINT"] = sidecar.GrpcEndpoint,
             ["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint,
             ["EMAIL_ADDRESS"] = Clinic,

@@ -65,12 +65,13 @@ public sealed class ReminderEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Dapr_the_cron_trigger_sends_each_due_reminder_once_through_the_bindings_with_their_metadata()
     {
-        await using var sidecar = await DaprSidecarDouble.StartAsync();
+        await using var sidecar = await DaprSidecarDouble.StartAsync(new DaprSidecarOptions { AppToken = AppApiToken });
         sidecar.MapApp("user-service", _users.Url);
         await using var host = await HostProcess.StartAsync(_directory.Path, new Dictionary<string, string?>
         {
             ["JWT_SECRET_KEY"] = FlaskTokens.Key,
             ["Runtime__Mode"] = "Dapr",
+            ["APP_API_TOKEN"] = AppApiToken,
             ["Notices__Enabled"] = "false",
             ["DAPR_GRPC_ENDPOINT"] = sidecar.GrpcEndpoint,
             ["DAPR_HTTP_ENDPOINT"] = sidecar.HttpEndpoint,
@@ -158,6 +159,22 @@ public sealed class ReminderEndToEndTests : IAsyncLifetime
         using var response = await stranger.PostAsync(new Uri("/reminder-cron", UriKind.Relative), content: null);
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Dapr_the_cron_routes_refuse_an_invocation_from_another_app_which_daprd_delivers_with_the_app_token()
+    {
+        await using var sidecar = await StartSidecarAsync();
+        await using var host = await StartDaprHostAsync(sidecar);
+        sidecar.AppUrl = host.Url;
+
+        using var reminders = await sidecar.DeliverInvocationAsync("another-app", "reminder-cron");
+        using var notices = await sidecar.DeliverInvocationAsync("another-app", "notice-cron");
+        using var cron = await sidecar.TriggerCronAsync("reminder-cron");
+
+        reminders.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        notices.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        cron.StatusCode.Should().Be(HttpStatusCode.OK);
     }
 
     /// <summary>The sidecar as deploy/k8s configures it: both tokens on, the repo's resiliency policy.</summary>

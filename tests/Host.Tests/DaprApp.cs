@@ -8,15 +8,19 @@ namespace Appointments.Host.Tests;
 /// </summary>
 public class DaprApp : AppFixture
 {
+    /// <summary>Outside Development, Dapr mode does not start without one.</summary>
+    public const string AppToken = "dapr-app-app-token";
+
     public DaprSidecarDouble Sidecar { get; private set; } = null!;
 
-    protected virtual DaprSidecarOptions SidecarOptions => new();
+    protected virtual DaprSidecarOptions SidecarOptions => new() { AppToken = AppToken };
 
     protected override async Task ConfigureAsync(IDictionary<string, string?> settings)
     {
         Sidecar = await DaprSidecarDouble.StartAsync(SidecarOptions);
         Sidecar.MapApp("user-service", Users.Url);
         settings["Runtime:Mode"] = "Dapr";
+        settings["APP_API_TOKEN"] = AppToken;
         settings["DAPR_GRPC_ENDPOINT"] = Sidecar.GrpcEndpoint;
         settings["DAPR_HTTP_ENDPOINT"] = Sidecar.HttpEndpoint;
         settings.Remove("USER_SERVICE_URL");

@@ -29,6 +29,7 @@ public sealed class DaprTokensApp : AppFixture
         settings["DAPR_HTTP_ENDPOINT"] = Sidecar.HttpEndpoint;
         settings["DAPR_API_TOKEN"] = ApiToken;
         settings["APP_API_TOKEN"] = AppToken;
+        settings["EMAIL_ADDRESS"] = "clinic@example.com";
         settings.Remove("USER_SERVICE_URL");
     }
 
@@ -87,6 +88,20 @@ public sealed class DaprTokensApiTests(DaprTokensApp app) : ApiTestBase<DaprToke
         var response = await App.Client().SendAsync(request);
 
         await ShouldBeProblem(response, HttpStatusCode.Unauthorized);
+    }
+
+    [Theory]
+    [InlineData("reminder-cron")]
+    [InlineData("notice-cron")]
+    public async Task A_cron_route_invoked_by_another_app_is_403_though_daprd_added_the_app_token(string route)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/{route}");
+        request.Headers.Add("dapr-api-token", DaprTokensApp.AppToken);
+        request.Headers.Add("dapr-caller-app-id", "another-app");
+
+        var response = await App.Client().SendAsync(request);
+
+        (await ShouldBeProblem(response, HttpStatusCode.Forbidden)).GetProperty("code").GetString().Should().Be("forbidden");
     }
 
     [Fact]

@@ -134,6 +134,8 @@ public sealed class HostProcessTests : IAsyncLifetime
         { ["ConnectionStrings__Appointments=Flavour=sqlite"], ["not a valid connection string)) cannot be opened"] },
         { ["ConnectionStrings__Appointments=Data Source={directory}/a.db;Password=hunter2"], ["a.db) cannot be opened"] },
         { ["EMAIL_PASSWORD=secret", "Notifications__Smtp__Tls=Off"], ["never sent without TLS"] },
+        { ["Runtime__Mode=Dapr", "DAPR_GRPC_ENDPOINT=http://127.0.0.1:9", "DAPR_HTTP_ENDPOINT=http://127.0.0.1:9"], ["APP_API_TOKEN must be set in Dapr mode"] },
+        { ["Runtime__Mode=Dapr", "DAPR_GRPC_ENDPOINT=http://127.0.0.1:9", "APP_API_TOKEN=", "JWT_SECRET_KEY="], ["APP_API_TOKEN", "JWT_SECRET_KEY"] },
     };
 
     /// <param name="problems">What each refusal line says, one entry per line.</param>
@@ -192,6 +194,20 @@ public sealed class HostProcessTests : IAsyncLifetime
             .And.Contain("SMS reminders are written to the log, not sent")
             .And.Contain("telemetry: off")
             .And.NotContain("sent by SMTP").And.NotContain("Twilio's REST API").And.NotContain("users: HTTP");
+    }
+
+    [Fact]
+    public async Task In_development_Dapr_mode_starts_without_an_app_token()
+    {
+        var environment = Environment(FlaskTokens.Key);
+        environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        environment["Runtime__Mode"] = "Dapr";
+        environment["DAPR_GRPC_ENDPOINT"] = "http://127.0.0.1:9";
+        environment["DAPR_HTTP_ENDPOINT"] = "http://127.0.0.1:9";
+
+        await using var host = await HostProcess.StartAsync(_directory.Path, environment);
+
+        await Eventually.TrueAsync(() => host.Output.Contains("Appointments is running in Dapr mode", StringComparison.Ordinal), "the start-up line is written");
     }
 
     [Fact]

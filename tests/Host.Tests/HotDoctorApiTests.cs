@@ -10,7 +10,7 @@ namespace Appointments.Host.Tests;
 /// </summary>
 public sealed class SlowMongoDaprApp : DaprApp
 {
-    protected override DaprSidecarOptions SidecarOptions => new() { StateOperationLatency = TimeSpan.FromMilliseconds(10) };
+    protected override DaprSidecarOptions SidecarOptions => new() { AppToken = AppToken, StateOperationLatency = TimeSpan.FromMilliseconds(10) };
 }
 
 public sealed class HotDoctorApiTests(SlowMongoDaprApp app) : ApiTestBase<SlowMongoDaprApp>(app)

@@ -42,8 +42,31 @@ public sealed class DaprBindingChannelsTests : IAsyncLifetime
         request.Operation.Should().Be("create");
         request.Metadata.Should().Contain("emailTo", "alice@example.com")
             .And.Contain("emailFrom", "clinic@example.com")
-            .And.Contain("subject", "Appointment Reminder");
+            .And.Contain("subject", "Appointment Reminder")
+            .And.Contain("priority", "3")
+            .And.NotContainKeys(["emailCC", "emailBCC"]);
         request.SentText.Should().StartWith("<p>").And.Contain("dr-house").And.Contain("2026-12-01 10:00 (Europe/Paris)");
+    }
+
+    [Fact]
+    public async Task An_email_waiting_for_the_one_before_it_past_its_timeout_never_reaches_the_binding_and_is_tried_again_later()
+    {
+        await using var slow = await DaprSidecarDouble.StartAsync(new DaprSidecarOptions { BindingSendTime = TimeSpan.FromSeconds(1) });
+        using var host = new ClinicHost(TimeProvider.System,
+            settings: new Dictionary<string, string?> { ["EMAIL_ADDRESS"] = "clinic@example.com" },
+            services: services => services.AddSingleton(slow.CreateDaprClient()),
+            module: new NotificationsSettings { DaprBindings = true, Timers = false });
+        var channel = host.Services.GetRequiredKeyedService<IMessageChannel>(ReminderMethod.Email);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        var first = channel.SendAsync(Email, CancellationToken.None);
+        var second = () => channel.SendAsync(Email with { To = "bob@example.com" }, timeout.Token);
+
+        var failure = (await second.Should().ThrowAsync<DeliveryException>()).Which;
+        await first;
+        failure.IsTransient.Should().BeTrue();
+        failure.Category.Should().Be(DeliveryFailure.TimedOut);
+        slow.BindingCalls.Should().ContainSingle().Which.Used["emailTo"].Should().Be("alice@example.com");
     }
 
     [Fact]

@@ -83,6 +83,23 @@ public sealed class ReminderCronEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Post_with_the_app_token_through_service_invocation_is_403_and_sends_nothing()
+    {
+        var start = Now.AddHours(3);
+        var id = await _clinic.BookAsync("alice", start);
+
+        // What daprd delivers when another app of the mesh invokes this route: its app id, and the app token daprd adds to every call.
+        using var response = await PostAsync(AppToken, caller: "another-app");
+
+        response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        response.Content.Headers.ContentType?.MediaType.Should().Be("application/problem+json");
+        (await response.Content.ReadAsStringAsync()).Should().Contain("\"code\":\"forbidden\"");
+        _email.Attempts.Should().Be(0);
+        (await _clinic.ClaimAsync(id, start)).Should().BeNull("no scan claimed the reminder that was due");
+        _clinic.Logs.GetSnapshot().Should().Contain(r => r.Level == LogLevel.Warning && r.Message.Contains("another-app", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task With_the_in_process_timer_on_as_in_Embedded_mode_the_route_does_not_exist()
     {
         using var embedded = new ClinicHost(_clock, module: new NotificationsSettings(), email: new ScriptedChannel(), web: true);
@@ -95,12 +112,17 @@ public sealed class ReminderCronEndpointTests : IAsyncLifetime
         await embedded.Host.StopAsync();
     }
 
-    private Task<HttpResponseMessage> PostAsync(string? token)
+    private Task<HttpResponseMessage> PostAsync(string? token, string? caller = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/reminder-cron", UriKind.Relative));
         if (token is not null)
         {
             request.Headers.Add("dapr-api-token", token);
+        }
+
+        if (caller is not null)
+        {
+            request.Headers.Add("dapr-caller-app-id", caller);
         }
 
         return _http.SendAsync(request);

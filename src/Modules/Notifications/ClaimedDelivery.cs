@@ -77,7 +77,7 @@ internal sealed class ClaimedDelivery(
             return await FailAsync(delivery, etag, claim, gaveUp, cancellationToken);
         }
 
-        var failure = await SendAsync(delivery, policy.SendTimeout, cancellationToken);
+        var failure = await SendAsync(delivery, policy.SendTimeout);
         if (failure is null)
         {
             // The provider has it: a stop requested now must not leave a 'sending' claim that a take-over sends again.
@@ -171,7 +171,13 @@ internal sealed class ClaimedDelivery(
             : (null, DeliveryOutcome.Busy);
     }
 
-    private async Task<DeliveryException?> SendAsync(Delivery delivery, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends under the send's own timeout only: a stop never cuts a send short. A Dapr binding ignores the call's
+    /// cancellation and sends anyway, and a provider may have taken a message whose answer was not read yet; a send
+    /// cancelled by a stop would leave its claim 'sending' for a take-over to send again. The host waits for it
+    /// (<see cref="NotificationsModule"/> sizes the shutdown timeout from the send timeout).
+    /// </summary>
+    private async Task<DeliveryException?> SendAsync(Delivery delivery, TimeSpan timeout)
     {
         var channel = delivery.Method == ReminderMethod.Sms ? sms : email;
         if (string.IsNullOrWhiteSpace(delivery.Address))
@@ -179,8 +185,7 @@ internal sealed class ClaimedDelivery(
             return new DeliveryException(DeliveryFailure.NoAddress, $"the appointment has no address for {delivery.Method}", isTransient: false);
         }
 
-        using var sendTimeout = new CancellationTokenSource(timeout, time);
-        using var send = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, sendTimeout.Token);
+        using var send = new CancellationTokenSource(timeout, time);
         try
         {
             await channel.SendAsync(delivery.Message(delivery.Address), send.Token);
@@ -190,7 +195,7 @@ internal sealed class ClaimedDelivery(
         {
             return ex;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
             // One hung send must not hold up the rest of the scan. It may still go out (a Dapr binding ignores the
             // call's cancellation), so the retry could deliver it twice: better than a message never tried again.

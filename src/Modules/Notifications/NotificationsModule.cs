@@ -1,8 +1,10 @@
+using System.Globalization;
 using Appointments.BuildingBlocks;
 using Appointments.Booking.Contracts;
 using Appointments.Notifications.Channels;
 using Appointments.Notifications.Notices;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -27,6 +29,12 @@ public static class NotificationsModule
     /// <summary>The meter of the reminder counters and the activity source of reminder scans.</summary>
     public const string TelemetryName = "Appointments.Notifications";
 
+    /// <summary>
+    /// How much longer than <c>Reminders:SendTimeout</c> a stop waits: for the claim and Booking's record after the send,
+    /// two state store calls that deploy/k8s/resiliency.yaml bounds at 5 s each.
+    /// </summary>
+    internal static readonly TimeSpan RecordAfterSend = TimeSpan.FromSeconds(10);
+
     public static IHostApplicationBuilder AddNotificationsModule(this IHostApplicationBuilder builder, NotificationsSettings settings)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -42,6 +50,20 @@ public static class NotificationsModule
             .Validate(o => o.IsValid(), "Reminders: LeadTime, ScanInterval, ClaimLease and SendTimeout must be positive, RetryDelay not negative, MaxAttempts at least 1.")
             .ValidateOnStart();
         services.AddSingleton(settings);
+
+        // A stop waits for the send in progress, which it never cancels (ClaimedDelivery), and for its record. Read
+        // from configuration, not IOptions<ReminderOptions>: the host's lifetime is built before a bad value can be
+        // refused in one line at start-up, and the refusal then stops the host anyway.
+        services.AddOptions<HostOptions>().Configure<IConfiguration>((host, configuration) =>
+        {
+            var sendTimeout = TimeSpan.TryParse(configuration[$"{ReminderOptions.Section}:{nameof(ReminderOptions.SendTimeout)}"], CultureInfo.InvariantCulture, out var configured)
+                ? configured
+                : new ReminderOptions().SendTimeout;
+            if (sendTimeout + RecordAfterSend > host.ShutdownTimeout)
+            {
+                host.ShutdownTimeout = sendTimeout + RecordAfterSend;
+            }
+        });
         services.AddOptions<SmtpOptions>()
             .Bind(configuration)
             .Validate(o => o.IsValid(), "SMTP_HOST must be set and SMTP_PORT between 1 and 65535.")
