@@ -37,6 +37,8 @@ USER_CHECK="${USER_CHECK:-1}"
 SMTP_SINK="${SMTP_SINK:-1}"
 # Per-caller limits (RateLimits:*PerMinute, 0 = off) on, but far above what one bench caller sends in a minute.
 RATE_LIMIT="${RATE_LIMIT:-100000000}"
+# Each bench patient books hundreds of visits ahead: Booking:MaxActivePerPatient (20 in a clinic) far above that.
+ACTIVE_LIMIT="${ACTIVE_LIMIT:-10000}"
 BEFORE_ROOT="${BEFORE_ROOT:-}"
 HOST_ENV="${HOST_ENV:-}"
 WORK="$(mktemp -d /tmp/appointments-bench.XXXXXX)"
@@ -113,7 +115,7 @@ ensure_host() {
   echo "== starting host '$variant' ($root) on $(host_url "$variant")"
   # shellcheck disable=SC2086 # HOST_ENV is a list of NAME=value words
   start "host-$variant" "$(host_url "$variant")/health/ready" "${user_check[@]}" "${email[@]}" "${extra[@]}" \
-    "RateLimits__WritesPerMinute=$RATE_LIMIT" "RateLimits__ReadsPerMinute=$RATE_LIMIT" \
+    "RateLimits__WritesPerMinute=$RATE_LIMIT" "RateLimits__ReadsPerMinute=$RATE_LIMIT" "Booking__MaxActivePerPatient=$ACTIVE_LIMIT" \
     "ConnectionStrings__Appointments=Data Source=$WORK/db-$variant/appointments.db" $HOST_ENV \
     dotnet "$root/src/Host/bin/Release/net10.0/Appointments.Host.dll" --urls "$(host_url "$variant")"
   HOST_UP[$variant]=1
