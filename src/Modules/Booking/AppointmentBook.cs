@@ -162,7 +162,7 @@ internal sealed class AppointmentBook(
 
             if (ifMatch is not null && !ifMatch.Matches(stored.ETag))
             {
-                return BookingError.Changed;
+                return BookingError.Changed with { CurrentETag = stored.ETag };
             }
 
             var current = stored.Appointment;
@@ -240,7 +240,10 @@ internal sealed class AppointmentBook(
         }
 
         var o = options.Value;
-        return !caller.IsAdmin && (start - now < o.MinimumNotice || start - now > o.Horizon) ? BookingError.OutsideNotice : null;
+        return caller.IsAdmin ? null
+            : start - now < o.MinimumNotice ? BookingError.TooSoon(o.MinimumNotice)
+            : start - now > o.Horizon ? BookingError.TooFarAhead(o.Horizon)
+            : null;
     }
 
     /// <summary>

@@ -58,9 +58,16 @@ internal sealed record NoticeDocument(
 
 internal sealed record MessageResponse([property: JsonPropertyName("message")] string Message);
 
+/// <summary>A booking's answer: the original's message and id, and the new appointment as <c>GET</c> would show it.</summary>
 internal sealed record CreatedResponse(
     [property: JsonPropertyName("message")] string Message,
-    [property: JsonPropertyName("_id")] string Id);
+    [property: JsonPropertyName("_id")] string Id,
+    [property: JsonPropertyName("appointment")] AppointmentDocument? Appointment);
+
+/// <summary>A change's answer: the original's message and the appointment as it is now.</summary>
+internal sealed record ChangedResponse(
+    [property: JsonPropertyName("message")] string Message,
+    [property: JsonPropertyName("appointment")] AppointmentDocument? Appointment);
 
 internal sealed record StatusResponse([property: JsonPropertyName("status")] string Status);
 
@@ -92,6 +99,7 @@ internal sealed record CancelRequest([property: JsonPropertyName("reason")] stri
 [JsonSerializable(typeof(List<AppointmentDocument>))]
 [JsonSerializable(typeof(MessageResponse))]
 [JsonSerializable(typeof(CreatedResponse))]
+[JsonSerializable(typeof(ChangedResponse))]
 [JsonSerializable(typeof(StatusResponse))]
 [JsonSerializable(typeof(CreateAppointmentRequest))]
 [JsonSerializable(typeof(UpdateAppointmentRequest))]

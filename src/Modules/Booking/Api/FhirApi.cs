@@ -16,8 +16,8 @@ namespace Appointments.Booking.Api;
 /// </summary>
 internal static class FhirApi
 {
-    private static readonly BookingError Unauthorized = new(StatusCodes.Status401Unauthorized, "Unauthorized");
-    private static readonly BookingError Unavailable = new(StatusCodes.Status503ServiceUnavailable, "Service temporarily unavailable");
+    private static readonly BookingError Unauthorized = new(StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized");
+    private static readonly BookingError Unavailable = new(StatusCodes.Status503ServiceUnavailable, "unavailable", "Service temporarily unavailable");
 
     // As the host answers /api when a dependency is down.
     private const string RetryAfterSeconds = "5";

@@ -16,7 +16,7 @@ internal static class OpenApiExamples
     public const string CreateRequest =
         """{"doctor": "dr-house", "date_time": "2026-12-01 10:00:00", "slot": "slot-17", "email": "alice@example.com", "reminder_method": "email"}""";
 
-    public const string CreateResponse = $$"""{"message": "Appointment created successfully", "_id": "{{Id}}"}""";
+    public const string CreateResponse = $$"""{"message": "Appointment created successfully", "_id": "{{Id}}", "appointment": {{Document}}}""";
 
     public const string UpdateRequest = """{"date_time": "2026-12-01 11:00:00"}""";
 
@@ -46,6 +46,9 @@ internal static class OpenApiExamples
                     "wednesday": [{"start": "09:00", "end": "13:00"}]},
          "closed": ["2027-12-24", "2027-12-25"]}
         """;
+
+    /// <summary>A change's answer: the original's message and the document as it is now.</summary>
+    public static string Changed(string message) => $$"""{"message": "{{message}}", "appointment": {{Document}}}""";
 
     public const string Slots = """
         [{"start": "2027-12-20 09:00:00", "end": "2027-12-20 09:30:00"}, {"start": "2027-12-20 09:30:00", "end": "2027-12-20 10:00:00"}]

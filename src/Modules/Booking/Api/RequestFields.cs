@@ -39,7 +39,7 @@ internal sealed partial class RequestFields
             return (null, ToError());
         }
 
-        var (start, invalid) = clinic.Read(DateTime.Value);
+        var (start, invalid) = clinic.Read(DateTime.Value, "date_time");
         return start is null
             ? (null, invalid)
             : (new NewAppointment(Doctor.Value, start.Value)
@@ -60,7 +60,7 @@ internal sealed partial class RequestFields
             return (null, ToError());
         }
 
-        var (start, invalid) = DateTime.IsSet ? clinic.Read(DateTime.Value) : (null, null);
+        var (start, invalid) = DateTime.IsSet ? clinic.Read(DateTime.Value, "date_time") : (null, null);
         if (invalid is not null)
         {
             return (null, invalid);
@@ -92,7 +92,7 @@ internal sealed partial class RequestFields
             return (null, ToError());
         }
 
-        return clinic.Read(NewDateTime.Value);
+        return clinic.Read(NewDateTime.Value, "new_date_time");
     }
 
     private BookingError ToError() =>
