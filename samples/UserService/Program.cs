@@ -1,5 +1,6 @@
-// Development-only stand-in for the user service the appointments service calls:
-// answers user lookups and issues tokens shaped like flask-jwt-extended's access tokens.
+// Development-only stand-in for the user service the appointments service calls, on the original's wire format:
+// user lookups, logins that issue tokens shaped like flask-jwt-extended's access tokens (without a role, as the
+// original's are), and each caller's profile (username, email, role, phone) from its own store.
 using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -28,6 +29,37 @@ app.MapGet("/api/auth/user/{username}", (string username) =>
     PasswordOf(username) is null
         ? Results.NotFound(new { message = "User not found" })
         : Results.Ok(new { username }));
+
+app.MapGet("/api/auth/profile", async (HttpRequest request) =>
+{
+    var header = request.Headers.Authorization.ToString();
+    if (!header.StartsWith("Bearer ", StringComparison.Ordinal))
+    {
+        return Results.Json(new { msg = "Missing Authorization Header" }, statusCode: StatusCodes.Status401Unauthorized);
+    }
+
+    var checkedToken = await tokenHandler.ValidateTokenAsync(header["Bearer ".Length..], new TokenValidationParameters
+    {
+        IssuerSigningKey = signingCredentials.Key,
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        ValidateIssuer = false,
+        ValidateAudience = false,
+    });
+    if (!checkedToken.IsValid || !checkedToken.Claims.TryGetValue("sub", out var sub) || sub is not string username)
+    {
+        return Results.Json(new { msg = "Invalid token" }, statusCode: StatusCodes.Status401Unauthorized);
+    }
+
+    return PasswordOf(username) is null
+        ? Results.NotFound(new { message = "User not found" })
+        : Results.Ok(new
+        {
+            username,
+            email = app.Configuration[$"Emails:{username}"],
+            role = app.Configuration[$"Roles:{username}"] is { Length: > 0 } role ? role : "patient",
+            phone = app.Configuration[$"Phones:{username}"],
+        });
+});
 
 app.MapPost("/api/auth/login", (LoginRequest request) =>
 {
@@ -62,12 +94,6 @@ string AccessToken(string username)
         ["type"] = "access",
         ["fresh"] = false,
     };
-    var role = app.Configuration[$"Roles:{username}"];
-    if (!string.IsNullOrEmpty(role))
-    {
-        claims["role"] = role;
-    }
-
     return tokenHandler.CreateToken(new SecurityTokenDescriptor
     {
         Claims = claims,

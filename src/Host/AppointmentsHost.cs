@@ -1,4 +1,5 @@
 using Appointments.BuildingBlocks.State;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -36,6 +37,7 @@ internal static class AppointmentsHost
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.Use(ChallengeTheSignedOut);
 
         // After authentication, which names the caller the limits are kept per.
         app.UseRateLimiter();
@@ -45,6 +47,21 @@ internal static class AppointmentsHost
         app.MapScalarApiReference();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+    }
+
+    /// <summary>
+    /// A token that passed but whose user the user service does not have leaves the caller signed out (their
+    /// <c>sub</c> kept for the rate limits and the audit log). Authentication still counts as succeeded, which
+    /// authorization would answer with 403; a caller who is not signed in is challenged: 401.
+    /// </summary>
+    private static Task ChallengeTheSignedOut(HttpContext context, RequestDelegate next)
+    {
+        if (context.User.Identity?.IsAuthenticated != true && context.Features.Get<IAuthenticateResultFeature>() is not null)
+        {
+            context.Features.Set<IAuthenticateResultFeature>(null);
+        }
+
+        return next(context);
     }
 
     /// <summary>

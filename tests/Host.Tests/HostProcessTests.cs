@@ -286,7 +286,7 @@ public sealed class HostProcessTests : IAsyncLifetime
 
     private string Patient(string username)
     {
-        _users.Users[username] = true;
+        _users.Add(username);
         return FlaskTokens.Access(username);
     }
 
