@@ -14,15 +14,28 @@ if (!app.Environment.IsDevelopment())
     return 1;
 }
 
+// The appointments service's key: JWT_SECRET_KEY when both are given one, else the random key it keeps in Development
+// beside its database (src/Host/data/development-signing.key), made here first if this one starts first.
 var secret = app.Configuration["JWT_SECRET_KEY"];
-if (string.IsNullOrEmpty(secret) || Encoding.UTF8.GetByteCount(secret) < 32)
+byte[] key;
+if (!string.IsNullOrEmpty(secret))
+{
+    key = Encoding.UTF8.GetBytes(secret);
+}
+else
+{
+    var file = Path.GetFullPath(app.Configuration["DevelopmentKeyFile"] ?? Path.Combine(app.Environment.ContentRootPath, "../../src/Host/data/development-signing.key"));
+    key = DevelopmentKey(file);
+    Console.WriteLine($"Signing with the appointments service's development key in {file}");
+}
+
+if (key.Length < 32)
 {
     Console.Error.WriteLine("JWT_SECRET_KEY must be at least 32 bytes and the same value the appointments service uses.");
     return 1;
 }
 
-var signingCredentials = new SigningCredentials(
-    new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret)), SecurityAlgorithms.HmacSha256);
+var signingCredentials = new SigningCredentials(new SymmetricSecurityKey(key), SecurityAlgorithms.HmacSha256);
 var tokenHandler = new JsonWebTokenHandler();
 
 app.MapGet("/api/auth/user/{username}", (string username) =>
@@ -102,6 +115,27 @@ string AccessToken(string username)
         Expires = now.AddMinutes(15), // flask-jwt-extended's default lifetime
         SigningCredentials = signingCredentials,
     });
+}
+
+// As the appointments service keeps it: a secret of 32 random bytes in base64, made once; two processes starting together agree on one.
+static byte[] DevelopmentKey(string path)
+{
+    if (!File.Exists(path))
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var draft = $"{path}.{Environment.ProcessId}.tmp";
+        File.WriteAllText(draft, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+        try
+        {
+            File.Move(draft, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            File.Delete(draft);
+        }
+    }
+
+    return Encoding.UTF8.GetBytes(File.ReadAllText(path).Trim());
 }
 
 internal sealed record LoginRequest(string? Username, string? Password);

@@ -14,7 +14,7 @@ internal sealed class HostReport(RuntimeAdapters runtime, IServer server, IConfi
 {
     public void Report()
     {
-        if (Jwt.Problem(jwt.Value) is { } problem)
+        if (jwt.Value.AllowSharedSecret && Jwt.Problem(jwt.Value) is { } problem)
         {
             logger.LogWarning("JWT_SECRET_KEY {Problem}; accepted in Development only", problem);
         }
