@@ -12,7 +12,7 @@ internal sealed class NoticeOutbox(AppointmentStore store, Clinic clinic) : INot
         ArgumentNullException.ThrowIfNull(notice);
         ArgumentNullException.ThrowIfNull(state);
         var delivery = new NoticeDelivery(notice.Id, Kind(notice.Kind), state.Status, state.Attempts, state.SentAt, state.LastError);
-        var finished = state.Status is "sent" or "failed";
+        var finished = state.Status is "sent" or "failed" or "suppressed";
         return store.RecordNoticeAsync(notice.AppointmentId, notice.Id, delivery, finished, cancellationToken);
     }
 
