@@ -1,4 +1,5 @@
 using Appointments.BuildingBlocks.State;
+using Appointments.Host.Audit;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -30,10 +31,15 @@ internal static class AppointmentsHost
         builder.AddStateStoreHealthCheck();
         builder.AddCallerRateLimits();
         builder.AddTelemetry();
+        builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.File), "Audit:File must name a file, or be - for standard output.").ValidateOnStart();
+        builder.Services.AddSingleton<AuditLog>();
     }
 
     public static void UseAppointmentsHost(this WebApplication app)
     {
+        // Outermost: it records the status the client got, whoever answered.
+        app.UseMiddleware<AuditTrail>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();

@@ -30,6 +30,9 @@ public abstract class AppFixture : IAsyncLifetime
 
     protected TempDirectory Directory { get; } = new();
 
+    /// <summary>This host's audit log.</summary>
+    public string AuditFile => Directory.File("audit.jsonl");
+
     public async Task InitializeAsync()
     {
         Users = await UserServiceStub.StartAsync();
@@ -38,6 +41,7 @@ public abstract class AppFixture : IAsyncLifetime
         {
             ["JWT_SECRET_KEY"] = FlaskTokens.Key,
             ["USER_SERVICE_URL"] = Users.Url.ToString(),
+            ["Audit:File"] = AuditFile,
         };
         await ConfigureAsync(settings);
 
