@@ -40,6 +40,7 @@ internal static class AppointmentsHost
     {
         // Outermost: it records the status the client got, whoever answered.
         app.UseMiddleware<AuditTrail>();
+        app.Use(NoStore);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -53,6 +54,21 @@ internal static class AppointmentsHost
         app.MapScalarApiReference();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+    }
+
+    /// <summary>Answers about patients are never kept by a browser or a proxy, errors included (set as the answer starts).</summary>
+    private static Task NoStore(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/fhir"))
+        {
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers.CacheControl = "no-store";
+                return Task.CompletedTask;
+            });
+        }
+
+        return next(context);
     }
 
     /// <summary>

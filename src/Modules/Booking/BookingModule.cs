@@ -41,6 +41,7 @@ public static class BookingModule
         services.AddSingleton<Availability>();
         services.AddSingleton<DoctorViews>();
         services.AddSingleton<AppointmentSearch>();
+        services.AddSingleton<PublicLinks>();
         services.AddSingleton<IAppointmentSchedule, AppointmentSchedule>();
         services.Configure<JsonOptions>(o =>
         {

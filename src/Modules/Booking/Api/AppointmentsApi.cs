@@ -68,7 +68,7 @@ internal static class AppointmentsApi
             response.Headers[Headers.IdempotentReplayed] = "true";
         }
 
-        return TypedResults.Created($"/api/appointments/{booked.Id}", new CreatedResponse(Created, booked.Id));
+        return TypedResults.Created(services.Links.Location($"/api/appointments/{booked.Id}"), new CreatedResponse(Created, booked.Id));
     }
 
     private static async Task<Results<Ok<List<AppointmentDocument>>, ProblemHttpResult>> List(
@@ -92,14 +92,16 @@ internal static class AppointmentsApi
     private static async Task<Results<Ok<AppointmentDocument>, ProblemHttpResult>> Read(
         string id, ClaimsPrincipal user, HttpResponse response, [AsParameters] BookingServices services, CancellationToken cancellationToken)
     {
-        var (stored, deliveries, error) = await services.Book.ReadAsync(Caller.From(user), id, cancellationToken);
+        var caller = Caller.From(user);
+        var (stored, deliveries, error) = await services.Book.ReadAsync(caller, id, cancellationToken);
         if (stored is null)
         {
             return Problems.From(error!);
         }
 
+        // How a patient's messages went is the patient's and the front desk's business, not their doctor's.
         response.Headers.ETag = $"\"{stored.ETag}\"";
-        return TypedResults.Ok(AppointmentDocument.From(stored.Appointment, services.Clinic, deliveries));
+        return TypedResults.Ok(AppointmentDocument.From(stored.Appointment, services.Clinic, caller.Role == Caller.Doctor ? null : deliveries));
     }
 
     private static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> ReadStatus(
@@ -160,4 +162,4 @@ internal static class AppointmentsApi
 }
 
 /// <summary>What every appointments handler needs, bound from DI.</summary>
-internal sealed record BookingServices(AppointmentBook Book, Clinic Clinic, IOptions<BookingOptions> Options);
+internal sealed record BookingServices(AppointmentBook Book, Clinic Clinic, IOptions<BookingOptions> Options, PublicLinks Links);
