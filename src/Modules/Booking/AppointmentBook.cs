@@ -49,14 +49,16 @@ internal sealed class AppointmentBook(
             return answer;
         }
 
-        var appointment = Appointment.New(NewId(now), username, request, (int)options.Value.DefaultDuration.TotalMinutes, now);
+        // Booking for themself, the caller's profile (when the user service gave one) proves they exist and fills in contacts.
+        var own = username == caller.Username;
+        var appointment = Appointment.New(NewId(now), username, own ? caller.WithContacts(request) : request, (int)options.Value.DefaultDuration.TotalMinutes, now);
         if ((appointment.MissingContact() ?? RefuseStart(caller, appointment.StartUtc, now)
             ?? await availability.RefuseOutsideHoursAsync(null, appointment, cancellationToken)) is { } invalid)
         {
             return (null, invalid);
         }
 
-        if (!await users.ExistsAsync(username, cancellationToken))
+        if (!(own && caller.IsKnown) && !await users.ExistsAsync(username, cancellationToken))
         {
             return (null, BookingError.UserMissing);
         }

@@ -75,7 +75,7 @@ internal static class AppointmentsApi
         }
 
         var document = await DocumentAsync(booked.Id, user, response, services, cancellationToken);
-        return TypedResults.Created($"/api/appointments/{booked.Id}", new CreatedResponse(Created, booked.Id, document));
+        return TypedResults.Created(services.Links.Location($"/api/appointments/{booked.Id}"), new CreatedResponse(Created, booked.Id, document));
     }
 
     private static async Task<Results<Ok<List<AppointmentDocument>>, ProblemHttpResult>> List(
@@ -107,14 +107,16 @@ internal static class AppointmentsApi
     private static async Task<AppointmentDocument?> DocumentAsync(
         string id, ClaimsPrincipal user, HttpResponse response, BookingServices services, CancellationToken cancellationToken)
     {
-        var (stored, deliveries, _) = await services.Book.ReadAsync(Caller.From(user), id, cancellationToken);
+        var caller = Caller.From(user);
+        var (stored, deliveries, _) = await services.Book.ReadAsync(caller, id, cancellationToken);
         if (stored is null)
         {
             return null;
         }
 
+        // How a patient's messages went is the patient's and the front desk's business, not their doctor's.
         response.Headers.ETag = $"\"{stored.ETag}\"";
-        return AppointmentDocument.From(stored.Appointment, services.Clinic, deliveries);
+        return AppointmentDocument.From(stored.Appointment, services.Clinic, caller.Role == Caller.Doctor ? null : deliveries);
     }
 
     private static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> ReadStatus(
@@ -195,4 +197,4 @@ internal static class AppointmentsApi
 }
 
 /// <summary>What every appointments handler needs, bound from DI.</summary>
-internal sealed record BookingServices(AppointmentBook Book, Clinic Clinic, IOptions<BookingOptions> Options);
+internal sealed record BookingServices(AppointmentBook Book, Clinic Clinic, IOptions<BookingOptions> Options, PublicLinks Links);
