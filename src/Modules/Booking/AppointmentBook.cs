@@ -50,10 +50,12 @@ internal sealed class AppointmentBook(
         }
 
         // Booking for themself, the caller's profile (when the user service gave one) proves they exist and fills in contacts.
+        // Without a length, a visit with a doctor who has a schedule lasts one of their slots: booking a listed slot takes that slot only.
         var own = username == caller.Username;
-        var appointment = Appointment.New(NewId(now), username, own ? caller.WithContacts(request) : request, (int)options.Value.DefaultDuration.TotalMinutes, now);
-        if ((appointment.MissingContact() ?? RefuseStart(caller, appointment.StartUtc, now)
-            ?? await availability.RefuseOutsideHoursAsync(null, appointment, cancellationToken)) is { } invalid)
+        var schedule = await availability.ScheduleOfAsync(request.Doctor, cancellationToken);
+        var minutes = schedule?.SlotMinutes ?? (int)options.Value.DefaultDuration.TotalMinutes;
+        var appointment = Appointment.New(NewId(now), username, own ? caller.WithContacts(request) : request, minutes, now);
+        if ((appointment.MissingContact() ?? RefuseStart(caller, appointment.StartUtc, now) ?? availability.RefuseOutsideHours(appointment, schedule)) is { } invalid)
         {
             return (null, invalid);
         }

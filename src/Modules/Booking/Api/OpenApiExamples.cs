@@ -51,7 +51,8 @@ internal static class OpenApiExamples
     public static string Changed(string message) => $$"""{"message": "{{message}}", "appointment": {{Document}}}""";
 
     public const string Slots = """
-        [{"start": "2027-12-20 09:00:00", "end": "2027-12-20 09:30:00"}, {"start": "2027-12-20 09:30:00", "end": "2027-12-20 10:00:00"}]
+        [{"start": "2027-12-20T09:00:00+01:00", "end": "2027-12-20T09:30:00+01:00", "date_time": "2027-12-20 09:00:00", "duration_minutes": 30},
+         {"start": "2027-12-20T09:30:00+01:00", "end": "2027-12-20T10:00:00+01:00", "date_time": "2027-12-20 09:30:00", "duration_minutes": 30}]
         """;
 
     public const string FhirAppointment = $$$"""
