@@ -30,6 +30,7 @@ internal static class AppointmentsHost
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDescription>());
         builder.AddStateStoreHealthCheck();
         builder.AddCallerRateLimits();
+        builder.AddBrowserOrigins();
         builder.AddTelemetry();
         builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.File), "Audit:File must name a file, or be - for standard output.").ValidateOnStart();
@@ -43,6 +44,9 @@ internal static class AppointmentsHost
         app.Use(NoStore);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+
+        // Before authentication: a preflight carries no token.
+        app.UseBrowserOrigins();
         app.UseAuthentication();
         app.Use(ChallengeTheSignedOut);
 

@@ -46,7 +46,7 @@ public sealed class DoctorDayTests : IDisposable
         }
 
         var before = _booking.Store.KeysRead;
-        var (agenda, error) = await Availability.AgendaAsync(new Caller("dr-agenda", Caller.Doctor), "dr-agenda", Monday, CancellationToken.None);
+        var (agenda, error) = await Availability.AgendaAsync(new Caller("dr-agenda", Caller.Doctor), "dr-agenda", Monday, Monday, CancellationToken.None);
         var keys = _booking.Store.KeysRead - before;
 
         error.Should().BeNull();

@@ -24,12 +24,12 @@ public sealed class StoreTransactionRulesTests : SidecarTest
         await Dapr.SaveStateAsync(Store, "doctor|1", "v0");
         var (_, etag) = await Dapr.GetStateAndETagAsync<string>(Store, "doctor|1");
         var first = Transaction(("doctor|1", etag), ("a|1", null), ("a|2", null), ("a|3", null));
-        await Task.Delay(Latency / 2);
+        await Sidecar.WaitUntilRowHeldAsync("doctor|1");
         var clock = Stopwatch.StartNew();
 
         var second = await Assert.ThrowsAsync<DaprException>(() => Transaction(("doctor|1", etag)));
 
-        clock.Elapsed.Should().BeGreaterThan(Latency * 2, "a WriteConflict is not an answer: the driver reruns the transaction until the row is free");
+        clock.Elapsed.Should().BeGreaterThan(Latency, "a WriteConflict is not an answer: the driver reruns the transaction until the row is free");
         StatusOf(second).Should().Be(StatusCode.Internal);
         second.InnerException!.Message.Should().Contain("etag mismatch");
         await first;
@@ -40,7 +40,7 @@ public sealed class StoreTransactionRulesTests : SidecarTest
     public async Task A_row_held_past_the_resiliency_timeout_fails_the_spinning_transaction_with_the_deadline()
     {
         var holder = Transaction(Enumerable.Range(0, 45).Select(i => ($"busy|{(i == 0 ? "hot" : i.ToString(System.Globalization.CultureInfo.InvariantCulture))}", (string?)null)).ToArray());
-        await Task.Delay(Latency / 2);
+        await Sidecar.WaitUntilRowHeldAsync("busy|hot");
 
         var spinning = await Assert.ThrowsAsync<DaprException>(() => Transaction(("busy|hot", null)));
 
@@ -108,7 +108,8 @@ public sealed class PostgreSqlTransactionRulesTests : SidecarTest
     protected override DaprSidecarOptions Options => new()
     {
         StateStore = StateStoreKind.PostgreSql,
-        StateOperationLatency = TimeSpan.FromMilliseconds(80),
+        // Long enough that each transaction takes its first row before the other takes its second, even on a busy machine.
+        StateOperationLatency = TimeSpan.FromMilliseconds(200),
     };
 
     [Fact]

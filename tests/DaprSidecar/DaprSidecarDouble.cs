@@ -58,6 +58,16 @@ public sealed class DaprSidecarDouble : IAsyncDisposable
     /// <summary>Output binding calls a component is still sending: accepted, not yet answered.</summary>
     public int BindingCallsInProgress => _bindings.InProgress;
 
+    /// <summary>Waits until a transaction running in the store holds <paramref name="key"/>'s row (a test's way to meet it there).</summary>
+    public async Task WaitUntilRowHeldAsync(string key)
+    {
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!_state.HoldsRow(key))
+        {
+            await Task.Delay(1, patience.Token);
+        }
+    }
+
     /// <summary>State API calls the double has served: a round trip each.</summary>
     public long StateCalls => _state.Calls;
 
@@ -67,6 +77,11 @@ public sealed class DaprSidecarDouble : IAsyncDisposable
     public static async Task<DaprSidecarDouble> StartAsync(DaprSidecarOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new DaprSidecarOptions();
+
+        // The store's writes block their thread for their latency, as a store's round trip blocks a goroutine: enough
+        // threads from the start, or the pool's slow growth would run concurrent transactions one after another.
+        ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+        ThreadPool.SetMinThreads(Math.Max(workers, 128), completionPorts);
         var state = new StateService(options.AppId, options.StateStoreName, new StateTable(options.StateStore));
         state.Transactions.OperationLatency = options.StateOperationLatency;
         state.Transactions.Timeout = options.StateTimeout;

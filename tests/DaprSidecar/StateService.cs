@@ -61,6 +61,9 @@ internal sealed class StateService(string appId, string storeName, StateTable ta
     /// <summary>How the store runs transactions and writes: how long each write takes, and daprd's timeout on them.</summary>
     public StoreTransactions Transactions => _transactions;
 
+    /// <summary>Whether a transaction running now holds the row of <paramref name="key"/> (as the app names it).</summary>
+    public bool HoldsRow(string key) => _transactions.Holds(StoredKey(key));
+
     /// <summary>State API calls served so far: reads, bulk reads, saves, deletes and transactions, one each.</summary>
     public long Calls => Interlocked.Read(ref _calls);
 

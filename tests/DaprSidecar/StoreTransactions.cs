@@ -29,6 +29,15 @@ internal sealed class StoreTransactions(StateTable table)
     /// <summary>daprd's resiliency timeout on the state store: a transaction still running then is answered as failed.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Whether a running transaction holds <paramref name="key"/>'s row now (for tests that must meet it there).</summary>
+    public bool Holds(string key)
+    {
+        lock (_sync)
+        {
+            return _holders.ContainsKey(key);
+        }
+    }
+
     /// <summary>Runs the writes as one transaction; null when it committed (or, with <paramref name="apply"/> false, would have).</summary>
     public TransactionFailure? Run(IReadOnlyList<StoreWrite> writes, bool apply = true)
     {

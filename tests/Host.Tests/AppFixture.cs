@@ -30,6 +30,9 @@ public abstract class AppFixture : IAsyncLifetime
 
     protected TempDirectory Directory { get; } = new();
 
+    /// <summary>The one browser origin the test hosts let call the API.</summary>
+    public const string CorsOrigin = "https://book.clinic.example";
+
     /// <summary>This host's audit log.</summary>
     public string AuditFile => Directory.File("audit.jsonl");
 
@@ -42,6 +45,7 @@ public abstract class AppFixture : IAsyncLifetime
             ["JWT_SECRET_KEY"] = FlaskTokens.Key,
             ["USER_SERVICE_URL"] = Users.Url.ToString(),
             ["Audit:File"] = AuditFile,
+            ["Cors:AllowedOrigins:0"] = CorsOrigin,
         };
         await ConfigureAsync(settings);
 

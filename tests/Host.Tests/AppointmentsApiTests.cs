@@ -378,12 +378,13 @@ public sealed class OpenApiDocumentTests(EmbeddedApp app) : ApiTestBase<Embedded
         var operation = await OperationAsync("get", "/api/appointments");
 
         operation.GetProperty("parameters").EnumerateArray().Where(p => p.GetProperty("in").GetString() == "query")
-            .Select(p => p.GetProperty("name").GetString()).Should().BeEquivalentTo("status", "from", "to", "limit", "cursor");
+            .Select(p => p.GetProperty("name").GetString()).Should().BeEquivalentTo("status", "from", "to", "upcoming", "limit", "cursor");
     }
 
     [Theory]
     [InlineData("/api/doctors/{doctor}/slots", "from to")]
-    [InlineData("/api/doctors/{doctor}/appointments", "date")]
+    [InlineData("/api/doctors/{doctor}/appointments", "date from to")]
+    [InlineData("/api/slots", "from to")]
     [InlineData("/fhir/Appointment", "date patient practitioner")]
     [InlineData("/fhir/Slot", "schedule start")]
     public async Task The_doctors_and_fhir_routes_name_their_query_parameters(string path, string names)

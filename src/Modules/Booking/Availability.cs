@@ -1,5 +1,4 @@
 using Appointments.Booking.Storage;
-using Microsoft.Extensions.Options;
 
 namespace Appointments.Booking;
 
@@ -7,7 +6,7 @@ namespace Appointments.Booking;
 /// Doctors' hours and what they leave free: one method per thing a caller can do (save or read a schedule, list
 /// free slots, read a doctor's day), and the check every booking passes once its doctor has a schedule.
 /// </summary>
-internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Clinic clinic, IOptions<BookingOptions> options)
+internal sealed class Availability(ScheduleStore schedules, DoctorDays days, FreeSlots freeSlots, Clinic clinic)
 {
     /// <summary>The longest range of days one free-slot search covers.</summary>
     public const int MaxDays = 31;
@@ -47,47 +46,32 @@ internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Cli
             return (null, BookingError.NoSchedule);
         }
 
-        var (now, o) = (clinic.UtcNow, options.Value);
-        var (earliest, latest) = (now + o.MinimumNotice, now + o.Horizon);
-
-        // Days outside notice and horizon have no slots to list; skipping them keeps any date from year 1 to 9999 cheap.
-        var first = Max(from, Schedule.DayOf(earliest, clinic.Zone));
-        var last = Min(to, Schedule.DayOf(latest, clinic.Zone));
-        if (first > last)
+        var range = freeSlots.Bookable(from, to);
+        if (range is not var (first, last))
         {
             return ([], null);
         }
 
-        var held = (await days.EntriesAsync(doctor, first, last, cancellationToken)).Where(e => e.HoldsTime).ToList();
-        var slots = new List<(DateTimeOffset Start, DateTimeOffset End)>();
-        var next = 0;
-        for (var day = first; day <= last; day = day.AddDays(1))
-        {
-            foreach (var slot in stored.Schedule.Grid(day, clinic.Zone).Where(s => s.Start > now && s.Start >= earliest && s.Start <= latest))
-            {
-                // Slots come in order, and a doctor's held times never overlap, so ordered by start they are ordered by
-                // end too: one pass over both.
-                while (next < held.Count && held[next].End <= slot.Start.UtcTicks)
-                {
-                    next++;
-                }
-
-                if (next == held.Count || held[next].Start >= slot.End.UtcTicks)
-                {
-                    slots.Add(slot);
-                }
-            }
-        }
-
-        return (slots, null);
+        var held = await days.EntriesAsync(doctor, first, last, cancellationToken);
+        return (freeSlots.Of(stored.Schedule, held, first, last), null);
     }
 
-    /// <summary>The doctor's appointments starting on <paramref name="date"/> (clinic-local), ordered: for the doctor themself or an admin.</summary>
+    /// <summary>
+    /// The doctor's appointments starting on the clinic-local days <paramref name="first"/> to <paramref name="last"/>
+    /// (at most <see cref="MaxDays"/>), ordered: for the doctor themself or an admin.
+    /// </summary>
     public async Task<(IReadOnlyList<Appointment>? Appointments, BookingError? Error)> AgendaAsync(
-        Caller caller, string doctor, DateOnly date, CancellationToken cancellationToken) =>
-        IsAdminOrThe(caller, doctor)
-            ? (await days.AppointmentsAsync(doctor, date, date, clinic.Zone, cancellationToken), null)
-            : (null, BookingError.NotYourAgenda);
+        Caller caller, string doctor, DateOnly first, DateOnly last, CancellationToken cancellationToken)
+    {
+        if (!IsAdminOrThe(caller, doctor))
+        {
+            return (null, BookingError.NotYourAgenda);
+        }
+
+        return last < first || last.DayNumber - first.DayNumber >= MaxDays
+            ? (null, BookingError.Invalid("to", RangeRule))
+            : (await days.AppointmentsAsync(doctor, first, last, clinic.Zone, cancellationToken), null);
+    }
 
     /// <summary>
     /// Once the doctor has a schedule, the time an appointment newly takes (a booking, a move, a new doctor, an
@@ -127,7 +111,4 @@ internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Cli
     private static bool IsAdminOrThe(Caller caller, string doctor) =>
         caller.IsAdmin || (caller.Role == Caller.Doctor && caller.Username == doctor);
 
-    private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
-
-    private static DateOnly Min(DateOnly a, DateOnly b) => a < b ? a : b;
 }

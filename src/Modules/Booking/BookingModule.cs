@@ -44,6 +44,8 @@ public static class BookingModule
         services.AddSingleton<ScheduleStore>();
         services.AddSingleton<DoctorDays>();
         services.AddSingleton<Availability>();
+        services.AddSingleton<FreeSlots>();
+        services.AddSingleton<ClinicDirectory>();
         services.AddSingleton<AppointmentSearch>();
         services.AddSingleton<PublicLinks>();
         services.AddSingleton<IAppointmentSchedule, AppointmentSchedule>();
@@ -69,6 +71,7 @@ public static class BookingModule
     {
         app.MapAppointmentsApi();
         app.MapDoctorsApi();
+        app.MapClinicApi();
         app.MapFhirApi();
         return app;
     }

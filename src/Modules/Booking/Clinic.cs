@@ -81,6 +81,18 @@ internal sealed partial class Clinic(IOptions<BookingOptions> options, TimeProvi
     private static (DateTimeOffset? Instant, BookingError? Error) WithinCalendar(DateTimeOffset utc) =>
         utc >= EarliestTime && utc <= LatestTime ? (utc, null) : (null, BookingError.InvalidDate);
 
+    /// <summary>The first instant of a clinic-local day (its midnight, or the moment after the clocks skip it).</summary>
+    public DateTimeOffset StartOfDay(DateOnly day)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue);
+        for (var minute = 0; minute < 24 * 60 && Zone.IsInvalidTime(local); minute++)
+        {
+            local = local.AddMinutes(1);
+        }
+
+        return FromLocal(local);
+    }
+
     /// <summary>A clinic-local time as an instant; a repeated local time is its first occurrence (the larger offset).</summary>
     private DateTimeOffset FromLocal(DateTime local)
     {

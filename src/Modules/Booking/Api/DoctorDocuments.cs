@@ -50,6 +50,15 @@ internal sealed record SlotDocument(
         };
 }
 
+/// <summary>A doctor in the clinic's directory, with their first free slot within a month (null: none).</summary>
+internal sealed record DirectoryDocument(
+    [property: JsonPropertyName("doctor")] string Doctor,
+    [property: JsonPropertyName("slot_minutes")] int SlotMinutes,
+    [property: JsonPropertyName("visit_types")] List<string> VisitTypes,
+    [property: JsonPropertyName("time_zone")] string TimeZone,
+    [property: JsonPropertyName("next_free")] SlotDocument? NextFree);
+
 [JsonSerializable(typeof(ScheduleDocument))]
+[JsonSerializable(typeof(List<DirectoryDocument>))]
 [JsonSerializable(typeof(List<SlotDocument>))]
 internal sealed partial class DoctorsApiJson : JsonSerializerContext;

@@ -78,16 +78,19 @@ internal static class DoctorsApi
     }
 
     private static async Task<Results<Ok<List<AppointmentDocument>>, ProblemHttpResult>> Agenda(
-        string doctor, [FromQuery(Name = "date")] string? date, ClaimsPrincipal user,
-        [AsParameters] DoctorsServices services, CancellationToken cancellationToken)
+        string doctor, [FromQuery(Name = "date")] string? date, [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to,
+        ClaimsPrincipal user, [AsParameters] DoctorsServices services, CancellationToken cancellationToken)
     {
-        var (dates, invalid) = DoctorQuery.RefuseDoctor(doctor) is { } bad ? (null, bad) : DoctorQuery.ReadDates(("date", date));
+        // One day (date), or a range of days (from and to, each a date, to included).
+        var (dates, invalid) = DoctorQuery.RefuseDoctor(doctor) is { } bad ? (null, bad)
+            : date is not null || from is null && to is null ? DoctorQuery.ReadDates(("date", date)) is ([var day], _) ? ([day, day], null) : DoctorQuery.ReadDates(("date", date))
+            : DoctorQuery.ReadDates(("from", from), ("to", to));
         if (dates is null)
         {
             return Problems.From(invalid!);
         }
 
-        var (agenda, error) = await services.Availability.AgendaAsync(Caller.From(user), doctor, dates[0], cancellationToken);
+        var (agenda, error) = await services.Availability.AgendaAsync(Caller.From(user), doctor, dates[0], dates[1], cancellationToken);
         return agenda is null
             ? Problems.From(error!)
             : TypedResults.Ok(agenda.Select(a => AppointmentDocument.From(a, services.Clinic)).ToList());

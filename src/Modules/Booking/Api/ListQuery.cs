@@ -13,6 +13,7 @@ internal sealed record ListQuery(
     [FromQuery(Name = "status")] string? Status,
     [FromQuery(Name = "from")] string? From,
     [FromQuery(Name = "to")] string? To,
+    [FromQuery(Name = "upcoming")] string? Upcoming,
     [FromQuery(Name = "limit")] string? Limit,
     [FromQuery(Name = "cursor")] string? Cursor)
 {
@@ -26,11 +27,25 @@ internal sealed record ListQuery(
             return (null, BookingError.Invalid("status", $"must be one of: {string.Join(", ", AppointmentStatus.All)}"));
         }
 
-        var (from, fromError) = string.IsNullOrEmpty(From) ? (null, null) : clinic.Read(From, "from");
-        var (to, toError) = string.IsNullOrEmpty(To) ? (null, null) : clinic.Read(To, "to");
+        // A plain date is that whole clinic-local day: from its start, to the start of the next.
+        var (from, fromError) = string.IsNullOrEmpty(From) ? (null, null)
+            : DoctorQuery.ReadDate(From) is { } fromDay ? (clinic.StartOfDay(fromDay), null) : clinic.Read(From, "from");
+        var (to, toError) = string.IsNullOrEmpty(To) ? (null, null)
+            : DoctorQuery.ReadDate(To) is { } toDay ? (toDay == DateOnly.MaxValue ? null : clinic.StartOfDay(toDay.AddDays(1)), null) : clinic.Read(To, "to");
         if ((fromError ?? toError) is { } invalid)
         {
             return (null, invalid);
+        }
+
+        if (!string.IsNullOrEmpty(Upcoming) && Upcoming is not ("true" or "false"))
+        {
+            return (null, BookingError.Invalid("upcoming", "must be true or false"));
+        }
+
+        // Upcoming: from now on, whatever from says earlier.
+        if (Upcoming == "true" && (from is null || from < clinic.UtcNow))
+        {
+            from = clinic.UtcNow;
         }
 
         var limit = maxLimit;

@@ -47,6 +47,16 @@ internal static class OpenApiExamples
          "closed": ["2027-12-24", "2027-12-25"]}
         """;
 
+    public const string Directory = """
+        [{"doctor": "dr-house", "slot_minutes": 30, "visit_types": [], "time_zone": "Europe/Berlin",
+          "next_free": {"start": "2027-12-20T09:00:00+01:00", "end": "2027-12-20T09:30:00+01:00", "date_time": "2027-12-20 09:00:00", "duration_minutes": 30}}]
+        """;
+
+    public const string FirstAvailable = """
+        [{"start": "2027-12-20T09:00:00+01:00", "end": "2027-12-20T09:30:00+01:00", "date_time": "2027-12-20 09:00:00", "duration_minutes": 30, "doctor": "dr-house"},
+         {"start": "2027-12-20T09:00:00+01:00", "end": "2027-12-20T09:20:00+01:00", "date_time": "2027-12-20 09:00:00", "duration_minutes": 20, "doctor": "dr-wilson"}]
+        """;
+
     /// <summary>A change's answer: the original's message and the document as it is now.</summary>
     public static string Changed(string message) => $$"""{"message": "{{message}}", "appointment": {{Document}}}""";
 

@@ -28,6 +28,9 @@ internal static class BookingKeys
     /// <summary>The one active appointment holding a named slot of a doctor (<see cref="SlotHolder"/>).</summary>
     public static string Slot(string doctor, string slot) => $"doctor-slot|{doctor}|{slot}";
 
+    /// <summary>The doctors who have a schedule, sorted: the clinic's directory, written only when a schedule is first saved.</summary>
+    public const string Doctors = "doctors";
+
     /// <summary>A doctor's schedule: weekly hours, slot length, closed dates.</summary>
     public static string Schedule(string doctor) => $"doctor-schedule|{doctor}";
 

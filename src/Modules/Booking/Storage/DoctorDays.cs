@@ -26,6 +26,17 @@ internal sealed class DoctorDays(IStateStore state, AppointmentDocuments documen
             .OrderBy(e => e.Start).ThenBy(e => e.Id, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>The entries of several doctors' days <paramref name="first"/> to <paramref name="last"/>: one bounded read for them all.</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<DayEntry>>> EntriesOfAsync(
+        IReadOnlyList<string> doctors, DateOnly first, DateOnly last, CancellationToken cancellationToken)
+    {
+        var days = Enumerable.Range(0, last.DayNumber - first.DayNumber + 1).Select(first.AddDays).ToList();
+        var lists = await state.GetManyAsync(doctors.SelectMany(doctor => days.Select(day => BookingKeys.DoctorDay(doctor, day))).ToList(), cancellationToken);
+        return doctors.Select((doctor, i) => (doctor, Entries: (IReadOnlyList<DayEntry>)lists.Skip(i * days.Count).Take(days.Count).SelectMany(DayList.Read)
+                .DistinctBy(e => e.Id, StringComparer.Ordinal).OrderBy(e => e.Start).ToList()))
+            .ToDictionary(d => d.doctor, d => d.Entries, StringComparer.Ordinal);
+    }
+
     /// <summary>
     /// The appointments starting on the clinic-local days <paramref name="first"/> to <paramref name="last"/>, ordered by
     /// start: one read of the days, one of their documents.

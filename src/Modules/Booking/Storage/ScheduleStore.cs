@@ -5,11 +5,26 @@ namespace Appointments.Booking.Storage;
 
 internal sealed record StoredSchedule(Schedule Schedule, string ETag);
 
-/// <summary>Doctors' schedules, one key each (<c>doctor-schedule|{doctor}</c>), every write under the ETag it read.</summary>
+/// <summary>
+/// Doctors' schedules, one key each (<c>doctor-schedule|{doctor}</c>), every write under the ETag it read, and the
+/// directory of doctors who have one (<see cref="BookingKeys.Doctors"/>).
+/// </summary>
 internal sealed class ScheduleStore(IStateStore state)
 {
     // A schedule written without If-Match replaces whatever is there; a conflict only means someone else wrote first.
     private const int MaxAttempts = 10;
+
+    /// <summary>Every doctor with a schedule, sorted.</summary>
+    public async Task<IReadOnlyList<string>> DoctorsAsync(CancellationToken cancellationToken) =>
+        ReadDoctors(await state.GetAsync(BookingKeys.Doctors, cancellationToken));
+
+    /// <summary>The schedules of <paramref name="doctors"/>, of those who have one.</summary>
+    public async Task<IReadOnlyDictionary<string, Schedule>> FindAllAsync(IReadOnlyList<string> doctors, CancellationToken cancellationToken)
+    {
+        var entries = await state.GetManyAsync(doctors.Select(BookingKeys.Schedule).ToList(), cancellationToken);
+        return doctors.Zip(entries).Where(p => p.Second.Value is not null)
+            .ToDictionary(p => p.First, p => JsonSerializer.Deserialize(p.Second.Value, StorageJson.Default.Schedule)!, StringComparer.Ordinal);
+    }
 
     public async Task<StoredSchedule?> FindAsync(string doctor, CancellationToken cancellationToken)
     {
@@ -26,14 +41,24 @@ internal sealed class ScheduleStore(IStateStore state)
         var value = JsonSerializer.SerializeToUtf8Bytes(schedule, StorageJson.Default.Schedule);
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var current = await state.GetAsync(BookingKeys.Schedule(doctor), cancellationToken);
+            var read = await state.GetBulkAsync([BookingKeys.Schedule(doctor), BookingKeys.Doctors], cancellationToken);
+            var (current, directory) = (read[0], read[1]);
             if (ifMatch is not null && !(current.Exists && ifMatch.Matches(current.ETag)))
             {
                 return false;
             }
 
-            var write = current.Exists ? StateOperation.Save(current.Key, value, current.ETag) : StateOperation.Create(current.Key, value);
-            if (await state.TryExecuteAsync([write], cancellationToken))
+            // The first schedule of a doctor lists them in the directory, in the same transaction.
+            List<StateOperation> writes = [Lists.Write(current, value)];
+            var doctors = ReadDoctors(directory);
+            if (!doctors.Contains(doctor))
+            {
+                doctors.Add(doctor);
+                doctors.Sort(StringComparer.Ordinal);
+                writes.Add(Lists.Write(directory, JsonSerializer.SerializeToUtf8Bytes(doctors, StorageJson.Default.ListString)));
+            }
+
+            if (await state.TryExecuteAsync(writes, cancellationToken))
             {
                 return true;
             }
@@ -46,4 +71,7 @@ internal sealed class ScheduleStore(IStateStore state)
 
         throw new StateStoreUnavailableException($"Saving the schedule of {doctor} kept conflicting.");
     }
+
+    private static List<string> ReadDoctors(StateEntry entry) =>
+        entry.Value is null ? [] : JsonSerializer.Deserialize(entry.Value, StorageJson.Default.ListString) ?? [];
 }

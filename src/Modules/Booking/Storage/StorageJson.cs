@@ -9,6 +9,7 @@ namespace Appointments.Booking.Storage;
 [JsonSerializable(typeof(IdempotencyRecord))]
 [JsonSerializable(typeof(NewAppointment))]
 [JsonSerializable(typeof(List<DayEntry>))]
+[JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(List<IndexEntry>))]
 [JsonSerializable(typeof(PatientRecord))]
 [JsonSerializable(typeof(SlotHolder))]
