@@ -48,6 +48,7 @@ public sealed class KubernetesTests
         env.Should().Contain("Runtime__Mode", "Dapr");
         env.Should().Contain("ASPNETCORE_URLS", "http://+:5001");
         env.Should().Contain("ASPNETCORE_ENVIRONMENT", "Production");
+        env.Should().Contain("Audit__File", "-", "the root filesystem is read-only: the audit trail goes to the log pipeline");
     }
 
     [Fact]

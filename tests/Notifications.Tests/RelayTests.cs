@@ -85,7 +85,7 @@ public sealed class RelayTests : IDisposable
         await clinic.ScanAsync();
 
         twilio.Requests.Should().HaveCount(11);
-        twilio.Requests.Last().Form["Body"].Should().StartWith("Reminder:");
+        twilio.Requests.Last().Form["Body"].Should().Contain("Reminder:");
         (await clinic.ReminderAsync(tomorrow))!.Status.Should().Be("sent");
     }
 

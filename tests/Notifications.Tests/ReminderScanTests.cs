@@ -25,6 +25,9 @@ public sealed class ReminderScanTests : IDisposable
         _clinic = new ClinicHost(_clock, settings: new Dictionary<string, string?> { ["Reminders:MaxAttempts"] = "3" }, email: _email, sms: _sms);
     }
 
+    /// <summary>Notices:ClinicName's default: every reminder names the clinic first.</summary>
+    private const string Clinic = "Your clinic";
+
     private DateTimeOffset Now => _clock.GetUtcNow();
 
     public void Dispose() => _clinic.Dispose();
@@ -38,7 +41,7 @@ public sealed class ReminderScanTests : IDisposable
         await _clinic.ScanAsync();
 
         _email.Sent.Should().ContainSingle().Which.Should().Be(
-            ReminderText.For("alice@example.com", "dr-house", new DateTime(2031, 3, 2, 8, 0, 0), "Europe/Berlin"));
+            ReminderText.For("alice@example.com", "dr-house", new DateTime(2031, 3, 2, 8, 0, 0), "Europe/Berlin", Clinic));
         var claim = await _clinic.ClaimAsync(id, start);
         claim!.Status.Should().Be("sent");
         claim.SentAt.Should().Be(Now);
@@ -155,7 +158,7 @@ public sealed class ReminderScanTests : IDisposable
         await _clinic.ScanAsync();
 
         _email.Attempts.Should().Be(0);
-        _sms.Sent.Should().ContainSingle().Which.Should().Be(ReminderText.For("+15555550100", "dr-house", _clinic.Local(start), ClinicHost.TimeZone));
+        _sms.Sent.Should().ContainSingle().Which.Should().Be(ReminderText.For("+15555550100", "dr-house", _clinic.Local(start), ClinicHost.TimeZone, Clinic));
     }
 
     [Fact]
@@ -173,8 +176,8 @@ public sealed class ReminderScanTests : IDisposable
         await _clinic.ScanAsync();
 
         _email.Sent.Select(m => m.Text).Should().Equal(
-            ReminderText.For("alice@example.com", "dr-house", _clinic.Local(first), ClinicHost.TimeZone).Text,
-            ReminderText.For("alice@example.com", "dr-house", _clinic.Local(moved), ClinicHost.TimeZone).Text);
+            ReminderText.For("alice@example.com", "dr-house", _clinic.Local(first), ClinicHost.TimeZone, Clinic).Text,
+            ReminderText.For("alice@example.com", "dr-house", _clinic.Local(moved), ClinicHost.TimeZone, Clinic).Text);
         shownRightAfterTheMove.Should().BeNull("the reminder sent was for the old time");
         (await _clinic.ReminderAsync(id)).Should().Be(new ReminderDocument("sent", 1, Now, null));
     }

@@ -80,7 +80,7 @@ public sealed class TwilioSmsChannelTests
         await clinic.ScanAsync();
 
         twilio.Created.Should().Be(1);
-        twilio.Requests.Should().ContainSingle().Which.Form["Body"].Should().StartWith("Reminder: you have an appointment with dr-house");
+        twilio.Requests.Should().ContainSingle().Which.Form["Body"].Should().StartWith("Your clinic: Reminder: you have an appointment with dr-house", "every SMS names the clinic first");
         (await clinic.ReminderAsync(id))!.Status.Should().Be("sent");
     }
 

@@ -61,7 +61,7 @@ internal sealed class ReminderScan(
             appointment.Id,
             appointment.ReminderMethod,
             appointment.ReminderMethod == ReminderMethod.Sms ? appointment.Phone : appointment.Email,
-            to => ReminderText.For(to, appointment.Doctor, appointment.LocalStart, appointment.TimeZoneId),
+            to => ReminderText.For(to, appointment.Doctor, appointment.LocalStart, appointment.TimeZoneId, notices.Value.ClinicName),
             (state, token) => schedule.RecordReminderAsync(appointment.Id, appointment.StartUtc, state, token));
         try
         {

@@ -8,13 +8,14 @@ internal static class ReminderText
 {
     public const string Subject = "Appointment Reminder";
 
-    public static OutgoingMessage For(string to, string doctor, DateTime localStart, string timeZoneId)
+    /// <param name="clinic">The clinic's name (<c>Notices:ClinicName</c>), first in the text so a patient knows who writes; null: none.</param>
+    public static OutgoingMessage For(string to, string doctor, DateTime localStart, string timeZoneId, string? clinic = null)
     {
         var when = When(localStart, timeZoneId);
         return new OutgoingMessage(
             to,
             Subject,
-            SmsText.Fit(null, doctor, d => $"Reminder: you have an appointment with {d} on {when}.",
+            SmsText.Fit(clinic, doctor, d => $"Reminder: you have an appointment with {d} on {when}.",
                 d => $"Reminder: {d} {localStart.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}."),
             $"<p>Reminder: you have an appointment with <strong>{WebUtility.HtmlEncode(doctor)}</strong> on {WebUtility.HtmlEncode(when)}.</p>");
     }
