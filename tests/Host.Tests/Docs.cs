@@ -3,10 +3,17 @@ using Appointments.TestSupport;
 
 namespace Appointments.Host.Tests;
 
-/// <summary>The repository's Markdown as the docs tests read it: route tables, links and marked code blocks.</summary>
+/// <summary>The repository's Markdown as the docs tests read it: route tables and links.</summary>
 internal static partial class Docs
 {
     public static string Read(string path) => File.ReadAllText(Path.Combine(RepositoryPaths.Root, path));
+
+    /// <summary>README.md and every page under docs/, by their paths from the repository root.</summary>
+    public static IEnumerable<string> Pages() =>
+        Directory.EnumerateFiles(Path.Combine(RepositoryPaths.Root, "docs"), "*.md")
+            .Select(file => Path.GetRelativePath(RepositoryPaths.Root, file).Replace('\\', '/'))
+            .Prepend("README.md")
+            .Order(StringComparer.Ordinal);
 
     /// <summary>
     /// Each route a Markdown table names in its first cell (<c>| `GET /api/x/{id}?q=…` | …</c>), as
@@ -22,9 +29,54 @@ internal static partial class Docs
     /// <summary>"GET /api/x/{}": the method and path, path parameters unnamed (<c>{id}</c> and <c>{doctor}</c> alike).</summary>
     public static string Route(string method, string path) => $"{method.ToUpperInvariant()} {Parameter().Replace(path, "{}")}";
 
+    /// <summary>
+    /// The relative links of <paramref name="page"/> (<c>[text](target)</c>, <c>target#anchor</c>, <c>#anchor</c>) whose
+    /// file does not exist, or whose anchor names no heading of a Markdown file.
+    /// </summary>
+    public static IEnumerable<string> BrokenLinks(string page)
+    {
+        var folder = Path.GetDirectoryName(Path.Combine(RepositoryPaths.Root, page))!;
+        foreach (var target in Link().Matches(Prose(Read(page))).Select(match => match.Groups["target"].Value))
+        {
+            if (target.Contains("://", StringComparison.Ordinal) || target.StartsWith("mailto:", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var (file, anchor) = target.IndexOf('#') is var hash and >= 0 ? (target[..hash], target[(hash + 1)..]) : (target, null);
+            var path = file.Length == 0 ? Path.Combine(RepositoryPaths.Root, page) : Path.GetFullPath(Path.Combine(folder, file));
+            var inRepository = path.StartsWith(RepositoryPaths.Root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+            if (!inRepository || (!File.Exists(path) && !Directory.Exists(path)))
+            {
+                yield return target;
+            }
+            else if (anchor is not null && !Anchors(File.ReadAllText(path)).Contains(anchor))
+            {
+                yield return target;
+            }
+        }
+    }
+
+    /// <summary>The anchors GitHub gives a page's headings: lower case, punctuation dropped, spaces as hyphens.</summary>
+    private static HashSet<string> Anchors(string markdown) =>
+        Prose(markdown).Split('\n')
+            .Where(line => line.StartsWith('#'))
+            .Select(line => string.Concat(line.TrimStart('#').Trim().ToLowerInvariant()
+                .Where(c => char.IsLetterOrDigit(c) || c is ' ' or '-' or '_')).Replace(' ', '-'))
+            .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The page without its fenced code blocks, whose <c># comments</c> are not headings and whose text is not links.</summary>
+    private static string Prose(string markdown) => FencedBlock().Replace(markdown, "");
+
+    [GeneratedRegex(@"^```.*?^```", RegexOptions.Multiline | RegexOptions.Singleline)]
+    private static partial Regex FencedBlock();
+
     [GeneratedRegex(@"^\|\s*`(?<method>GET|POST|PUT|PATCH|DELETE) (?<path>/[^`?\s]*)")]
     private static partial Regex TableRoute();
 
     [GeneratedRegex(@"\{[^}/]*\}")]
     private static partial Regex Parameter();
+
+    [GeneratedRegex(@"\]\((?<target>[^)\s]+)\)")]
+    private static partial Regex Link();
 }
