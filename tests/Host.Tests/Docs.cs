@@ -3,7 +3,7 @@ using Appointments.TestSupport;
 
 namespace Appointments.Host.Tests;
 
-/// <summary>The repository's Markdown as the docs tests read it: route tables and links.</summary>
+/// <summary>The repository's Markdown as the docs tests read it: route tables, links and marked code blocks.</summary>
 internal static partial class Docs
 {
     public static string Read(string path) => File.ReadAllText(Path.Combine(RepositoryPaths.Root, path));
@@ -55,6 +55,20 @@ internal static partial class Docs
                 yield return target;
             }
         }
+    }
+
+    /// <summary>The fenced code blocks that follow <c>&lt;!-- quickstart: name --&gt;</c>, in order, without their fences.</summary>
+    public static string MarkedBlocks(string markdown, string name)
+    {
+        var marker = $"<!-- quickstart: {name} -->";
+        var blocks = new List<string>();
+        for (var at = markdown.IndexOf(marker, StringComparison.Ordinal); at >= 0; at = markdown.IndexOf(marker, at + 1, StringComparison.Ordinal))
+        {
+            var body = markdown.IndexOf('\n', markdown.IndexOf("```", at, StringComparison.Ordinal)) + 1;
+            blocks.Add(markdown[body..(markdown.IndexOf("\n```", body - 1, StringComparison.Ordinal) + 1)]);
+        }
+
+        return blocks.Count > 0 ? string.Concat(blocks) : throw new InvalidOperationException($"No block marked '{marker}'.");
     }
 
     /// <summary>The anchors GitHub gives a page's headings: lower case, punctuation dropped, spaces as hyphens.</summary>
