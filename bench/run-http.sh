@@ -7,12 +7,13 @@
 #   ROUNDS=3 bench/run-http.sh                      # every scenario three times, interleaved; medians at the end
 #   SCENARIOS="floor post post-nonotice" bench/run-http.sh
 #   BEFORE_ROOT=/work/wt-before SCENARIOS="floor post-before post" bench/run-http.sh   # an older build beside
+#   BEFORE_ROOT=/tmp/wt-before SCENARIOS="get-before get" ROUNDS=3 bench/run-http.sh  # GET by id, older build beside
 #   HOST_ENV="Storage__Synchronous=Normal" bench/run-http.sh                              # extra host settings
 #   USER_CHECK=0 SMTP_SINK=0 bench/run-http.sh      # no user service stub; email unconfigured (notices fail at once)
 #
 #   BUSY_APPOINTMENTS=50000 SCENARIOS="floor slots slots-busy agenda agenda-busy" bench/run-http.sh
 #
-# Scenarios: floor get list list-many post post-idem post-nonotice post-before slots slots-busy agenda agenda-busy
+# Scenarios: floor get get-before list list-many post post-idem post-nonotice post-before slots slots-busy agenda agenda-busy
 # (see bench/README.md).
 set -euo pipefail
 
@@ -37,6 +38,8 @@ USER_CHECK="${USER_CHECK:-1}"
 SMTP_SINK="${SMTP_SINK:-1}"
 # Per-caller limits (RateLimits:*PerMinute, 0 = off) on, but far above what one bench caller sends in a minute.
 RATE_LIMIT="${RATE_LIMIT:-100000000}"
+# Each bench patient books hundreds of visits ahead: Booking:MaxActivePerPatient (20 in a clinic) far above that.
+ACTIVE_LIMIT="${ACTIVE_LIMIT:-10000}"
 BEFORE_ROOT="${BEFORE_ROOT:-}"
 HOST_ENV="${HOST_ENV:-}"
 WORK="$(mktemp -d /tmp/appointments-bench.XXXXXX)"
@@ -113,7 +116,7 @@ ensure_host() {
   echo "== starting host '$variant' ($root) on $(host_url "$variant")"
   # shellcheck disable=SC2086 # HOST_ENV is a list of NAME=value words
   start "host-$variant" "$(host_url "$variant")/health/ready" "${user_check[@]}" "${email[@]}" "${extra[@]}" \
-    "RateLimits__WritesPerMinute=$RATE_LIMIT" "RateLimits__ReadsPerMinute=$RATE_LIMIT" \
+    "RateLimits__WritesPerMinute=$RATE_LIMIT" "RateLimits__ReadsPerMinute=$RATE_LIMIT" "Booking__MaxActivePerPatient=$ACTIVE_LIMIT" \
     "ConnectionStrings__Appointments=Data Source=$WORK/db-$variant/appointments.db" $HOST_ENV \
     dotnet "$root/src/Host/bin/Release/net10.0/Appointments.Host.dll" --urls "$(host_url "$variant")"
   HOST_UP[$variant]=1
@@ -151,21 +154,24 @@ dotnet "$(dll Tokens)" bench-admin --role admin >"$WORK/token-admin.txt"
 dotnet "$(dll Tokens)" --prefix bench-p --count "$POST_USERS" >"$WORK/tokens.txt"
 
 needs() { case " $SCENARIOS " in *" $1 "*) return 0;; *) return 1;; esac; }
-if needs get || needs list; then
-  ensure_host main
-  echo "== seeding 20 appointments for bench-user"
+# seed_reads <variant>: 20 appointments for bench-user on that host, their ids in $WORK/ids-<variant>.txt.
+seed_reads() {
+  ensure_host "$1"
+  echo "== seeding 20 appointments for bench-user on '$1'"
   TOKEN="$(head -1 "$WORK/token.txt")"
-  : >"$WORK/ids.txt"
+  : >"$WORK/ids-$1.txt"
   for i in $(seq 0 19); do
     start_at=$(date -u -d "@$(( BASE + (i + 1) * 86400 ))" '+%Y-%m-%d %H:%M:%S')
     body=$(printf '{"doctor":"dr-seed-%02d","date_time":"%s","email":"bench-user@example.com","slot":"slot-%02d"}' "$i" "$start_at" "$i")
-    curl -fsS -X POST "$(host_url main)/api/appointments" -H "Authorization: Bearer $TOKEN" \
-      -H 'Content-Type: application/json' -d "$body" | jq -r '._id' >>"$WORK/ids.txt"
+    curl -fsS -X POST "$(host_url "$1")/api/appointments" -H "Authorization: Bearer $TOKEN" \
+      -H 'Content-Type: application/json' -d "$body" | jq -r '._id' >>"$WORK/ids-$1.txt"
   done
-  [ "$(grep -c . "$WORK/ids.txt")" = 20 ] || { echo "seeding failed" >&2; exit 1; }
-  count=$(curl -fsS "$(host_url main)/api/appointments" -H "Authorization: Bearer $TOKEN" | jq length)
+  [ "$(grep -c . "$WORK/ids-$1.txt")" = 20 ] || { echo "seeding failed" >&2; exit 1; }
+  count=$(curl -fsS "$(host_url "$1")/api/appointments" -H "Authorization: Bearer $TOKEN" | jq length)
   [ "$count" = 20 ] || { echo "bench-user has $count appointments, expected 20" >&2; exit 1; }
-fi
+}
+if needs get || needs list; then seed_reads main; cp "$WORK/ids-main.txt" "$WORK/ids.txt"; fi
+if needs get-before; then seed_reads before; fi
 if needs list-many; then
   ensure_host main
   echo "== seeding $MANY appointments for bench-many, one an hour (as an admin: past the horizon is allowed)"
@@ -241,6 +247,7 @@ for round in $(seq 1 "$ROUNDS"); do
       post) ensure_host main; run post "$round" "$(host_url main)" post.lua "${post_env[@]}" ;;
       post-idem) ensure_host main; run post-idem "$round" "$(host_url main)" post.lua "${post_env[@]}" IDEMPOTENCY=1 ;;
       post-nonotice) ensure_host nonotice; run post-nonotice "$round" "$(host_url nonotice)" post.lua "${post_env[@]}" ;;
+      get-before) run get-before "$round" "$(host_url before)" get.lua IDS_FILE="$WORK/ids-before.txt" TOKEN_FILE="$WORK/token.txt" ;;
       post-before) ensure_host before; run post-before "$round" "$(host_url before)" post.lua "${post_env[@]}" ;;
       *) echo "unknown scenario $s" >&2; exit 2 ;;
     esac
@@ -260,6 +267,7 @@ label() {
     post-nonotice) echo "POST, Notices:Enabled=false";;
     slots) echo "GET slots, 7 days (500 booked)";; slots-busy) echo "GET slots, 7 days ($BUSY_APPOINTMENTS booked)";;
     agenda) echo "GET agenda, 24 (500 booked)";; agenda-busy) echo "GET agenda, 24 ($BUSY_APPOINTMENTS booked)";; post-before) echo "POST, before ($(git -C "$BEFORE_ROOT" rev-parse --short HEAD))";;
+    get-before) echo "GET /api/appointments/{id}, before ($(git -C "$BEFORE_ROOT" rev-parse --short HEAD))";;
   esac
 }
 pct_of_floor() { [ -f "$WORK/floor.$2.out" ] && [ "$1" != floor ] && awk -v a="$(rps "$1.$2")" -v b="$(rps "floor.$2")" 'BEGIN { printf "%.1f%%", 100 * a / b }' || echo "-"; }

@@ -1,4 +1,6 @@
 using Appointments.BuildingBlocks.State;
+using Appointments.Host.Audit;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -29,13 +31,20 @@ internal static class AppointmentsHost
         builder.AddStateStoreHealthCheck();
         builder.AddCallerRateLimits();
         builder.AddTelemetry();
+        builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.File), "Audit:File must name a file, or be - for standard output.").ValidateOnStart();
+        builder.Services.AddSingleton<AuditLog>();
     }
 
     public static void UseAppointmentsHost(this WebApplication app)
     {
+        // Outermost: it records the status the client got, whoever answered.
+        app.UseMiddleware<AuditTrail>();
+        app.Use(NoStore);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
+        app.Use(ChallengeTheSignedOut);
 
         // After authentication, which names the caller the limits are kept per.
         app.UseRateLimiter();
@@ -45,6 +54,36 @@ internal static class AppointmentsHost
         app.MapScalarApiReference();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+    }
+
+    /// <summary>Answers about patients are never kept by a browser or a proxy, errors included (set as the answer starts).</summary>
+    private static Task NoStore(HttpContext context, RequestDelegate next)
+    {
+        if (context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/fhir"))
+        {
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers.CacheControl = "no-store";
+                return Task.CompletedTask;
+            });
+        }
+
+        return next(context);
+    }
+
+    /// <summary>
+    /// A token that passed but whose user the user service does not have leaves the caller signed out (their
+    /// <c>sub</c> kept for the rate limits and the audit log). Authentication still counts as succeeded, which
+    /// authorization would answer with 403; a caller who is not signed in is challenged: 401.
+    /// </summary>
+    private static Task ChallengeTheSignedOut(HttpContext context, RequestDelegate next)
+    {
+        if (context.User.Identity?.IsAuthenticated != true && context.Features.Get<IAuthenticateResultFeature>() is not null)
+        {
+            context.Features.Set<IAuthenticateResultFeature>(null);
+        }
+
+        return next(context);
     }
 
     /// <summary>

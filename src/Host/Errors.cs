@@ -42,9 +42,10 @@ internal sealed class ErrorAnswers(IProblemDetailsService problems, ILogger<Erro
         });
     }
 
-    /// <summary>Every ProblemDetails, the framework's own 401/404/405 included, also says <c>message</c>.</summary>
+    /// <summary>Every ProblemDetails, the framework's own 401/404/405 included, also says <c>message</c> and <c>code</c>.</summary>
     public static void AddMessage(ProblemDetailsContext context)
     {
         context.ProblemDetails.Extensions.TryAdd("message", context.ProblemDetails.Title);
+        context.ProblemDetails.Extensions.TryAdd("code", ErrorCodes.OfStatus(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode));
     }
 }

@@ -1,6 +1,7 @@
 using Appointments.Booking;
 using Appointments.BuildingBlocks;
 using Appointments.Host;
+using Appointments.Host.Audit;
 using Appointments.Notifications;
 
 // .env read as python-dotenv reads it; variables already set win, so a deployment can always override the file.
@@ -17,6 +18,11 @@ var builder = WebApplication.CreateBuilder(args);
 if (TokenCommand.IsRequested(args))
 {
     return TokenCommand.Run(builder, args);
+}
+
+if (AuditCommand.IsRequested(args))
+{
+    return await AuditCommand.RunAsync(builder.Configuration, args);
 }
 
 // Embedded by default; Dapr when asked (Runtime:Mode) or when a sidecar's address is in the environment.

@@ -5,12 +5,13 @@ using Microsoft.IdentityModel.Tokens;
 namespace Appointments.Host;
 
 /// <summary>
-/// Checks each distinct token in full once (signature, algorithm, lifetime) and answers its repeats from memory
-/// until it expires, by the same lifetime rule. A client sends one token for its whole life, and the full check
-/// is most of what a read costs (bench/README.md). Only tokens that passed are remembered, so the memory holds
-/// tokens someone signed with our key; it is bounded all the same.
+/// Checks each distinct token in full once (signature, algorithm, issuer, audience, lifetime) and answers its
+/// repeats from memory until it expires, by the same lifetime rule. A client sends one token for its whole life,
+/// and the full check is most of what a read costs (bench/README.md). Only tokens that passed are remembered, each
+/// with the key that verified it: once that key is no longer in force (an identity provider rotated it out) the
+/// token is checked in full again, so a rotation never lets an old token in. The memory is bounded.
 /// </summary>
-internal sealed class RememberedTokens(TimeProvider time, Func<DateTime?, DateTime?, DateTimeOffset, bool> isWithinLifetime) : TokenHandler
+internal sealed class RememberedTokens(SigningKeys keys, TimeProvider time, Func<DateTime?, DateTime?, DateTimeOffset, bool> isWithinLifetime) : TokenHandler
 {
     private const int Capacity = 10_000;
 
@@ -22,9 +23,7 @@ internal sealed class RememberedTokens(TimeProvider time, Func<DateTime?, DateTi
         ArgumentNullException.ThrowIfNull(validationParameters);
         if (_valid.TryGetValue(token, out var remembered))
         {
-            // The key is part of what passed: a token is never answered from memory for a different one.
-            if (ReferenceEquals(remembered.Key, validationParameters.IssuerSigningKey)
-                && isWithinLifetime(remembered.NotBefore, remembered.Expires, time.GetUtcNow()))
+            if (keys.IsCurrent(remembered.Key) && isWithinLifetime(remembered.NotBefore, remembered.Expires, time.GetUtcNow()))
             {
                 return remembered.Result;
             }
@@ -32,13 +31,29 @@ internal sealed class RememberedTokens(TimeProvider time, Func<DateTime?, DateTi
             _valid.TryRemove(token, out _);
         }
 
-        var result = await _inner.ValidateTokenAsync(token, validationParameters);
+        if (!_inner.CanReadToken(token))
+        {
+            return await _inner.ValidateTokenAsync(token, validationParameters);
+        }
+
+        // The header says which keys to try: the shared one for HS256, the identity provider's for its key id.
+        var jwt = _inner.ReadJsonWebToken(token);
+        var (signingKeys, discoveredIssuer) = await keys.ForAsync(jwt.Alg, jwt.TryGetHeaderValue<string>(JwtHeaderParameterNames.Kid, out var kid) ? kid : null);
+        var parameters = validationParameters.Clone();
+        parameters.IssuerSigningKeys = signingKeys;
+        if (discoveredIssuer is not null && parameters.ValidIssuer is null)
+        {
+            parameters.ValidateIssuer = true;
+            parameters.ValidIssuer = discoveredIssuer;
+        }
+
+        var result = await _inner.ValidateTokenAsync(token, parameters);
 
         // The claims identity is built on its first read: build it here, once, before the result is shared.
-        if (result.IsValid && result.SecurityToken is JsonWebToken jwt && result.ClaimsIdentity is not null)
+        if (result.IsValid && result.SecurityToken is JsonWebToken valid && valid.SigningKey is { } key && result.ClaimsIdentity is not null)
         {
-            Remember(token, new Remembered(result, validationParameters.IssuerSigningKey,
-                jwt.TryGetPayloadValue<long>(JwtRegisteredClaimNames.Nbf, out _) ? jwt.ValidFrom : null, jwt.ValidTo));
+            Remember(token, new Remembered(result, key,
+                valid.TryGetPayloadValue<long>(JwtRegisteredClaimNames.Nbf, out _) ? valid.ValidFrom : null, valid.ValidTo));
         }
 
         return result;

@@ -30,7 +30,9 @@ internal static class TokenCommand
         }
 
         var role = Option(args, "--role");
-        var key = new JwtOptions { SecretKey = builder.Configuration["JWT_SECRET_KEY"] is { Length: > 0 } k ? k : null }.KeyBytes;
+        var key = builder.Configuration["JWT_SECRET_KEY"] is { Length: > 0 } secret
+            ? System.Text.Encoding.UTF8.GetBytes(secret)
+            : DevelopmentKey.LoadOrCreate(DevelopmentKey.PathFor(builder.Configuration));
         Console.WriteLine(Create(key, args[1], role, TimeSpan.FromMinutes(minutes), DateTimeOffset.UtcNow));
         return 0;
     }

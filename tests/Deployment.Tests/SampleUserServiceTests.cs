@@ -19,7 +19,8 @@ public sealed class SampleUserServiceTests : IDisposable
             .UseSetting("JWT_SECRET_KEY", Key)
             .UseSetting("Users:carol", "carol-password")
             .UseSetting("Users:dr-grey", "dr-grey-password")
-            .UseSetting("Roles:dr-grey", "doctor"));
+            .UseSetting("Roles:dr-grey", "doctor")
+            .UseSetting("Emails:dr-grey", "dr-grey@example.com"));
 
     [Fact]
     public async Task Login_returns_an_access_token_shaped_like_flask_jwt_extended()
@@ -46,11 +47,47 @@ public sealed class SampleUserServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task Login_adds_the_configured_role()
+    public async Task Login_keeps_the_role_out_of_the_token_as_the_original_does()
     {
         var token = await LoginAsync("dr-grey", "dr-grey-password");
 
-        new JsonWebToken(token).GetPayloadValue<string>("role").Should().Be("doctor");
+        new JsonWebToken(token).TryGetPayloadValue<string>("role", out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task The_profile_answers_role_and_contacts_from_the_store_for_the_callers_own_token()
+    {
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", await LoginAsync("dr-grey", "dr-grey-password"));
+
+        var profile = await client.GetFromJsonAsync<JsonElement>("/api/auth/profile");
+
+        profile.GetProperty("username").GetString().Should().Be("dr-grey");
+        profile.GetProperty("role").GetString().Should().Be("doctor");
+        profile.GetProperty("email").GetString().Should().Be("dr-grey@example.com");
+    }
+
+    [Fact]
+    public async Task A_user_without_a_role_is_a_patient()
+    {
+        using var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", await LoginAsync("carol", "carol-password"));
+
+        (await client.GetFromJsonAsync<JsonElement>("/api/auth/profile")).GetProperty("role").GetString().Should().Be("patient");
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("not.a.token")]
+    public async Task The_profile_without_a_valid_token_is_401(string? token)
+    {
+        using var client = factory.CreateClient();
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        }
+
+        (await client.GetAsync("/api/auth/profile")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
     }
 
     [Fact]

@@ -12,6 +12,15 @@ public abstract class ApiTestBase<TApp>(TApp app) : IClassFixture<TApp>
 {
     protected TApp App { get; } = app;
 
+    /// <summary>The codes API.md's "Errors" table gives, and the host's own for what it refuses before Booking sees a request.</summary>
+    protected static readonly string[] Codes =
+    [
+        "invalid_request", "invalid_date", "date_in_past", "too_soon", "too_far_ahead", "nonexistent_local_time", "unauthorized",
+        "forbidden", "not_found", "user_not_found", "doctor_booked", "patient_busy", "doctor_unavailable", "slot_held", "too_many_active",
+        "appointment_closed", "precondition_failed", "idempotency_mismatch", "rate_limited", "unavailable", "payload_too_large",
+        "method_not_allowed", "unsupported_media_type",
+    ];
+
     protected static string NewDoctor() => $"dr-{Guid.NewGuid():N}"[..16];
 
     protected static Dictionary<string, object?> Booking(string doctor, string dateTime = "2031-03-10 10:00:00", string? slot = null) =>
@@ -89,6 +98,7 @@ public abstract class ApiTestBase<TApp>(TApp app) : IClassFixture<TApp>
         response.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
         var problem = JsonDocument.Parse(text).RootElement.Clone();
         problem.GetProperty("status").GetInt32().Should().Be((int)status);
+        problem.GetProperty("code").GetString().Should().BeOneOf(Codes, "every error carries a code from API.md's table: {0}", text);
         if (message is not null)
         {
             problem.GetProperty("message").GetString().Should().Be(message);

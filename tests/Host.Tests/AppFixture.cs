@@ -30,13 +30,18 @@ public abstract class AppFixture : IAsyncLifetime
 
     protected TempDirectory Directory { get; } = new();
 
+    /// <summary>This host's audit log.</summary>
+    public string AuditFile => Directory.File("audit.jsonl");
+
     public async Task InitializeAsync()
     {
         Users = await UserServiceStub.StartAsync();
+        Users.Clock = Clock;
         var settings = new Dictionary<string, string?>
         {
             ["JWT_SECRET_KEY"] = FlaskTokens.Key,
             ["USER_SERVICE_URL"] = Users.Url.ToString(),
+            ["Audit:File"] = AuditFile,
         };
         await ConfigureAsync(settings);
 
@@ -83,15 +88,32 @@ public abstract class AppFixture : IAsyncLifetime
         return client;
     }
 
-    /// <summary>An access token issued now by the host's clock, as the user service would issue it.</summary>
-    public string Token(string username, string? role = null) => FlaskTokens.Access(username, role, now: Clock.GetUtcNow());
+    /// <summary>
+    /// An access token issued now by the host's clock, as the user service issues it: without a role. The user is
+    /// in the user service's store first, with <paramref name="role"/> (a new one as a patient when none is given).
+    /// </summary>
+    public string Token(string username, string? role = null)
+    {
+        if (role is not null)
+        {
+            Users.Add(username, role);
+        }
+        else
+        {
+            Users.Users.TryAdd(username, new StubUser());
+        }
+
+        return StrangerToken(username);
+    }
+
+    /// <summary>A valid access token of someone the user service does not have (or no longer has).</summary>
+    public string StrangerToken(string username) => FlaskTokens.Access(username, now: Clock.GetUtcNow());
 
     /// <summary>A client for a new user the user service knows.</summary>
     public HttpClient NewPatient(out string username, string? role = null)
     {
         username = $"user-{Guid.NewGuid():N}"[..20];
-        Users.Users[username] = true;
-        return Client(Token(username, role));
+        return Client(Token(username, role ?? "patient"));
     }
 
     public virtual async Task DisposeAsync()

@@ -20,6 +20,19 @@ public abstract class AvailabilityApiTests<TApp>(TApp app) : DoctorsTestBase<TAp
     private const string AllDay = """{"slot_minutes": 30, "weekly": {"sunday": [{"start": "00:00", "end": "24:00"}], "monday": [{"start": "00:00", "end": "24:00"}], "tuesday": [{"start": "00:00", "end": "24:00"}], "wednesday": [{"start": "00:00", "end": "24:00"}], "thursday": [{"start": "00:00", "end": "24:00"}], "friday": [{"start": "00:00", "end": "24:00"}], "saturday": [{"start": "00:00", "end": "24:00"}]}}""";
 
     [Fact]
+    public async Task Booking_a_listed_slot_by_sending_its_date_time_back_takes_that_slot_and_never_the_next()
+    {
+        var doctor = await DoctorWithSchedule("""{"slot_minutes": 20, "weekly": {"monday": [{"start": "10:00", "end": "11:00"}]}}""");
+        var slot = (await Json(await App.NewPatient(out _).GetAsync($"/api/doctors/{doctor}/slots?from=2031-04-07&to=2031-04-07"))).EnumerateArray().First();
+
+        var booked = await Json(await Book(App.NewPatient(out _), Booking(doctor, slot.GetProperty("date_time").GetString()!)));
+
+        booked.GetProperty("appointment").GetProperty("duration_minutes").GetInt32().Should().Be(20, "without duration_minutes a visit lasts one of the doctor's slots");
+        booked.GetProperty("appointment").GetProperty("start").GetString().Should().Be(slot.GetProperty("start").GetString());
+        (await Slots(doctor, "2031-04-07", "2031-04-07")).Should().Equal("2031-04-07 10:20:00–2031-04-07 10:40:00", "2031-04-07 10:40:00–2031-04-07 11:00:00");
+    }
+
+    [Fact]
     public async Task Free_slots_of_a_known_week_are_the_grid_less_closed_dates_and_the_time_appointments_hold()
     {
         var doctor = await DoctorWithSchedule(Week);

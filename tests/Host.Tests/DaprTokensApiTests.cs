@@ -55,11 +55,17 @@ public sealed class DaprTokensApiTests(DaprTokensApp app) : ApiTestBase<DaprToke
     [Fact]
     public async Task An_unknown_user_is_still_404_not_a_refused_call_turned_503()
     {
-        var client = App.Client(App.Token("nobody-known"));
-
-        var response = await Book(client, Booking(NewDoctor()));
+        var response = await Book(Admin(), ForSomeone("nobody-known"));
 
         await ShouldBeProblem(response, HttpStatusCode.NotFound, "User does not exist");
+    }
+
+    [Fact]
+    public async Task A_token_of_a_user_the_user_service_does_not_have_is_401_not_a_refused_call_turned_503()
+    {
+        var response = await Book(App.Client(App.StrangerToken("nobody-at-all")), Booking(NewDoctor()));
+
+        await ShouldBeProblem(response, HttpStatusCode.Unauthorized);
     }
 
     [Fact]
@@ -67,11 +73,18 @@ public sealed class DaprTokensApiTests(DaprTokensApp app) : ApiTestBase<DaprToke
     {
         for (var i = 0; i < 8; i++)
         {
-            var stranger = App.Client(App.Token($"stranger-{Guid.NewGuid():N}"));
-            await ShouldBeProblem(await Book(stranger, Booking(NewDoctor())), HttpStatusCode.NotFound, "User does not exist");
+            await ShouldBeProblem(await Book(App.Client(App.StrangerToken($"stranger-{Guid.NewGuid():N}")), Booking(NewDoctor())), HttpStatusCode.Unauthorized);
+            await ShouldBeProblem(await Book(Admin(), ForSomeone($"stranger-{Guid.NewGuid():N}")), HttpStatusCode.NotFound, "User does not exist");
         }
 
         await BookOk(App.NewPatient(out _), Booking(NewDoctor()));
+    }
+
+    private static Dictionary<string, object?> ForSomeone(string username)
+    {
+        var body = Booking(NewDoctor());
+        body["username"] = username;
+        return body;
     }
 
     [Theory]

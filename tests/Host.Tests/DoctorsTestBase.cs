@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 
@@ -29,6 +30,19 @@ public abstract class DoctorsTestBase<TApp>(TApp app) : ApiTestBase<TApp>(app)
     {
         var response = await App.NewPatient(out _).GetAsync($"/api/doctors/{doctor}/slots?from={from}&to={to}");
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
-        return (await Json(response)).EnumerateArray().Select(s => $"{s.GetProperty("start").GetString()}–{s.GetProperty("end").GetString()}").ToList();
+        var slots = (await Json(response)).EnumerateArray().ToList();
+
+        // Complete enough to book from: date_time is the start's local clock, duration_minutes its length.
+        foreach (var slot in slots)
+        {
+            var (start, end) = (DateTimeOffset.Parse(slot.GetProperty("start").GetString()!, CultureInfo.InvariantCulture), DateTimeOffset.Parse(slot.GetProperty("end").GetString()!, CultureInfo.InvariantCulture));
+            slot.GetProperty("date_time").GetString().Should().Be(Local(start));
+            slot.GetProperty("duration_minutes").GetInt32().Should().Be((int)(end - start).TotalMinutes);
+        }
+
+        return slots.Select(s => $"{Local(DateTimeOffset.Parse(s.GetProperty("start").GetString()!, CultureInfo.InvariantCulture))}–{Local(DateTimeOffset.Parse(s.GetProperty("end").GetString()!, CultureInfo.InvariantCulture))}").ToList();
     }
+
+    /// <summary>An instant's wall-clock time in the offset it was written with, as <c>date_time</c> shows times.</summary>
+    private static string Local(DateTimeOffset at) => at.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 }

@@ -90,6 +90,38 @@ public sealed class HostProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Outside_development_no_shared_key_is_needed_once_HS256_is_off_for_an_identity_providers_keys()
+    {
+        var environment = Environment(key: null);
+        environment["Jwt__AllowSharedSecret"] = "false";
+        environment["Jwt__JwksUrl"] = "http://127.0.0.1:9/jwks";
+
+        await using var host = await HostProcess.StartAsync(_directory.Path, environment);
+        using var client = host.CreateClient(Patient("hs256"));
+
+        (await client.GetAsync("/api/appointments")).StatusCode.Should().Be(HttpStatusCode.Unauthorized, "HS256 is off");
+    }
+
+    [Fact]
+    public async Task In_development_without_a_key_each_installation_signs_with_its_own_random_key_kept_beside_its_database()
+    {
+        var environment = Environment(key: null);
+        environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        environment.Remove("USER_SERVICE_URL");
+
+        await using var host = await HostProcess.StartAsync(_directory.Path, environment);
+        var keyFile = _directory.File("development-signing.key");
+        var key = (await File.ReadAllTextAsync(keyFile)).Trim();
+        using var withItsKey = host.CreateClient(FlaskTokens.Access("dev", key: key));
+        using var withTheOldConstant = host.CreateClient(FlaskTokens.Access("dev", key: "appointments-development-only-signing-key"));
+
+        Convert.FromBase64String(key).Should().HaveCount(32);
+        host.Output.Should().Contain(keyFile);
+        (await withTheOldConstant.GetAsync("/api/appointments")).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await withItsKey.GetAsync("/api/appointments")).StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task Outside_development_a_missing_user_service_url_is_refused_unless_the_check_is_switched_off()
     {
         var environment = Environment(FlaskTokens.Key);
@@ -136,6 +168,8 @@ public sealed class HostProcessTests : IAsyncLifetime
         { ["EMAIL_PASSWORD=secret", "Notifications__Smtp__Tls=Off"], ["never sent without TLS"] },
         { ["Runtime__Mode=Dapr", "DAPR_GRPC_ENDPOINT=http://127.0.0.1:9", "DAPR_HTTP_ENDPOINT=http://127.0.0.1:9"], ["APP_API_TOKEN must be set in Dapr mode"] },
         { ["Runtime__Mode=Dapr", "DAPR_GRPC_ENDPOINT=http://127.0.0.1:9", "APP_API_TOKEN=", "JWT_SECRET_KEY="], ["APP_API_TOKEN", "JWT_SECRET_KEY"] },
+        { ["JWT_SECRET_KEY=", "Jwt__AllowSharedSecret=false"], ["Jwt:AllowSharedSecret is false but neither Jwt:JwksUrl nor Jwt:Authority"] },
+        { ["Jwt__MaxLifetime=00:00:00"], ["Jwt:MaxLifetime"] },
     };
 
     /// <param name="problems">What each refusal line says, one entry per line.</param>
@@ -302,7 +336,7 @@ public sealed class HostProcessTests : IAsyncLifetime
 
     private string Patient(string username)
     {
-        _users.Users[username] = true;
+        _users.Add(username);
         return FlaskTokens.Access(username);
     }
 

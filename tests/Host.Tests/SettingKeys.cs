@@ -17,8 +17,15 @@ internal static partial class SettingKeys
     /// <summary>Bound where no <c>Section</c> constant names it (<c>SqliteStorage</c> binds <c>Storage</c>).</summary>
     private static readonly string[] BoundElsewhere = ["Storage:Synchronous"];
 
+    /// <summary>
+    /// Bound with their section but always overwritten by the host (<c>Jwt:SecretKey</c> from <c>JWT_SECRET_KEY</c>,
+    /// <c>Jwt:DevelopmentKeyFile</c> beside the database): setting them does nothing, so the docs must not offer them.
+    /// </summary>
+    private static readonly string[] FilledByTheHost = ["Jwt:SecretKey", "Jwt:DevelopmentKeyFile"];
+
     public static IEnumerable<string> All() =>
-        Bound().Concat(ReadBySource()).Concat(BoundElsewhere).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        Bound().Concat(ReadBySource()).Concat(BoundElsewhere).Except(FilledByTheHost, StringComparer.Ordinal)
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
 
     private static IEnumerable<string> Bound()
     {

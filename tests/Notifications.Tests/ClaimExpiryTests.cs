@@ -34,6 +34,28 @@ public sealed class ClaimExpiryTests
         (await clinic.PendingEventsAsync()).Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task A_recipients_count_of_messages_goes_once_its_day_has_passed()
+    {
+        using var clinic = new ClinicHost(_clock, email: new ScriptedChannel());
+        await clinic.BookAsync("alice", ClinicHost.Start.AddDays(3));
+        await clinic.Notices.RunAsync(CancellationToken.None);
+        var counted = RecipientKeys(clinic);
+
+        _clock.Advance(TimeSpan.FromDays(1));
+        await clinic.Purge.PurgeOnceAsync(CancellationToken.None);
+        var nextDay = RecipientKeys(clinic);
+        _clock.Advance(TimeSpan.FromDays(2));
+        await clinic.Purge.PurgeOnceAsync(CancellationToken.None);
+
+        counted.Should().NotBeEmpty();
+        nextDay.Should().BeEquivalentTo(counted, "yesterday's count still limits today's messages");
+        RecipientKeys(clinic).Should().BeEmpty();
+    }
+
+    private static List<string> RecipientKeys(ClinicHost clinic) =>
+        new TestSupport.SqliteFile(clinic.DatabasePath).Keys().Keys.Where(k => k.StartsWith("notice-recipient", StringComparison.Ordinal) && !k.EndsWith("purged-through", StringComparison.Ordinal)).ToList();
+
     private static async Task<bool[]> ExistAsync(ClinicHost clinic, params string[] keys) =>
         (await clinic.Store.GetBulkAsync(keys)).Select(e => e.Exists).ToArray();
 }

@@ -88,10 +88,10 @@ public sealed class NoticeDeliveryTests : IDisposable
 
         var bodies = twilio.Requests.Select(r => r.Form["Body"]).ToList();
         bodies.Should().Equal(
-            "Your appointment with dr-house on 2031-03-04 09:00 (Europe/Berlin) is confirmed.",
-            "Your appointment with dr-house on 2031-03-04 09:00 (Europe/Berlin) is cancelled.");
+            "Your clinic: Your appointment with dr-house on 2031-03-04 09:00 (Europe/Berlin) is confirmed.",
+            "Your clinic: Your appointment with dr-house on 2031-03-04 09:00 (Europe/Berlin) is cancelled.");
         twilio.Requests.Should().OnlyContain(r => r.Form["To"] == "+15555550100");
-        bodies.Should().OnlyContain(b => b.Length <= NoticeText.SmsSegment);
+        bodies.Should().OnlyContain(b => SmsText.IsOneSegment(b));
     }
 
     [Fact]

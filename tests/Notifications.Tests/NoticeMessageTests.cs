@@ -1,4 +1,5 @@
 using Appointments.Booking.Contracts;
+using Appointments.Notifications.Channels;
 using Appointments.Notifications.Notices;
 using Ical.Net;
 
@@ -42,22 +43,56 @@ public sealed class NoticeMessageTests
     [InlineData(NoticeKind.Confirmation, "Appointment Confirmation", "Your appointment with dr-house on 2031-03-30 10:00 (Europe/Berlin) is confirmed.")]
     [InlineData(NoticeKind.Rescheduled, "Appointment Rescheduled", "Your appointment with dr-house has moved to 2031-03-30 10:00 (Europe/Berlin).")]
     [InlineData(NoticeKind.Cancelled, "Appointment Cancelled", "Your appointment with dr-house on 2031-03-30 10:00 (Europe/Berlin) is cancelled.")]
-    public void Each_kind_names_the_doctor_and_the_local_time_in_one_sms_segment(NoticeKind kind, string subject, string text)
+    public void Each_kind_names_the_doctor_and_the_local_time_and_its_sms_the_clinic_in_one_segment(NoticeKind kind, string subject, string text)
     {
         NoticeText.Subject(kind).Should().Be(subject);
         NoticeText.Plain(Notice(kind, 1)).Should().Be(text);
-        text.Length.Should().BeLessThanOrEqualTo(NoticeText.SmsSegment);
+        var sms = NoticeText.Sms(Notice(kind, 1), "Praxis Dr. Müller");
+        sms.Should().Be($"Praxis Dr. Müller: {text}");
+        SmsText.IsOneSegment(sms).Should().BeTrue();
     }
 
     [Fact]
-    public void A_cancellation_says_why_and_a_long_reason_is_shortened_to_fit_one_segment()
+    public void A_cancellation_reason_goes_whole_into_email_and_never_into_an_sms()
     {
-        var shortReason = Notice(NoticeKind.Cancelled, 2) with { Reason = "Doctor unwell" };
-        var longReason = Notice(NoticeKind.Cancelled, 2) with { Reason = new string('r', 400) };
+        var cancelled = Notice(NoticeKind.Cancelled, 2) with { Reason = "Verify your card at https://evil.example " + new string('r', 400) };
 
-        NoticeText.Plain(shortReason).Should().EndWith(" Reason: Doctor unwell");
-        NoticeText.Plain(longReason).Length.Should().Be(NoticeText.SmsSegment);
-        NoticeText.Html(longReason).Should().Contain(new string('r', 400), "email has room for all of it");
+        NoticeText.Plain(cancelled).Should().EndWith(" Reason: " + cancelled.Reason);
+        NoticeText.Html(cancelled).Should().Contain(new string('r', 400), "email has room for all of it");
+        NoticeText.Sms(cancelled, "Your clinic").Should().Be("Your clinic: Your appointment with dr-house on 2031-03-30 10:00 (Europe/Berlin) is cancelled.");
+    }
+
+    [Theory]
+    [InlineData("Your clinic", 128, 'd')]
+    [InlineData("Kliniken i Örebro", 128, 'd')]
+    [InlineData("Клиника на Арбате", 40, 'д')]
+    [InlineData("An unusually long clinic name, 40 chars", 128, '李')]
+    public void An_sms_is_one_segment_whatever_the_names_and_keeps_the_time(string clinic, int doctorLength, char letter)
+    {
+        var notice = Notice(NoticeKind.Rescheduled, 2) with { Doctor = "dr-" + new string(letter, doctorLength - 3), TimeZoneId = "America/Argentina/ComodRivadavia" };
+
+        var sms = NoticeText.Sms(notice, clinic);
+
+        SmsText.IsOneSegment(sms).Should().BeTrue(sms);
+        sms.Should().Contain("2031-03-30 10:00").And.Contain("dr-");
+    }
+
+    [Theory]
+    [InlineData("plain GSM text", 160, true)]
+    [InlineData("plain GSM text", 161, false)]
+    [InlineData("{}[]", 80, true)]
+    [InlineData("{}[]", 81, false)]
+    [InlineData("emoji 😷", 70, true)]
+    [InlineData("emoji 😷", 71, false)]
+    public void One_segment_is_160_gsm_septets_or_70_utf16_units_once_anything_needs_unicode(string sample, int length, bool fits)
+    {
+        var text = string.Concat(Enumerable.Repeat(sample, (length / sample.Length) + 1))[..length];
+        if (char.IsHighSurrogate(text[^1]))
+        {
+            text = text[..^1] + "x";
+        }
+
+        SmsText.IsOneSegment(text).Should().Be(fits, text);
     }
 
     [Fact]

@@ -68,14 +68,23 @@ public sealed class HostProcess : IAsyncDisposable
         throw new TimeoutException($"The host did not come up:\n{host.Output}");
     }
 
-    /// <summary>Runs the host until it exits by itself (e.g. refusing its configuration).</summary>
-    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string workingDirectory, IDictionary<string, string?> environment, TimeSpan timeout)
+    /// <summary>Runs the host (with <paramref name="arguments"/>, e.g. a command) until it exits by itself (e.g. refusing its configuration).</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(
+        string workingDirectory, IDictionary<string, string?> environment, TimeSpan timeout, params string[] arguments)
     {
-        await using var host = Launch(workingDirectory, environment, out _);
+        await using var host = Launch(workingDirectory, environment, out _, arguments);
         using var cancel = new CancellationTokenSource(timeout);
         await host._process.WaitForExitAsync(cancel.Token);
         host._process.WaitForExit();
         return (host._process.ExitCode, host.Output);
+    }
+
+    /// <summary>SIGTERM, as an orchestrator stops a pod: a clean shutdown; waits for the exit.</summary>
+    public async Task StopAsync()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        await _process.WaitForExitAsync();
     }
 
     /// <summary>SIGKILL: no shutdown, no flush; what survives is what was durable.</summary>
@@ -128,7 +137,7 @@ public sealed class HostProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static HostProcess Launch(string workingDirectory, IDictionary<string, string?> environment, out Uri url)
+    private static HostProcess Launch(string workingDirectory, IDictionary<string, string?> environment, out Uri url, params string[] arguments)
     {
         url = new Uri($"http://127.0.0.1:{FreePort()}");
         var start = new ProcessStartInfo("dotnet")
@@ -139,9 +148,17 @@ public sealed class HostProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add(RepositoryPaths.HostDll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         start.Environment["ASPNETCORE_URLS"] = url.ToString();
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__Console__FormatterName"] = "simple";
+
+        // Each process writes its own audit chain; hosts sharing a working directory would otherwise share one file.
+        start.Environment["Audit__File"] = Path.Combine(workingDirectory, $"audit-{url.Port}.jsonl");
         foreach (var name in new[] { "JWT_SECRET_KEY", "USER_SERVICE_URL", "DAPR_GRPC_PORT", "DAPR_HTTP_PORT", "DAPR_GRPC_ENDPOINT", "DAPR_HTTP_ENDPOINT" })
         {
             start.Environment.Remove(name);

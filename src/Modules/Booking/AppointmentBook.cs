@@ -49,14 +49,18 @@ internal sealed class AppointmentBook(
             return answer;
         }
 
-        var appointment = Appointment.New(NewId(now), username, request, (int)options.Value.DefaultDuration.TotalMinutes, now);
-        if ((appointment.MissingContact() ?? RefuseStart(caller, appointment.StartUtc, now)
-            ?? await availability.RefuseOutsideHoursAsync(null, appointment, cancellationToken)) is { } invalid)
+        // Booking for themself, the caller's profile (when the user service gave one) proves they exist and fills in contacts.
+        // Without a length, a visit with a doctor who has a schedule lasts one of their slots: booking a listed slot takes that slot only.
+        var own = username == caller.Username;
+        var schedule = await availability.ScheduleOfAsync(request.Doctor, cancellationToken);
+        var minutes = schedule?.SlotMinutes ?? (int)options.Value.DefaultDuration.TotalMinutes;
+        var appointment = Appointment.New(NewId(now), username, own ? caller.WithContacts(request) : request, minutes, now);
+        if ((appointment.MissingContact() ?? RefuseStart(caller, appointment.StartUtc, now) ?? availability.RefuseOutsideHours(appointment, schedule)) is { } invalid)
         {
             return (null, invalid);
         }
 
-        if (!await users.ExistsAsync(username, cancellationToken))
+        if (!(own && caller.IsKnown) && !await users.ExistsAsync(username, cancellationToken))
         {
             return (null, BookingError.UserMissing);
         }
@@ -162,7 +166,7 @@ internal sealed class AppointmentBook(
 
             if (ifMatch is not null && !ifMatch.Matches(stored.ETag))
             {
-                return BookingError.Changed;
+                return BookingError.Changed with { CurrentETag = stored.ETag };
             }
 
             var current = stored.Appointment;
@@ -240,7 +244,10 @@ internal sealed class AppointmentBook(
         }
 
         var o = options.Value;
-        return !caller.IsAdmin && (start - now < o.MinimumNotice || start - now > o.Horizon) ? BookingError.OutsideNotice : null;
+        return caller.IsAdmin ? null
+            : start - now < o.MinimumNotice ? BookingError.TooSoon(o.MinimumNotice)
+            : start - now > o.Horizon ? BookingError.TooFarAhead(o.Horizon)
+            : null;
     }
 
     /// <summary>

@@ -98,13 +98,16 @@ internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Cli
     {
         var takesTime = next.HoldsTime
             && (current is not { HoldsTime: true } || current.Doctor != next.Doctor || current.StartUtc != next.StartUtc || current.EndUtc != next.EndUtc);
-        if (!takesTime || await schedules.FindAsync(next.Doctor, cancellationToken) is not { } stored)
-        {
-            return null;
-        }
-
-        return stored.Schedule.Covers(next.StartUtc, next.EndUtc, clinic.Zone) ? null : BookingError.Unavailable;
+        return takesTime ? RefuseOutsideHours(next, (await schedules.FindAsync(next.Doctor, cancellationToken))?.Schedule) : null;
     }
+
+    /// <summary><see cref="RefuseOutsideHoursAsync"/> for a new booking, with its doctor's schedule already read (null: none).</summary>
+    public BookingError? RefuseOutsideHours(Appointment next, Schedule? schedule) =>
+        schedule is null || schedule.Covers(next.StartUtc, next.EndUtc, clinic.Zone) ? null : BookingError.Unavailable;
+
+    /// <summary>The doctor's schedule, or null when they have none.</summary>
+    public async Task<Schedule?> ScheduleOfAsync(string doctor, CancellationToken cancellationToken) =>
+        (await schedules.FindAsync(doctor, cancellationToken))?.Schedule;
 
     /// <summary>
     /// The clinic-local days an instant range [<paramref name="from"/>, <paramref name="to"/>) touches, or null when it

@@ -3,6 +3,7 @@ using Appointments.Booking.Api;
 using Appointments.Booking.Contracts;
 using Appointments.Booking.Storage;
 using Appointments.Booking.Users;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
@@ -44,6 +45,7 @@ public static class BookingModule
         services.AddSingleton<DoctorDays>();
         services.AddSingleton<Availability>();
         services.AddSingleton<AppointmentSearch>();
+        services.AddSingleton<PublicLinks>();
         services.AddSingleton<IAppointmentSchedule, AppointmentSchedule>();
         services.AddSingleton<IAppointmentEvents, AppointmentEvents>();
         services.Configure<JsonOptions>(o =>
@@ -104,12 +106,25 @@ public static class BookingModule
             });
         }
 
+        // Roles and contacts from the user service's profile of each caller, wherever there is a user service to ask.
+        services.AddOptions<ProfileOptions>().BindConfiguration(ProfileOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<UserProfiles>();
+        services.AddHttpContextAccessor();
+        services.AddSingleton<IClaimsTransformation>(provider => AsksForProfiles(provider)
+            ? ActivatorUtilities.CreateInstance<ProfileClaims>(provider)
+            : new NoopClaimsTransformation());
+
         services.AddSingleton<IUserDirectory>(provider =>
             provider.GetRequiredService<IOptions<UserServiceOptions>>().Value is { Enabled: true, Url: not null }
                 ? ActivatorUtilities.CreateInstance<HttpUserDirectory>(provider)
                 : new UncheckedUserDirectory());
         services.AddStartupReport<UserCheckReport>();
     }
+
+    /// <summary>Whether roles come from the user service's profiles: when one is configured and the token is not trusted for them.</summary>
+    internal static bool AsksForProfiles(IServiceProvider provider) =>
+        provider.GetRequiredService<IOptions<UserServiceOptions>>().Value is { Enabled: true, Url: not null }
+        && provider.GetRequiredService<IOptions<ProfileOptions>>().Value.RoleSource == RoleSource.Profile;
 
     private static Uri WithTrailingSlash(Uri url) =>
         url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/");

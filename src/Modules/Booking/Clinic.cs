@@ -27,6 +27,10 @@ internal sealed partial class Clinic(IOptions<BookingOptions> options, TimeProvi
 
     public DateTime ToLocal(DateTimeOffset utc) => TimeZoneInfo.ConvertTime(utc, Zone).DateTime;
 
+    /// <summary>The instant the request's <paramref name="field"/> names, or why not, told about that field.</summary>
+    public (DateTimeOffset? Instant, BookingError? Error) Read(string text, string field) =>
+        Read(text) is var (instant, error) && error is not null ? (null, error.About(field)) : (instant, null);
+
     /// <summary>The instant <paramref name="text"/> names, or null; see <see cref="Read"/>.</summary>
     public DateTimeOffset? Parse(string text) => Read(text).Instant;
 

@@ -2,8 +2,10 @@ using System.Diagnostics;
 using Appointments.Booking.Contracts;
 using Appointments.BuildingBlocks.State;
 using Appointments.Notifications.Channels;
+using Appointments.Notifications.Notices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Appointments.Notifications;
 
@@ -26,6 +28,9 @@ internal sealed record Delivery(
 
     /// <summary>Operations written with a new claim that make it fail unless the message is still owed (<c>IAppointmentEvents.StillPending</c>).</summary>
     public IReadOnlyList<StateOperation> ClaimGuard { get; init; } = [];
+
+    /// <summary>Whether it counts towards <c>Notices:MaxPerRecipientPerDay</c> (notices and offers do, reminders do not).</summary>
+    public bool CountsTowardsRecipientLimit { get; init; }
 }
 
 /// <param name="RetryDelay">How long after a transient failure (the attempt number given) the next may start.</param>
@@ -44,6 +49,9 @@ internal enum DeliveryOutcome
     Sent,
     Retrying,
     Failed,
+
+    /// <summary>Never sent: its recipient had their share of messages, or SMS to its number is refused.</summary>
+    Suppressed,
 }
 
 /// <summary>
@@ -57,6 +65,8 @@ internal sealed class ClaimedDelivery(
     IStateStore store,
     [FromKeyedServices(ReminderMethod.Email)] IMessageChannel email,
     [FromKeyedServices(ReminderMethod.Sms)] IMessageChannel sms,
+    RecipientLimit recipients,
+    IOptions<NoticesOptions> notices,
     TimeProvider time,
     ILogger<ClaimedDelivery> logger)
 {
@@ -75,6 +85,11 @@ internal sealed class ClaimedDelivery(
         {
             var gaveUp = new DeliveryException(DeliveryFailure.GaveUp, $"no attempt finished within the claim lease ({policy.MaxAttempts} attempts)", isTransient: false);
             return await FailAsync(delivery, etag, claim, gaveUp, cancellationToken);
+        }
+
+        if (await SuppressionAsync(delivery, cancellationToken) is { } suppressed)
+        {
+            return await SuppressAsync(delivery, etag, claim, suppressed, cancellationToken);
         }
 
         var failure = await SendAsync(delivery, policy.SendTimeout);
@@ -137,14 +152,14 @@ internal sealed class ClaimedDelivery(
             };
             if (!due)
             {
-                if (delivery.RecordWhenSettled && previous.Status is DeliveryStatus.Sent or DeliveryStatus.Failed)
+                if (delivery.RecordWhenSettled && previous.Status is DeliveryStatus.Sent or DeliveryStatus.Failed or DeliveryStatus.Suppressed)
                 {
                     await RecordAsync(delivery, previous, cancellationToken);
                 }
 
                 return (null, previous.Status switch
                 {
-                    DeliveryStatus.Sent or DeliveryStatus.Failed => DeliveryOutcome.Settled,
+                    DeliveryStatus.Sent or DeliveryStatus.Failed or DeliveryStatus.Suppressed => DeliveryOutcome.Settled,
                     DeliveryStatus.Retrying => DeliveryOutcome.Waiting,
                     _ => DeliveryOutcome.Busy,
                 });
@@ -201,6 +216,40 @@ internal sealed class ClaimedDelivery(
             // call's cancellation), so the retry could deliver it twice: better than a message never tried again.
             return new DeliveryException(DeliveryFailure.TimedOut, $"no answer within {timeout}", isTransient: true);
         }
+    }
+
+    /// <summary>
+    /// Why this message must not go although it could: a number SMS is never sent to, or a recipient that has had its
+    /// share today (counted here, just before the send, so that only sends count). Null when it may go.
+    /// </summary>
+    private async Task<string?> SuppressionAsync(Delivery delivery, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(delivery.Address))
+        {
+            return null;
+        }
+
+        if (delivery.Method == ReminderMethod.Sms && SmsDestinations.IsRefused(delivery.Address, notices.Value.SmsAllowedPrefixes))
+        {
+            return Suppression.RefusedDestination;
+        }
+
+        return delivery.CountsTowardsRecipientLimit && !await recipients.TryTakeAsync(delivery.Address, delivery.ClaimKey, cancellationToken)
+            ? Suppression.RecipientLimit
+            : null;
+    }
+
+    private async Task<DeliveryOutcome> SuppressAsync(Delivery delivery, string etag, DeliveryClaim claim, string reason, CancellationToken cancellationToken)
+    {
+        var suppressed = claim.Suppressed(reason);
+        if (!await TransitionAsync(delivery, etag, suppressed, cancellationToken))
+        {
+            return DeliveryOutcome.Busy;
+        }
+
+        logger.LogWarning("{What} for appointment {AppointmentId} suppressed, not sent by {Method}: {Reason}", delivery.What, delivery.AppointmentId, delivery.Method, reason);
+        await RecordAsync(delivery, suppressed, cancellationToken);
+        return DeliveryOutcome.Suppressed;
     }
 
     private async Task<DeliveryOutcome> FailAsync(Delivery delivery, string etag, DeliveryClaim claim, DeliveryException failure, CancellationToken cancellationToken)

@@ -10,6 +10,16 @@ internal static class DeliveryStatus
     public const string Sent = "sent";
     public const string Retrying = "retrying";
     public const string Failed = "failed";
+
+    /// <summary>Settled without a send: see <see cref="Suppression"/>.</summary>
+    public const string Suppressed = "suppressed";
+}
+
+/// <summary>Why a message was suppressed, as the claim and the appointment record it.</summary>
+internal static class Suppression
+{
+    public const string RecipientLimit = "recipient_limit";
+    public const string RefusedDestination = "refused_destination";
 }
 
 /// <summary>
@@ -45,6 +55,9 @@ internal sealed record DeliveryClaim(
 
     public DeliveryClaim Failed(string error) =>
         this with { Status = DeliveryStatus.Failed, LastError = error, NextAttemptAt = null };
+
+    public DeliveryClaim Suppressed(string reason) =>
+        this with { Status = DeliveryStatus.Suppressed, LastError = reason, NextAttemptAt = null };
 
     public byte[] ToBytes() => JsonSerializer.SerializeToUtf8Bytes(this, Json);
 

@@ -34,6 +34,7 @@ internal sealed class DeliveryMetrics
         private readonly Counter<long> _sent = meter.CreateCounter<long>($"{prefix}.sent", description: $"{what} delivered.");
         private readonly Counter<long> _failed = meter.CreateCounter<long>($"{prefix}.failed", description: $"{what} given up on.");
         private readonly Counter<long> _retried = meter.CreateCounter<long>($"{prefix}.retried", description: "Transient failures left for a later scan.");
+        private readonly Counter<long> _suppressed = meter.CreateCounter<long>($"{prefix}.suppressed", description: $"{what} never sent: the recipient's daily limit, or a number SMS never goes to.");
 
         public void Count(DeliveryOutcome outcome, ReminderMethod method)
         {
@@ -42,6 +43,7 @@ internal sealed class DeliveryMetrics
                 DeliveryOutcome.Sent => _sent,
                 DeliveryOutcome.Failed => _failed,
                 DeliveryOutcome.Retrying => _retried,
+                DeliveryOutcome.Suppressed => _suppressed,
                 _ => null,
             };
             counter?.Add(1, new KeyValuePair<string, object?>("method", method == ReminderMethod.Sms ? "sms" : "email"));

@@ -99,8 +99,9 @@ public static class NotificationsModule
         services.AddSingleton<DeliveryMetrics>();
         services.AddOptions<NoticesOptions>()
             .Bind(configuration.GetSection(NoticesOptions.Section))
-            .Validate(o => o.IsValid(), "Notices: Delay at least 100ms, ClaimLease positive, RetryDelay not negative, MaxAttempts 1 to 20, BatchSize 1 to 10000, SendConcurrency 1 to 32.")
+            .Validate(o => o.IsValid(), "Notices: Delay at least 100ms, ClaimLease positive, RetryDelay not negative, MaxAttempts 1 to 20, BatchSize 1 to 10000, SendConcurrency 1 to 32, MaxPerRecipientPerDay 1 to 1000, ClinicName 1 to 40 characters, SmsAllowedPrefixes like +44.")
             .ValidateOnStart();
+        services.AddSingleton<RecipientLimit>();
         services.AddSingleton<ClaimedDelivery>();
         services.AddSingleton<ReminderScan>();
         services.AddSingleton<NoticeScan>();

@@ -18,6 +18,8 @@ internal static class AppointmentsApi
     public const string Canceled = "Appointment canceled successfully";
     public const string Rescheduled = "Appointment rescheduled successfully";
 
+    private const string ETagMeaning = "The appointment's version: send it back in `If-Match` to change exactly this version.";
+
     public static RouteGroupBuilder MapAppointmentsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/appointments").RequireAuthorization().WithTags("Appointments")
@@ -25,21 +27,25 @@ internal static class AppointmentsApi
 
         api.MapPost("/", Book).WithExamples(typeof(CreateAppointmentRequest), OpenApiExamples.CreateRequest, OpenApiExamples.CreateResponse)
             .WithResponseHeader(StatusCodes.Status201Created, HeaderNames.Location, "The new appointment's URL.")
+            .WithResponseHeader(StatusCodes.Status201Created, HeaderNames.ETag, ETagMeaning)
             .WithResponseHeader(StatusCodes.Status201Created, Headers.IdempotentReplayed, "`true` when this answers an earlier request with the same `Idempotency-Key` again; nothing new was booked.")
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(422);
         api.MapGet("/", List).WithExamples(null, null, $"[{OpenApiExamples.Document}]")
             .WithResponseHeader(StatusCodes.Status200OK, Headers.NextCursor, "Present when there are more: pass it back as `cursor` for the next page.")
             .ProducesProblem(400);
         api.MapGet("/{id}", Read).WithExamples(null, null, OpenApiExamples.Document)
-            .WithResponseHeader(StatusCodes.Status200OK, HeaderNames.ETag, "The appointment's version: send it back in `If-Match` to change exactly this version.")
+            .WithResponseHeader(StatusCodes.Status200OK, HeaderNames.ETag, ETagMeaning)
             .ProducesProblem(404);
-        api.MapPut("/{id}", Update).WithExamples(typeof(UpdateAppointmentRequest), OpenApiExamples.UpdateRequest, OpenApiExamples.Message(Updated))
+        api.MapPut("/{id}", Update).WithExamples(typeof(UpdateAppointmentRequest), OpenApiExamples.UpdateRequest, OpenApiExamples.Changed(Updated))
+            .WithResponseHeader(StatusCodes.Status200OK, HeaderNames.ETag, ETagMeaning).WithResponseHeader(StatusCodes.Status412PreconditionFailed, HeaderNames.ETag, "The version there is now.")
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(413);
         api.MapDelete("/{id}", Delete).WithExamples(null, null, OpenApiExamples.Message(Deleted))
             .ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412);
-        api.MapPost("/{id}/cancel", Cancel).WithExamples(typeof(CancelRequest), OpenApiExamples.CancelRequest, OpenApiExamples.Message(Canceled), requestRequired: false)
+        api.MapPost("/{id}/cancel", Cancel).WithExamples(typeof(CancelRequest), OpenApiExamples.CancelRequest, OpenApiExamples.Changed(Canceled), requestRequired: false)
+            .WithResponseHeader(StatusCodes.Status200OK, HeaderNames.ETag, ETagMeaning).WithResponseHeader(StatusCodes.Status412PreconditionFailed, HeaderNames.ETag, "The version there is now.")
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(413);
-        api.MapPut("/{id}/reschedule", Reschedule).WithExamples(typeof(RescheduleRequest), OpenApiExamples.RescheduleRequest, OpenApiExamples.Message(Rescheduled))
+        api.MapPut("/{id}/reschedule", Reschedule).WithExamples(typeof(RescheduleRequest), OpenApiExamples.RescheduleRequest, OpenApiExamples.Changed(Rescheduled))
+            .WithResponseHeader(StatusCodes.Status200OK, HeaderNames.ETag, ETagMeaning).WithResponseHeader(StatusCodes.Status412PreconditionFailed, HeaderNames.ETag, "The version there is now.")
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(413);
         api.MapGet("/status/{id}", ReadStatus).WithExamples(null, null, """{"status": "scheduled"}""").ProducesProblem(404);
         api.MapGet("/{id}/history", History).WithExamples(null, null, OpenApiExamples.History).ProducesProblem(404);
@@ -68,7 +74,8 @@ internal static class AppointmentsApi
             response.Headers[Headers.IdempotentReplayed] = "true";
         }
 
-        return TypedResults.Created($"/api/appointments/{booked.Id}", new CreatedResponse(Created, booked.Id));
+        var document = await DocumentAsync(booked.Id, user, response, services, cancellationToken);
+        return TypedResults.Created(services.Links.Location($"/api/appointments/{booked.Id}"), new CreatedResponse(Created, booked.Id, document));
     }
 
     private static async Task<Results<Ok<List<AppointmentDocument>>, ProblemHttpResult>> List(
@@ -92,14 +99,24 @@ internal static class AppointmentsApi
     private static async Task<Results<Ok<AppointmentDocument>, ProblemHttpResult>> Read(
         string id, ClaimsPrincipal user, HttpResponse response, [AsParameters] BookingServices services, CancellationToken cancellationToken)
     {
-        var (stored, deliveries, error) = await services.Book.ReadAsync(Caller.From(user), id, cancellationToken);
+        var document = await DocumentAsync(id, user, response, services, cancellationToken);
+        return document is null ? Problems.From(BookingError.NotFound) : TypedResults.Ok(document);
+    }
+
+    /// <summary>The appointment as the caller may see it now, its version in the <c>ETag</c> header; null when they may not.</summary>
+    private static async Task<AppointmentDocument?> DocumentAsync(
+        string id, ClaimsPrincipal user, HttpResponse response, BookingServices services, CancellationToken cancellationToken)
+    {
+        var caller = Caller.From(user);
+        var (stored, deliveries, _) = await services.Book.ReadAsync(caller, id, cancellationToken);
         if (stored is null)
         {
-            return Problems.From(error!);
+            return null;
         }
 
+        // How a patient's messages went is the patient's and the front desk's business, not their doctor's.
         response.Headers.ETag = $"\"{stored.ETag}\"";
-        return TypedResults.Ok(AppointmentDocument.From(stored.Appointment, services.Clinic, deliveries));
+        return AppointmentDocument.From(stored.Appointment, services.Clinic, caller.Role == Caller.Doctor ? null : deliveries);
     }
 
     private static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> ReadStatus(
@@ -116,30 +133,30 @@ internal static class AppointmentsApi
         return history is null ? Problems.From(error!) : TypedResults.Ok(history.ToList());
     }
 
-    private static async Task<Results<Ok<MessageResponse>, ProblemHttpResult>> Update(
-        string id, JsonBody body, [FromHeader(Name = "If-Match")] string? ifMatch, ClaimsPrincipal user,
+    private static async Task<Results<Ok<ChangedResponse>, ProblemHttpResult>> Update(
+        string id, JsonBody body, [FromHeader(Name = "If-Match")] string? ifMatch, ClaimsPrincipal user, HttpResponse response,
         [AsParameters] BookingServices services, CancellationToken cancellationToken)
     {
         var (fields, error) = body.Fields();
         var (changes, invalid) = fields is null ? (null, error) : fields.ToChanges(services.Clinic);
         return changes is null
             ? Problems.From(invalid!)
-            : Answer(await services.Book.UpdateAsync(Caller.From(user), id, changes, Headers.IfMatch(ifMatch), cancellationToken), Updated);
+            : await AnswerAsync(await services.Book.UpdateAsync(Caller.From(user), id, changes, Headers.IfMatch(ifMatch), cancellationToken), Updated, id, user, response, services, cancellationToken);
     }
 
-    private static async Task<Results<Ok<MessageResponse>, ProblemHttpResult>> Reschedule(
-        string id, JsonBody body, [FromHeader(Name = "If-Match")] string? ifMatch, ClaimsPrincipal user,
+    private static async Task<Results<Ok<ChangedResponse>, ProblemHttpResult>> Reschedule(
+        string id, JsonBody body, [FromHeader(Name = "If-Match")] string? ifMatch, ClaimsPrincipal user, HttpResponse response,
         [AsParameters] BookingServices services, CancellationToken cancellationToken)
     {
         var (fields, error) = body.Fields();
         var (start, invalid) = fields is null ? (null, error) : fields.ToNewStart(services.Clinic);
         return start is null
             ? Problems.From(invalid!)
-            : Answer(await services.Book.RescheduleAsync(Caller.From(user), id, start.Value, Headers.IfMatch(ifMatch), cancellationToken), Rescheduled);
+            : await AnswerAsync(await services.Book.RescheduleAsync(Caller.From(user), id, start.Value, Headers.IfMatch(ifMatch), cancellationToken), Rescheduled, id, user, response, services, cancellationToken);
     }
 
-    private static async Task<Results<Ok<MessageResponse>, ProblemHttpResult>> Cancel(
-        string id, JsonBody body, [FromHeader(Name = "If-Match")] string? ifMatch, ClaimsPrincipal user,
+    private static async Task<Results<Ok<ChangedResponse>, ProblemHttpResult>> Cancel(
+        string id, JsonBody body, [FromHeader(Name = "If-Match")] string? ifMatch, ClaimsPrincipal user, HttpResponse response,
         [AsParameters] BookingServices services, CancellationToken cancellationToken)
     {
         // The body is optional: the original service's clients send none.
@@ -147,7 +164,7 @@ internal static class AppointmentsApi
         var (reason, invalid) = fields is null ? (null, error) : fields.ToCancelReason();
         return invalid is not null
             ? Problems.From(invalid)
-            : Answer(await services.Book.CancelAsync(Caller.From(user), id, reason, Headers.IfMatch(ifMatch), cancellationToken), Canceled);
+            : await AnswerAsync(await services.Book.CancelAsync(Caller.From(user), id, reason, Headers.IfMatch(ifMatch), cancellationToken), Canceled, id, user, response, services, cancellationToken);
     }
 
     private static async Task<Results<Ok<MessageResponse>, ProblemHttpResult>> Delete(
@@ -157,7 +174,27 @@ internal static class AppointmentsApi
 
     private static Results<Ok<MessageResponse>, ProblemHttpResult> Answer(BookingError? error, string message) =>
         error is null ? TypedResults.Ok(new MessageResponse(message)) : Problems.From(error);
+
+    /// <summary>
+    /// A change's answer: the original's message beside the document as it is now, with its <c>ETag</c>, so the next
+    /// <c>If-Match</c> needs no GET first; a 412 says the version there is now.
+    /// </summary>
+    private static async Task<Results<Ok<ChangedResponse>, ProblemHttpResult>> AnswerAsync(
+        BookingError? error, string message, string id, ClaimsPrincipal user, HttpResponse response, BookingServices services, CancellationToken cancellationToken)
+    {
+        if (error is not null)
+        {
+            if (error.CurrentETag is { } current)
+            {
+                response.Headers.ETag = $"\"{current}\"";
+            }
+
+            return Problems.From(error);
+        }
+
+        return TypedResults.Ok(new ChangedResponse(message, await DocumentAsync(id, user, response, services, cancellationToken)));
+    }
 }
 
 /// <summary>What every appointments handler needs, bound from DI.</summary>
-internal sealed record BookingServices(AppointmentBook Book, Clinic Clinic, IOptions<BookingOptions> Options);
+internal sealed record BookingServices(AppointmentBook Book, Clinic Clinic, IOptions<BookingOptions> Options, PublicLinks Links);

@@ -57,7 +57,7 @@ internal static class DoctorsApi
         }
 
         response.Headers.ETag = $"\"{stored.ETag}\"";
-        return TypedResults.Ok(ScheduleDocument.From(stored.Schedule));
+        return TypedResults.Ok(ScheduleDocument.From(stored.Schedule, services.Clinic));
     }
 
     private static async Task<Results<Ok<List<SlotDocument>>, ProblemHttpResult>> Slots(
@@ -74,7 +74,7 @@ internal static class DoctorsApi
         var clinic = services.Clinic;
         return slots is null
             ? Problems.From(error!)
-            : TypedResults.Ok(slots.Select(s => new SlotDocument(clinic.Format(s.Start), clinic.Format(s.End))).ToList());
+            : TypedResults.Ok(slots.Select(s => SlotDocument.Of(s, clinic)).ToList());
     }
 
     private static async Task<Results<Ok<List<AppointmentDocument>>, ProblemHttpResult>> Agenda(

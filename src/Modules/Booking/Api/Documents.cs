@@ -4,7 +4,7 @@ namespace Appointments.Booking.Api;
 
 /// <summary>
 /// An appointment as clients read it: the original service's nine members and a few extras, among them
-/// <c>start</c>/<c>end</c> with the clinic's offset and the reminder's state, kept beside the document.
+/// <c>start</c>/<c>end</c> with the clinic's offset and, for the patient and admins, where its reminder and notices stand.
 /// </summary>
 internal sealed record AppointmentDocument(
     [property: JsonPropertyName("_id")] string Id,
@@ -23,8 +23,9 @@ internal sealed record AppointmentDocument(
     [property: JsonPropertyName("updated_at")] DateTimeOffset UpdatedAt,
     [property: JsonPropertyName("cancellation")] Cancellation? Cancellation,
     [property: JsonPropertyName("reminder")] ReminderDocument? Reminder,
-    [property: JsonPropertyName("notices")] List<NoticeDocument> Notices)
+    [property: JsonPropertyName("notices"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] List<NoticeDocument>? Notices)
 {
+    /// <param name="deliveries">Where the reminder and notices stand: for the patient and admins only; null leaves them out.</param>
     public static AppointmentDocument From(Appointment a, Clinic clinic, Deliveries? deliveries = null) => new(
         a.Id,
         a.Username,
@@ -42,7 +43,7 @@ internal sealed record AppointmentDocument(
         a.UpdatedAt,
         a.Cancellation,
         deliveries?.Reminder is { } r && r.StartUtc == a.StartUtc ? new ReminderDocument(r.Status, r.Attempts, r.SentAt, r.LastError) : null,
-        deliveries?.Notices.Select(n => new NoticeDocument(n.Kind, n.Status, n.SentAt)).ToList() ?? []);
+        deliveries?.Notices.Select(n => new NoticeDocument(n.Kind, n.Status, n.SentAt)).ToList());
 }
 
 internal sealed record ReminderDocument(
@@ -58,9 +59,16 @@ internal sealed record NoticeDocument(
 
 internal sealed record MessageResponse([property: JsonPropertyName("message")] string Message);
 
+/// <summary>A booking's answer: the original's message and id, and the new appointment as <c>GET</c> would show it.</summary>
 internal sealed record CreatedResponse(
     [property: JsonPropertyName("message")] string Message,
-    [property: JsonPropertyName("_id")] string Id);
+    [property: JsonPropertyName("_id")] string Id,
+    [property: JsonPropertyName("appointment")] AppointmentDocument? Appointment);
+
+/// <summary>A change's answer: the original's message and the appointment as it is now.</summary>
+internal sealed record ChangedResponse(
+    [property: JsonPropertyName("message")] string Message,
+    [property: JsonPropertyName("appointment")] AppointmentDocument? Appointment);
 
 internal sealed record StatusResponse([property: JsonPropertyName("status")] string Status);
 
@@ -92,6 +100,7 @@ internal sealed record CancelRequest([property: JsonPropertyName("reason")] stri
 [JsonSerializable(typeof(List<AppointmentDocument>))]
 [JsonSerializable(typeof(MessageResponse))]
 [JsonSerializable(typeof(CreatedResponse))]
+[JsonSerializable(typeof(ChangedResponse))]
 [JsonSerializable(typeof(StatusResponse))]
 [JsonSerializable(typeof(CreateAppointmentRequest))]
 [JsonSerializable(typeof(UpdateAppointmentRequest))]

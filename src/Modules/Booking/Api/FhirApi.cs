@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Appointments.BuildingBlocks;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Net.Http.Headers;
@@ -16,8 +15,8 @@ namespace Appointments.Booking.Api;
 /// </summary>
 internal static class FhirApi
 {
-    private static readonly BookingError Unauthorized = new(StatusCodes.Status401Unauthorized, "Unauthorized");
-    private static readonly BookingError Unavailable = new(StatusCodes.Status503ServiceUnavailable, "Service temporarily unavailable");
+    private static readonly BookingError Unauthorized = new(StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized");
+    private static readonly BookingError Unavailable = new(StatusCodes.Status503ServiceUnavailable, "unavailable", "Service temporarily unavailable");
 
     // As the host answers /api when a dependency is down.
     private const string RetryAfterSeconds = "5";
@@ -57,9 +56,9 @@ internal static class FhirApi
             return FhirResult.Outcome(error!);
         }
 
-        var baseUrl = $"{request.Scheme}://{request.Host}{request.PathBase}/fhir/Appointment/";
+        var baseUrl = services.Links.Url(request, "/fhir/Appointment/");
         var matches = appointments.Select(a => (R4.Resource)FhirResources.Appointment(a, services.Clinic)).ToList();
-        return new FhirResult(FhirResources.Searchset(matches, new Uri(request.GetEncodedUrl()), m => baseUrl + m.Id));
+        return new FhirResult(FhirResources.Searchset(matches, services.Links.Self(request), m => baseUrl + m.Id));
     }
 
     private static async Task<FhirResult> SearchSlots(
@@ -86,7 +85,7 @@ internal static class FhirApi
         }
 
         var matches = slots.Where(s => s.Start >= from && s.Start < to).Select(s => (R4.Resource)FhirResources.Slot(doctor, s.Start, s.End, clinic)).ToList();
-        return new FhirResult(FhirResources.Searchset(matches, new Uri(request.GetEncodedUrl()), FhirResources.SlotUrl));
+        return new FhirResult(FhirResources.Searchset(matches, services.Links.Self(request), FhirResources.SlotUrl));
     }
 
     /// <summary>The statuses a FHIR route answers with, each as <c>application/fhir+json</c>.</summary>
@@ -124,4 +123,4 @@ internal static class FhirApi
 }
 
 /// <summary>What every FHIR handler needs, bound from DI.</summary>
-internal sealed record FhirServices(AppointmentBook Book, AppointmentSearch Search, Availability Availability, Clinic Clinic);
+internal sealed record FhirServices(AppointmentBook Book, AppointmentSearch Search, Availability Availability, Clinic Clinic, PublicLinks Links);

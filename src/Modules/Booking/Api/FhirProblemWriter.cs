@@ -14,7 +14,7 @@ internal sealed class FhirProblemWriter : IProblemDetailsWriter
     {
         var status = context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode;
         var message = context.ProblemDetails.Title ?? ReasonPhrase(status);
-        return new ValueTask(FhirResult.Outcome(new BookingError(status, message)).ExecuteAsync(context.HttpContext));
+        return new ValueTask(FhirResult.Outcome(new BookingError(status, BuildingBlocks.ErrorCodes.OfStatus(status), message)).ExecuteAsync(context.HttpContext));
     }
 
     private static string ReasonPhrase(int status) =>

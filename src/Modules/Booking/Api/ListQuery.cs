@@ -26,8 +26,8 @@ internal sealed record ListQuery(
             return (null, BookingError.Invalid("status", $"must be one of: {string.Join(", ", AppointmentStatus.All)}"));
         }
 
-        var (from, fromError) = string.IsNullOrEmpty(From) ? (null, null) : clinic.Read(From);
-        var (to, toError) = string.IsNullOrEmpty(To) ? (null, null) : clinic.Read(To);
+        var (from, fromError) = string.IsNullOrEmpty(From) ? (null, null) : clinic.Read(From, "from");
+        var (to, toError) = string.IsNullOrEmpty(To) ? (null, null) : clinic.Read(To, "to");
         if ((fromError ?? toError) is { } invalid)
         {
             return (null, invalid);

@@ -16,7 +16,7 @@ internal static class OpenApiExamples
     public const string CreateRequest =
         """{"doctor": "dr-house", "date_time": "2026-12-01 10:00:00", "slot": "slot-17", "email": "alice@example.com", "reminder_method": "email"}""";
 
-    public const string CreateResponse = $$"""{"message": "Appointment created successfully", "_id": "{{Id}}"}""";
+    public const string CreateResponse = $$"""{"message": "Appointment created successfully", "_id": "{{Id}}", "appointment": {{Document}}}""";
 
     public const string UpdateRequest = """{"date_time": "2026-12-01 11:00:00"}""";
 
@@ -47,8 +47,12 @@ internal static class OpenApiExamples
          "closed": ["2027-12-24", "2027-12-25"]}
         """;
 
+    /// <summary>A change's answer: the original's message and the document as it is now.</summary>
+    public static string Changed(string message) => $$"""{"message": "{{message}}", "appointment": {{Document}}}""";
+
     public const string Slots = """
-        [{"start": "2027-12-20 09:00:00", "end": "2027-12-20 09:30:00"}, {"start": "2027-12-20 09:30:00", "end": "2027-12-20 10:00:00"}]
+        [{"start": "2027-12-20T09:00:00+01:00", "end": "2027-12-20T09:30:00+01:00", "date_time": "2027-12-20 09:00:00", "duration_minutes": 30},
+         {"start": "2027-12-20T09:30:00+01:00", "end": "2027-12-20T10:00:00+01:00", "date_time": "2027-12-20 09:30:00", "duration_minutes": 30}]
         """;
 
     public const string FhirAppointment = $$$"""

@@ -6,7 +6,7 @@ namespace Appointments.Booking.Api;
 
 internal static class Problems
 {
-    /// <summary>A refusal as ProblemDetails, with the original service's <c>message</c> and, for field errors, <c>errors</c>.</summary>
+    /// <summary>A refusal as ProblemDetails: <c>code</c>, the original service's <c>message</c>, <c>detail</c>, field <c>errors</c>, and a 412's current <c>etag</c>.</summary>
     public static ProblemHttpResult From(BookingError error)
     {
         var problem = error.Errors is null
@@ -14,7 +14,14 @@ internal static class Problems
             : new HttpValidationProblemDetails(error.Errors.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal));
         problem.Status = error.Status;
         problem.Title = error.Message;
+        problem.Detail = error.Detail;
         problem.Extensions["message"] = error.Message;
+        problem.Extensions["code"] = error.Code;
+        if (error.CurrentETag is { } etag)
+        {
+            problem.Extensions["etag"] = $"\"{etag}\"";
+        }
+
         return TypedResults.Problem(problem);
     }
 }

@@ -1,6 +1,4 @@
-using System.Net.Mail;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace Appointments.Booking.Api;
 
@@ -10,10 +8,10 @@ namespace Appointments.Booking.Api;
 /// The use cases get plain values from it: <see cref="ToNewAppointment"/>, <see cref="ToChanges"/>,
 /// <see cref="ToNewStart"/>.
 /// </summary>
-internal sealed partial class RequestFields
+internal sealed class RequestFields
 {
     private const int MaxNameLength = 128;
-    private const int MaxEmailLength = 254;
+    private const int MaxEmailLength = Contacts.MaxEmailLength;
     private const int MaxReasonLength = 500;
 
     private readonly Dictionary<string, List<string>> _errors = [];
@@ -39,7 +37,7 @@ internal sealed partial class RequestFields
             return (null, ToError());
         }
 
-        var (start, invalid) = clinic.Read(DateTime.Value);
+        var (start, invalid) = clinic.Read(DateTime.Value, "date_time");
         return start is null
             ? (null, invalid)
             : (new NewAppointment(Doctor.Value, start.Value)
@@ -60,7 +58,7 @@ internal sealed partial class RequestFields
             return (null, ToError());
         }
 
-        var (start, invalid) = DateTime.IsSet ? clinic.Read(DateTime.Value) : (null, null);
+        var (start, invalid) = DateTime.IsSet ? clinic.Read(DateTime.Value, "date_time") : (null, null);
         if (invalid is not null)
         {
             return (null, invalid);
@@ -92,7 +90,7 @@ internal sealed partial class RequestFields
             return (null, ToError());
         }
 
-        return clinic.Read(NewDateTime.Value);
+        return clinic.Read(NewDateTime.Value, "new_date_time");
     }
 
     private BookingError ToError() =>
@@ -145,11 +143,11 @@ internal sealed partial class RequestFields
                     break;
                 case "email":
                     input.Email = input.Checked(value, "email", text =>
-                        text.Length <= MaxEmailLength && IsEmail(text) ? null : $"must be a valid email address of at most {MaxEmailLength} characters");
+                        Contacts.IsEmail(text) ? null : $"must be a valid email address of at most {MaxEmailLength} characters");
                     break;
                 case "phone":
                     input.Phone = input.Checked(value, "phone", text =>
-                        PhonePattern().IsMatch(text) ? null : "must be an E.164 number: + and 8 to 15 digits");
+                        Contacts.IsPhone(text) ? null : "must be an E.164 number: + and 8 to 15 digits");
                     break;
                 case "reminder_method":
                     input.ReminderMethod = input.OneOf(value, "reminder_method", ReminderMethods.All);
@@ -287,15 +285,6 @@ internal sealed partial class RequestFields
     public static string NameRule(int minimumLength) => $"must be {minimumLength} to {MaxNameLength} letters, digits or -_.:@";
 
     private static bool IsNameCharacter(char c) => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' or ':' or '@';
-
-    private static bool IsEmail(string text) =>
-        EmailPattern().IsMatch(text) && MailAddress.TryCreate(text, out var address) && address.Address == text;
-
-    [GeneratedRegex(@"^\+[0-9]{8,15}\z", RegexOptions.CultureInvariant)]
-    private static partial Regex PhonePattern();
-
-    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+\z", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
-    private static partial Regex EmailPattern();
 }
 
 internal static class OptionalText

@@ -39,5 +39,5 @@ public enum ReminderMethod
 }
 
 /// <summary>Where the delivery of a reminder or a notice stands, as Notifications reports it.</summary>
-/// <param name="Status">One of <c>sending</c>, <c>sent</c>, <c>retrying</c>, <c>failed</c>.</param>
+/// <param name="Status">One of <c>sending</c>, <c>sent</c>, <c>retrying</c>, <c>failed</c>, <c>suppressed</c> (never sent, on purpose).</param>
 public sealed record DeliveryState(string Status, int Attempts, DateTimeOffset? SentAt, string? LastError);

@@ -3,7 +3,7 @@ using System.Net;
 
 namespace Appointments.Notifications.Channels;
 
-/// <summary>The wording of a reminder, the same for every channel.</summary>
+/// <summary>The wording of a reminder, the same for every channel; its text fits one SMS segment.</summary>
 internal static class ReminderText
 {
     public const string Subject = "Appointment Reminder";
@@ -14,7 +14,8 @@ internal static class ReminderText
         return new OutgoingMessage(
             to,
             Subject,
-            $"Reminder: you have an appointment with {doctor} on {when}.",
+            SmsText.Fit(null, doctor, d => $"Reminder: you have an appointment with {d} on {when}.",
+                d => $"Reminder: {d} {localStart.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)}."),
             $"<p>Reminder: you have an appointment with <strong>{WebUtility.HtmlEncode(doctor)}</strong> on {WebUtility.HtmlEncode(when)}.</p>");
     }
 

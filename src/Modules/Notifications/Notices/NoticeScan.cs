@@ -104,6 +104,7 @@ internal sealed class NoticeScan(
             // A notice found already settled is still in the outbox only if recording it failed: record it again.
             RecordWhenSettled = true,
             ClaimGuard = events.StillPending(appointmentEvent),
+            CountsTowardsRecipientLimit = true,
         };
         try
         {
@@ -128,6 +129,7 @@ internal sealed class NoticeScan(
             invite = new CalendarPart(method, text);
         }
 
-        return new OutgoingMessage(to, NoticeText.Subject(notice.Kind), NoticeText.Plain(notice), NoticeText.Html(notice), invite);
+        var body = notice.Method == ReminderMethod.Sms ? NoticeText.Sms(notice, options.Value.ClinicName) : NoticeText.Plain(notice);
+        return new OutgoingMessage(to, NoticeText.Subject(notice.Kind), body, NoticeText.Html(notice), invite);
     }
 }

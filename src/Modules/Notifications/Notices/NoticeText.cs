@@ -1,18 +1,17 @@
 using System.Globalization;
 using System.Net;
 using Appointments.Booking.Contracts;
+using Appointments.Notifications.Channels;
 
 namespace Appointments.Notifications.Notices;
 
 /// <summary>
-/// The wording of a notice, the same for every channel: the doctor and the local date and time, the reason a
-/// cancel gave, nothing else about the patient. The plain text fits one SMS segment unless a long doctor id or
-/// reason makes that impossible; then the reason is shortened.
+/// The wording of a notice: the doctor and the local date and time. Email says the reason a cancel gave (HTML-encoded
+/// in its HTML part); an SMS carries no text from any request, names the clinic and fits one segment
+/// (<see cref="SmsText"/>), so nobody can make the clinic's number send their words or a long message.
 /// </summary>
 internal static class NoticeText
 {
-    public const int SmsSegment = 160;
-
     public static string Subject(NoticeKind kind) => kind switch
     {
         NoticeKind.Rescheduled => "Appointment Rescheduled",
@@ -20,16 +19,23 @@ internal static class NoticeText
         _ => "Appointment Confirmation",
     };
 
+    /// <summary>The plain-text part of an email.</summary>
     public static string Plain(PendingNotice notice)
     {
         var text = Sentence(notice, notice.Doctor, When(notice));
-        if (notice.Reason is not { Length: > 0 } reason)
-        {
-            return text;
-        }
+        return notice.Reason is { Length: > 0 } reason ? $"{text} Reason: {reason}" : text;
+    }
 
-        var room = SmsSegment - text.Length - " Reason: ".Length;
-        return $"{text} Reason: {(reason.Length <= room || room < 20 ? reason : reason[..(room - 3)] + "...")}";
+    /// <summary>An SMS: the sentence, or where names in Unicode leave no room for it, a terser one with the local time alone.</summary>
+    public static string Sms(PendingNotice notice, string clinic)
+    {
+        var at = notice.LocalStart.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
+        return SmsText.Fit(clinic, notice.Doctor, doctor => Sentence(notice, doctor, When(notice)), doctor => notice.Kind switch
+        {
+            NoticeKind.Rescheduled => $"{doctor} moved to {at}.",
+            NoticeKind.Cancelled => $"{doctor} {at} cancelled.",
+            _ => $"{doctor} {at} confirmed.",
+        });
     }
 
     public static string Html(PendingNotice notice)

@@ -1,0 +1,94 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace Appointments.Host.Audit;
+
+/// <summary>One access to appointment data, or one refusal, as the audit log keeps it. No contact data.</summary>
+/// <param name="Actor">The caller's <c>sub</c>; null when no token was accepted.</param>
+/// <param name="Resource">The appointment id, the doctor, or the route.</param>
+/// <param name="Outcome">The answer's status code.</param>
+/// <param name="Client">The remote address.</param>
+internal sealed record AuditEntry(DateTimeOffset At, string? Actor, string? Role, string Action, string Resource, int Outcome, string? Client);
+
+/// <summary>
+/// The audit log's lines: one JSON object each, <c>{"at", "actor", "role", "action", "resource", "outcome", "client",
+/// "prev", "hash"}</c>, where <c>hash</c> is the SHA-256 (hex) of <c>prev</c> followed by the line's own bytes up to
+/// <c>"prev":"…"</c> and a closing brace, and <c>prev</c> is the line before's <c>hash</c> (64 zeros for the first).
+/// Removing, altering or reordering a line breaks the chain at that line.
+/// </summary>
+internal static class AuditChain
+{
+    public static readonly string Genesis = new('0', 64);
+
+    private const string HashMember = ",\"hash\":\"";
+
+    /// <summary>The line for <paramref name="entry"/> after <paramref name="prev"/>, its newline included, and its hash.</summary>
+    public static (byte[] Line, string Hash) Line(AuditEntry entry, string prev)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("at", entry.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+            json.WriteString("actor", entry.Actor);
+            json.WriteString("role", entry.Role);
+            json.WriteString("action", entry.Action);
+            json.WriteString("resource", entry.Resource);
+            json.WriteNumber("outcome", entry.Outcome);
+            json.WriteString("client", entry.Client);
+            json.WriteString("prev", prev);
+            json.WriteEndObject();
+        }
+
+        var unhashed = buffer.WrittenSpan;
+        var hash = Hash(prev, unhashed);
+        var line = new byte[unhashed.Length - 1 + HashMember.Length + hash.Length + 3];
+        unhashed[..^1].CopyTo(line);
+        Encoding.ASCII.GetBytes(HashMember + hash + "\"}\n").CopyTo(line.AsSpan(unhashed.Length - 1));
+        return (line, hash);
+    }
+
+    /// <summary>
+    /// Checks one line against the hash before it: its own hash when it holds, else why not. A line is checked as
+    /// written, byte for byte: re-encoding it (a pretty printer, a changed member) breaks it too.
+    /// </summary>
+    public static (string? Hash, string? Problem) Check(string line, string prev)
+    {
+        var at = line.LastIndexOf(HashMember, StringComparison.Ordinal);
+        if (at < 0 || !line.EndsWith("\"}", StringComparison.Ordinal) || line.Length - at - HashMember.Length - 2 != 64)
+        {
+            return (null, "it is not an audit line (no hash at its end)");
+        }
+
+        string? linePrev;
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            linePrev = document.RootElement.TryGetProperty("prev", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return (null, "it is not JSON");
+        }
+
+        if (linePrev != prev)
+        {
+            return (null, "its prev is not the hash of the line before it (a line was removed, added or reordered)");
+        }
+
+        var hash = line[(at + HashMember.Length)..^2];
+        var expected = Hash(prev, Encoding.UTF8.GetBytes(line[..at] + "}"));
+        return expected == hash ? (hash, null) : (null, "its hash does not match its content (the line was altered)");
+    }
+
+    private static string Hash(string prev, ReadOnlySpan<byte> unhashed)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.ASCII.GetBytes(prev));
+        sha.AppendData(unhashed);
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+}
