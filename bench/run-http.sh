@@ -89,7 +89,7 @@ wait_ready() {
 }
 
 # start <log name> <url to wait for> <command...>: runs it in $WORK/run (the content root; each database is kept
-# outside it, see README "keep the database out of the content root") with Production settings.
+# outside it, see bench/README.md, "Finding: keep the database out of the content root") with Production settings.
 start() {
   local name="$1" ready="$2"; shift 2
   ( cd "$WORK/run" && exec env ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning "$@" >"$WORK/$name.log" 2>&1 ) &

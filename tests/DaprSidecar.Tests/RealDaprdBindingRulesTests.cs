@@ -11,8 +11,8 @@ public sealed class RealDaprdFactAttribute : FactAttribute
 
 /// <summary>
 /// <see cref="BindingRules"/> against a real daprd running this repo's <c>email</c> and <c>sms</c> components. The
-/// accepted email really goes out: point <c>SMTP_HOST</c> at a mail catcher (README.md, "Checking the double against
-/// a real daprd"). No SMS is sent: every SMS rule fails before Twilio is called.
+/// accepted email really goes out: point <c>SMTP_HOST</c> at a mail catcher (docs/dapr-and-kubernetes.md, "Checking the
+/// double against a real daprd"). No SMS is sent: every SMS rule fails before Twilio is called.
 /// </summary>
 public sealed class RealDaprdBindingRulesTests : IDisposable
 {

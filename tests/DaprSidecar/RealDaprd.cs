@@ -4,7 +4,7 @@ namespace Appointments.Tests.DaprSidecar;
 /// A real daprd to check the double's claims against, named by the environment variable
 /// <c>APPOINTMENTS_REAL_DAPRD</c>: <c>grpc=http://127.0.0.1:50001;http=http://127.0.0.1:3500</c>, optionally
 /// <c>;token=…</c> (its API token) and <c>;store=postgresql</c> (default MongoDB). Tests that need it are skipped, and
-/// say so, when it is not set. README.md, "Checking the double against a real daprd", says how to start one.
+/// say so, when it is not set. docs/dapr-and-kubernetes.md, "Checking the double against a real daprd", says how to start one.
 /// </summary>
 public sealed record RealDaprd(string GrpcEndpoint, string HttpEndpoint, string? ApiToken, StateStoreKind StateStore)
 {
@@ -13,7 +13,7 @@ public sealed record RealDaprd(string GrpcEndpoint, string HttpEndpoint, string?
     public static RealDaprd? FromEnvironment { get; } = Parse(Environment.GetEnvironmentVariable(Variable));
 
     public static string? SkipReason => FromEnvironment is null
-        ? $"No real daprd: set {Variable}=\"grpc=http://127.0.0.1:50001;http=http://127.0.0.1:3500\" (README.md, \"Checking the double against a real daprd\")."
+        ? $"No real daprd: set {Variable}=\"grpc=http://127.0.0.1:50001;http=http://127.0.0.1:3500\" (docs/dapr-and-kubernetes.md, \"Checking the double against a real daprd\")."
         : null;
 
     private static RealDaprd? Parse(string? value)

@@ -59,7 +59,7 @@ internal enum DeliveryOutcome
 /// claim key per message moves <c>sending</c> → <c>sent</c> / <c>retrying</c> / <c>failed</c>, always with its
 /// ETag, so any number of scanners on any number of replicas send each message once. A <c>sending</c> claim
 /// older than the lease is taken over: a crash between claim and send delays a message instead of losing it;
-/// a crash between the send and its record can send it twice (the only window left, and the README says so).
+/// a crash between the send and its record can send it twice (the only window left, and docs/internals.md says so).
 /// </summary>
 internal sealed class ClaimedDelivery(
     IStateStore store,
