@@ -52,10 +52,19 @@ internal sealed class SqliteReadPool(SqliteDatabase database) : IDisposable
         }
     }
 
-    /// <summary>A read connection with prepared statements: one key by primary key, many keys through a JSON array.</summary>
+    /// <summary>
+    /// A read connection with prepared statements: one key by primary key, a few keys by an <c>IN</c> list of that many
+    /// parameters (the common reads: a document and its deliveries, a booking's lists), many keys through a JSON array.
+    /// </summary>
     private sealed class Reader(SqliteConnection connection) : IDisposable
     {
+        // Reads of up to this many keys get a statement of their own size: serialising keys to JSON and json_each cost
+        // more than the lookups themselves.
+        private const int FewKeys = 16;
+
         private readonly SqliteCommand _one = SqliteDatabase.Prepare(connection, "SELECT key, value, etag FROM state WHERE key = $key", "$key");
+
+        private readonly SqliteCommand?[] _few = new SqliteCommand?[FewKeys + 1];
 
         private readonly SqliteCommand _many = SqliteDatabase.Prepare(connection,
             "SELECT key, value, etag FROM state WHERE key IN (SELECT value FROM json_each($keys))", "$keys");
@@ -71,9 +80,9 @@ internal sealed class SqliteReadPool(SqliteDatabase database) : IDisposable
                 return result;
             }
 
-            _many.Parameters[0].Value = JsonSerializer.Serialize(keys, KeysJson.Default.IReadOnlyListString);
+            var command = keys.Count <= FewKeys ? Few(keys) : Many(keys);
             var found = new Dictionary<string, StateEntry>(keys.Count, StringComparer.Ordinal);
-            using (var reader = _many.ExecuteReader())
+            using (var reader = command.ExecuteReader())
             {
                 while (reader.Read())
                 {
@@ -93,8 +102,32 @@ internal sealed class SqliteReadPool(SqliteDatabase database) : IDisposable
         public void Dispose()
         {
             _one.Dispose();
+            foreach (var command in _few)
+            {
+                command?.Dispose();
+            }
+
             _many.Dispose();
             connection.Dispose();
+        }
+
+        private SqliteCommand Few(IReadOnlyList<string> keys)
+        {
+            var command = _few[keys.Count] ??= SqliteDatabase.Prepare(connection,
+                $"SELECT key, value, etag FROM state WHERE key IN ({string.Join(", ", Enumerable.Range(1, keys.Count).Select(i => $"$k{i}"))})",
+                [.. Enumerable.Range(1, keys.Count).Select(i => $"$k{i}")]);
+            for (var i = 0; i < keys.Count; i++)
+            {
+                command.Parameters[i].Value = keys[i];
+            }
+
+            return command;
+        }
+
+        private SqliteCommand Many(IReadOnlyList<string> keys)
+        {
+            _many.Parameters[0].Value = JsonSerializer.Serialize(keys, KeysJson.Default.IReadOnlyListString);
+            return _many;
         }
 
         private static StateEntry Entry(SqliteDataReader reader) =>
