@@ -22,7 +22,9 @@ BENCH="$ROOT/bench"
 THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-64}"
 DURATION="${DURATION:-20s}"
-WARMUP="${WARMUP:-5s}"
+# Long enough for tiered compilation to settle on 2 busy cores: dotnet-counters showed ~2,500 methods compiled per
+# 5 s for the first ~25 s of POST load, the JIT taking 20% of the host's CPU meanwhile (a perf profile).
+WARMUP="${WARMUP:-30s}"
 ROUNDS="${ROUNDS:-1}"
 SCENARIOS="${SCENARIOS:-floor get list list-many post}"
 POST_USERS="${POST_USERS:-1000}"
