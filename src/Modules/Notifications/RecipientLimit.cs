@@ -83,34 +83,14 @@ internal sealed class RecipientLimit(IStateStore store, IOptions<NoticesOptions>
     /// Deletes the counts of days older than yesterday, from where the last pass stopped, a bounded number of keys per
     /// transaction; nothing counts them any more. Returns how many it deleted.
     /// </summary>
-    public async Task<int> PurgeAsync(CancellationToken cancellationToken)
+    public Task<int> PurgeAsync(CancellationToken cancellationToken)
     {
-        var mark = await store.GetAsync(MarkKey, cancellationToken);
         var today = new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
-        var day = mark.Value is { } done
-            ? DateTimeOffset.ParseExact(Encoding.UTF8.GetString(done), "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).AddDays(1)
-            : today.AddDays(-7);
-        var purged = 0;
-        for (; day < today.AddDays(-1); day = day.AddDays(1))
+        return new PeriodPurge(store, MarkKey, "yyyyMMdd", TimeSpan.FromDays(1)).RunAsync(today.AddDays(-1), today.AddDays(-7), async day =>
         {
             var lists = await store.GetBulkAsync(Enumerable.Range(0, 16).Select(d => ListKey(day, d.ToString("x", CultureInfo.InvariantCulture))).ToList(), cancellationToken);
-            var keys = lists.SelectMany(ReadKeys).Concat(lists.Where(l => l.Exists).Select(l => l.Key)).ToList();
-            foreach (var chunk in keys.Chunk(StateLimits.OperationsPerTransaction))
-            {
-                await store.TryExecuteAsync(chunk.Select(key => StateOperation.Delete(key)).ToList(), cancellationToken);
-            }
-
-            var value = Encoding.UTF8.GetBytes(day.UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture));
-            if (!await store.TryExecuteAsync([mark.Exists ? StateOperation.Save(MarkKey, value, mark.ETag) : StateOperation.Create(MarkKey, value)], cancellationToken))
-            {
-                break; // another replica moved the mark: it purges this day
-            }
-
-            purged += keys.Count;
-            mark = await store.GetAsync(MarkKey, cancellationToken);
-        }
-
-        return purged;
+            return [.. lists.SelectMany(ReadKeys), .. lists.Where(l => l.Exists).Select(l => l.Key)];
+        }, cancellationToken);
     }
 
     private static string ListKey(DateTimeOffset day, string hash) =>

@@ -60,41 +60,16 @@ internal sealed class ReminderIndex(IStateStore store, TimeProvider time)
     /// Deletes the lists of hours older than <see cref="KeepFor"/> from where the last pass stopped, with the reminder
     /// claims their entries name, a bounded number of keys per transaction. Returns how many claims it deleted.
     /// </summary>
-    public async Task<int> PurgeAsync(Func<DueEntry, string> claimKey, CancellationToken cancellationToken)
+    public Task<int> PurgeAsync(Func<DueEntry, string> claimKey, CancellationToken cancellationToken)
     {
-        var mark = await store.GetAsync(MarkKey, cancellationToken);
         var before = Floor(time.GetUtcNow() - KeepFor);
-        var hour = mark.Value is { } done
-            ? DateTimeOffset.ParseExact(Encoding.UTF8.GetString(done), "yyyyMMddHH", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).AddHours(1)
-            : before.AddDays(-7);
-        var purged = 0;
-        for (; hour < before; hour = hour.AddHours(1))
+
+        // Nothing adds to an hour that is this far past (only starts still ahead are added), so no writer holds its list's ETag.
+        return new PeriodPurge(store, MarkKey, "yyyyMMddHH", TimeSpan.FromHours(1)).RunAsync(before, before.AddDays(-7), async hour =>
         {
             var list = await store.GetAsync(HourKey(hour), cancellationToken);
-            var claims = Read(list).Select(claimKey).Distinct(StringComparer.Ordinal).ToList();
-            foreach (var chunk in claims.Chunk(StateLimits.OperationsPerTransaction))
-            {
-                await store.TryExecuteAsync(chunk.Select(key => StateOperation.Delete(key)).ToList(), cancellationToken);
-            }
-
-            var value = Encoding.UTF8.GetBytes(hour.UtcDateTime.ToString("yyyyMMddHH", CultureInfo.InvariantCulture));
-            List<StateOperation> operations = [mark.Exists ? StateOperation.Save(MarkKey, value, mark.ETag) : StateOperation.Create(MarkKey, value)];
-            if (list.Exists)
-            {
-                // Nothing adds to an hour that is this far past (only starts still ahead are added), so no writer holds its ETag.
-                operations.Add(StateOperation.Delete(list.Key, list.ETag));
-            }
-
-            if (!await store.TryExecuteAsync(operations, cancellationToken))
-            {
-                break; // another replica moved the mark: it purges this hour
-            }
-
-            purged += claims.Count;
-            mark = await store.GetAsync(MarkKey, cancellationToken);
-        }
-
-        return purged;
+            return [.. Read(list).Select(claimKey).Distinct(StringComparer.Ordinal), .. list.Exists ? [list.Key] : Array.Empty<string>()];
+        }, cancellationToken);
     }
 
     private async Task UpdateAsync(string key, Func<List<DueEntry>, List<DueEntry>> change, CancellationToken cancellationToken)
