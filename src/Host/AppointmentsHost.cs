@@ -1,5 +1,6 @@
 using Appointments.BuildingBlocks.State;
 using Appointments.Host.Audit;
+using Appointments.Host.BookingPage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -32,6 +33,7 @@ internal static class AppointmentsHost
         builder.AddCallerRateLimits();
         builder.AddBrowserOrigins();
         builder.AddTelemetry();
+        builder.AddBookingPage();
         builder.Services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.File), "Audit:File must name a file, or be - for standard output.").ValidateOnStart();
         builder.Services.AddSingleton<AuditLog>();
@@ -44,6 +46,7 @@ internal static class AppointmentsHost
         app.Use(NoStore);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseBookingPage();
 
         // Before authentication: a preflight carries no token.
         app.UseBrowserOrigins();
