@@ -72,7 +72,7 @@ internal static class OpenApiSchemas
             ["doctor"] = new($"Move it to this doctor. {Doctor}", NotNull: true),
             ["date_time"] = new($"Move it to this start: {InputDateTime}", NotNull: true),
             ["slot"] = new($"{Slot} `null` or empty removes it."),
-            ["status"] = new("The new status, as the caller's role allows (see the table above).", Ref: AppointmentStatusId),
+            ["status"] = new("The new status, as the caller's role allows (the table in the document's description).", Ref: AppointmentStatusId),
             ["email"] = new($"{Email} `null` or empty removes it."),
             ["phone"] = new($"{Phone} `null` or empty removes it."),
             ["reminder_method"] = new("How the patient hears about changes and the reminder.", Ref: ReminderMethodId),
