@@ -1,3 +1,4 @@
+using Appointments.Booking;
 using Appointments.BuildingBlocks.State;
 using Appointments.Host.Audit;
 using Appointments.Host.BookingPage;
@@ -28,7 +29,7 @@ internal static class AppointmentsHost
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ErrorAnswers.AddMessage);
         builder.Services.AddExceptionHandler<ErrorAnswers>();
         builder.AddJwtAuthentication();
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDescription>());
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiDescription>().AddBookingDescriptions());
         builder.AddStateStoreHealthCheck();
         builder.AddCallerRateLimits();
         builder.AddBrowserOrigins();

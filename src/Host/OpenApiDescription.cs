@@ -10,8 +10,9 @@ namespace Appointments.Host;
 internal sealed class OpenApiDescription : IOpenApiDocumentTransformer
 {
     private const string Description = """
-        Book, reschedule and cancel doctor visits. Every /api route needs `Authorization: Bearer <JWT>`; the optional
-        `role` claim is `patient` (default), `doctor` or `admin`.
+        Book, reschedule and cancel doctor visits. Every /api route needs `Authorization: Bearer <JWT>`; the caller is
+        the token's `sub`, and their role (`patient`, `doctor` or `admin`) comes from the user service's profile (or,
+        without one, the token's `role` claim).
 
         | Change | patient (own) | doctor (with them) | admin |
         |---|---|---|---|
@@ -21,8 +22,12 @@ internal sealed class OpenApiDescription : IOpenApiDocumentTransformer
         | record `completed` / `no_show`, once the start has passed | no (403) | yes | yes |
         | delete | yes | no (403) | yes |
 
-        `completed` and `no_show` are final (409 `Appointment is closed`). Patients and doctors book no sooner than
+        `completed` and `no_show` are final (409 `appointment_closed`). Patients and doctors book no sooner than
         `Booking:MinimumNotice` and no later than `Booking:Horizon` ahead; admins are exempt.
+
+        Times without an offset are in the clinic's time zone (`time_zone` on a schedule or the directory). Every error
+        is a problem document with a `code` to branch on. Every change answers with the document as it is now and its
+        `ETag`, which the next change sends back in `If-Match`.
         """;
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
@@ -39,6 +44,7 @@ internal sealed class OpenApiDescription : IOpenApiDocumentTransformer
         };
         document.Security ??= [];
         document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("Bearer", document)] = [] });
+        OpenApiProblems.Describe(document);
         foreach (var operation in document.Paths.Where(p => p.Key.StartsWith("/api/", StringComparison.Ordinal) || p.Key.StartsWith("/fhir/", StringComparison.Ordinal))
                      .SelectMany(p => p.Value.Operations?.Values.AsEnumerable() ?? []))
         {

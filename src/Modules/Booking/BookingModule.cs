@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -74,6 +75,13 @@ public static class BookingModule
         app.MapClinicApi();
         app.MapFhirApi();
         return app;
+    }
+
+    /// <summary>Describes Booking's routes and documents in the OpenAPI document: names, meanings, formats, allowed values.</summary>
+    public static OpenApiOptions AddBookingDescriptions(this OpenApiOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.AddDocumentTransformer<BookingOpenApi>();
     }
 
     private static void AddUserDirectory(IServiceCollection services, BookingSettings settings)

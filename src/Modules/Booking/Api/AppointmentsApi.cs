@@ -30,7 +30,7 @@ internal static class AppointmentsApi
             .WithResponseHeader(StatusCodes.Status201Created, HeaderNames.ETag, ETagMeaning)
             .WithResponseHeader(StatusCodes.Status201Created, Headers.IdempotentReplayed, "`true` when this answers an earlier request with the same `Idempotency-Key` again; nothing new was booked.")
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(422);
-        api.MapGet("/", List).WithExamples(null, null, $"[{OpenApiExamples.Document}]")
+        api.MapGet("/", List).WithExamples(null, null, OpenApiExamples.Documents)
             .WithResponseHeader(StatusCodes.Status200OK, Headers.NextCursor, "Present when there are more: pass it back as `cursor` for the next page.")
             .ProducesProblem(400);
         api.MapGet("/{id}", Read).WithExamples(null, null, OpenApiExamples.Document)
@@ -47,7 +47,7 @@ internal static class AppointmentsApi
         api.MapPut("/{id}/reschedule", Reschedule).WithExamples(typeof(RescheduleRequest), OpenApiExamples.RescheduleRequest, OpenApiExamples.Changed(Rescheduled))
             .WithResponseHeader(StatusCodes.Status200OK, HeaderNames.ETag, ETagMeaning).WithResponseHeader(StatusCodes.Status412PreconditionFailed, HeaderNames.ETag, "The version there is now.")
             .ProducesProblem(400).ProducesProblem(403).ProducesProblem(404).ProducesProblem(409).ProducesProblem(412).ProducesProblem(413);
-        api.MapGet("/status/{id}", ReadStatus).WithExamples(null, null, """{"status": "scheduled"}""").ProducesProblem(404);
+        api.MapGet("/status/{id}", ReadStatus).WithExamples(null, null, OpenApiExamples.Status).ProducesProblem(404);
         api.MapGet("/{id}/history", History).WithExamples(null, null, OpenApiExamples.History).ProducesProblem(404);
         return api;
     }

@@ -24,7 +24,7 @@ internal static class DoctorsApi
             .WithResponseHeader(StatusCodes.Status200OK, HeaderNames.ETag, "The schedule's version: send it back in `If-Match` to replace exactly this version.")
             .ProducesProblem(404);
         api.MapGet("/slots", Slots).WithExamples(null, null, OpenApiExamples.Slots).ProducesProblem(404);
-        api.MapGet("/appointments", Agenda).WithExamples(null, null, $"[{OpenApiExamples.Document}]").ProducesProblem(403);
+        api.MapGet("/appointments", Agenda).WithExamples(null, null, OpenApiExamples.Documents).ProducesProblem(403);
         return api;
     }
 

@@ -80,7 +80,8 @@ internal sealed record CreateAppointmentRequest(
     [property: JsonPropertyName("email")] string? Email = null,
     [property: JsonPropertyName("phone")] string? Phone = null,
     [property: JsonPropertyName("reminder_method")] string? ReminderMethod = null,
-    [property: JsonPropertyName("duration_minutes")] int? DurationMinutes = null);
+    [property: JsonPropertyName("duration_minutes")] int? DurationMinutes = null,
+    [property: JsonPropertyName("username")] string? Username = null);
 
 internal sealed record UpdateAppointmentRequest(
     [property: JsonPropertyName("doctor")] string? Doctor = null,

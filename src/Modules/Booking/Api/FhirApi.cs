@@ -94,7 +94,7 @@ internal static class FhirApi
     {
         foreach (var status in statuses)
         {
-            builder.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(System.Text.Json.JsonElement), [FhirResult.ContentType]));
+            builder.WithMetadata(new ProducesResponseTypeMetadata(status, typeof(FhirResource), [FhirResult.ContentType]));
         }
 
         return builder;

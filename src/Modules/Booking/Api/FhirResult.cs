@@ -21,3 +21,6 @@ internal sealed class FhirResult(R4.Resource resource, int status = StatusCodes.
         return JsonSerializer.SerializeAsync(httpContext.Response.Body, resource, resource.GetType(), Json, httpContext.RequestAborted);
     }
 }
+
+/// <summary>What the OpenAPI document says a FHIR answer is: any R4 resource, named by its <c>resourceType</c>.</summary>
+internal sealed record FhirResource([property: System.Text.Json.Serialization.JsonPropertyName("resourceType")] string ResourceType);

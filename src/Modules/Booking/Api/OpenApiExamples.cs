@@ -6,89 +6,96 @@ using Microsoft.OpenApi;
 namespace Appointments.Booking.Api;
 
 /// <summary>
-/// The request/response examples of API.md in the OpenAPI document. Bodies are described here rather than
-/// with <c>Accepts</c>, which would answer 415 to a JSON body sent without <c>Content-Type: application/json</c>.
+/// The request/response examples of API.md in the OpenAPI document, each written for the day the document is built
+/// (<see cref="ExampleDates"/>). Bodies are described here rather than with <c>Accepts</c>, which would answer 415 to
+/// a JSON body sent without <c>Content-Type: application/json</c>.
 /// </summary>
 internal static class OpenApiExamples
 {
     public const string Id = "65f1c2a9e4b0a1b2c3d4e5f6";
 
-    public const string CreateRequest =
-        """{"doctor": "dr-house", "date_time": "2026-12-01 10:00:00", "slot": "slot-17", "email": "alice@example.com", "reminder_method": "email"}""";
+    public static readonly Func<ExampleDates, string> CreateRequest = d =>
+        $$"""{"doctor": "dr-house", "date_time": "{{d.Local("10:00")}}", "slot": "slot-17", "email": "alice@example.com", "reminder_method": "email"}""";
 
-    public const string CreateResponse = $$"""{"message": "Appointment created successfully", "_id": "{{Id}}", "appointment": {{Document}}}""";
+    public static readonly Func<ExampleDates, string> CreateResponse = d =>
+        $$"""{"message": "Appointment created successfully", "_id": "{{Id}}", "appointment": {{Document(d)}}}""";
 
-    public const string UpdateRequest = """{"date_time": "2026-12-01 11:00:00"}""";
+    public static readonly Func<ExampleDates, string> UpdateRequest = d => $$"""{"date_time": "{{d.Local("11:00")}}"}""";
 
-    public const string RescheduleRequest = """{"new_date_time": "2026-12-02 09:30:00"}""";
+    public static readonly Func<ExampleDates, string> RescheduleRequest = d => $$"""{"new_date_time": "{{d.Local("09:30", days: 1)}}"}""";
 
-    public const string CancelRequest = """{"reason": "Feeling better"}""";
+    public static readonly Func<ExampleDates, string> CancelRequest = _ => """{"reason": "Feeling better"}""";
 
-    public const string History = """
-        [{"at": "2026-11-25T09:00:00+00:00", "actor": "alice", "role": "patient", "action": "create",
-          "changes": {"doctor": [null, "dr-house"], "date_time": [null, "2026-12-01 10:00:00"], "status": [null, "scheduled"], "email": "changed"}},
-         {"at": "2026-11-26T14:05:00+00:00", "actor": "dr-house", "role": "doctor", "action": "cancel",
+    public static readonly Func<ExampleDates, string> Status = _ => """{"status": "scheduled"}""";
+
+    public static readonly Func<ExampleDates, string> History = d => $$$"""
+        [{"at": "{{{d.Stamp(-60)}}}", "actor": "alice", "role": "patient", "action": "create",
+          "changes": {"doctor": [null, "dr-house"], "date_time": [null, "{{{d.Local("10:00")}}}"], "status": [null, "scheduled"], "email": "changed"}},
+         {"at": "{{{d.Stamp(0)}}}", "actor": "dr-house", "role": "doctor", "action": "cancel",
           "changes": {"status": ["scheduled", "cancelled"], "cancellation_reason": [null, "Doctor unwell"]}}]
         """;
 
-    public const string Document = $$$"""
-        {"_id": "{{{Id}}}", "username": "alice", "doctor": "dr-house", "date_time": "2026-12-01 10:00:00",
+    public static string Document(ExampleDates d) => $$$"""
+        {"_id": "{{{Id}}}", "username": "alice", "doctor": "dr-house", "date_time": "{{{d.Local("10:00")}}}",
          "slot": "slot-17", "status": "scheduled", "email": "alice@example.com", "phone": "+15555550100",
          "reminder_method": "email", "duration_minutes": 30,
-         "start": "2026-12-01T10:00:00+00:00", "end": "2026-12-01T10:30:00+00:00",
-         "created_at": "2026-11-25T09:00:00+00:00", "updated_at": "2026-11-25T09:00:00+00:00",
-         "cancellation": null, "reminder": {"status": "sent", "attempts": 1, "sent_at": "2026-11-30T10:00:05+00:00", "last_error": null}}
+         "start": "{{{d.WithOffset("10:00")}}}", "end": "{{{d.WithOffset("10:30")}}}",
+         "created_at": "{{{d.Stamp(-60)}}}", "updated_at": "{{{d.Stamp(-60)}}}",
+         "cancellation": null, "reminder": null,
+         "notices": [{"kind": "confirmation", "status": "sent", "sent_at": "{{{d.Stamp(-59)}}}"}]}
         """;
 
-    public const string Schedule = """
+    public static readonly Func<ExampleDates, string> Documents = d => $"[{Document(d)}]";
+
+    public static readonly Func<ExampleDates, string> Schedule = d => $$"""
         {"slot_minutes": 30,
          "weekly": {"monday": [{"start": "09:00", "end": "12:00"}, {"start": "13:00", "end": "17:00"}],
                     "wednesday": [{"start": "09:00", "end": "13:00"}]},
-         "closed": ["2027-12-24", "2027-12-25"]}
+         "closed": ["{{d.Date(14)}}", "{{d.Date(16)}}"]}
         """;
 
-    public const string Directory = """
-        [{"doctor": "dr-house", "slot_minutes": 30, "visit_types": [], "time_zone": "Europe/Berlin",
-          "next_free": {"start": "2027-12-20T09:00:00+01:00", "end": "2027-12-20T09:30:00+01:00", "date_time": "2027-12-20 09:00:00", "duration_minutes": 30}}]
+    public static readonly Func<ExampleDates, string> Directory = d => $$"""
+        [{"doctor": "dr-house", "slot_minutes": 30, "visit_types": [], "time_zone": "{{d.TimeZone}}",
+          "next_free": {{Slot(d, "09:00", "09:30", 30)}}}]
         """;
 
-    public const string FirstAvailable = """
-        [{"start": "2027-12-20T09:00:00+01:00", "end": "2027-12-20T09:30:00+01:00", "date_time": "2027-12-20 09:00:00", "duration_minutes": 30, "doctor": "dr-house"},
-         {"start": "2027-12-20T09:00:00+01:00", "end": "2027-12-20T09:20:00+01:00", "date_time": "2027-12-20 09:00:00", "duration_minutes": 20, "doctor": "dr-wilson"}]
+    public static readonly Func<ExampleDates, string> FirstAvailable = d => $$"""
+        [{{Slot(d, "09:00", "09:30", 30, "dr-house")}},
+         {{Slot(d, "09:00", "09:20", 20, "dr-wilson")}}]
         """;
 
-    /// <summary>A change's answer: the original's message and the document as it is now.</summary>
-    public static string Changed(string message) => $$"""{"message": "{{message}}", "appointment": {{Document}}}""";
+    public static readonly Func<ExampleDates, string> Slots = d => $"[{Slot(d, "09:00", "09:30", 30)}, {Slot(d, "09:30", "10:00", 30)}]";
 
-    public const string Slots = """
-        [{"start": "2027-12-20T09:00:00+01:00", "end": "2027-12-20T09:30:00+01:00", "date_time": "2027-12-20 09:00:00", "duration_minutes": 30},
-         {"start": "2027-12-20T09:30:00+01:00", "end": "2027-12-20T10:00:00+01:00", "date_time": "2027-12-20 09:30:00", "duration_minutes": 30}]
-        """;
-
-    public const string FhirAppointment = $$$"""
-        {"resourceType": "Appointment", "id": "{{{Id}}}", "meta": {"versionId": "1", "lastUpdated": "2026-11-25T09:00:00+00:00"},
-         "status": "booked", "start": "2026-12-01T10:00:00+01:00", "end": "2026-12-01T10:30:00+01:00", "minutesDuration": 30,
-         "created": "2026-11-25T09:00:00+00:00",
+    public static string FhirAppointment(ExampleDates d) => $$$"""
+        {"resourceType": "Appointment", "id": "{{{Id}}}", "meta": {"versionId": "1", "lastUpdated": "{{{d.Stamp(-60)}}}"},
+         "status": "booked", "start": "{{{d.WithOffset("10:00")}}}", "end": "{{{d.WithOffset("10:30")}}}", "minutesDuration": 30,
+         "created": "{{{d.Stamp(-60)}}}",
          "participant": [{"actor": {"reference": "Patient/alice", "display": "alice"}, "status": "accepted"},
                          {"actor": {"reference": "Practitioner/dr-house", "display": "dr-house"}, "status": "accepted"}]}
         """;
 
-    public const string FhirAppointments = $$$"""
+    public static readonly Func<ExampleDates, string> FhirAppointments = d => $$$"""
         {"resourceType": "Bundle", "type": "searchset", "total": 1,
-         "link": [{"relation": "self", "url": "http://localhost:5001/fhir/Appointment?date=ge2026-12-01&date=lt2027-01-01"}],
-         "entry": [{"fullUrl": "http://localhost:5001/fhir/Appointment/{{{Id}}}", "resource": {{{FhirAppointment}}}, "search": {"mode": "match"}}]}
+         "link": [{"relation": "self", "url": "http://localhost:5001/fhir/Appointment?date=ge{{{d.Date()}}}&date=lt{{{d.Date(7)}}}"}],
+         "entry": [{"fullUrl": "http://localhost:5001/fhir/Appointment/{{{Id}}}", "resource": {{{FhirAppointment(d)}}}, "search": {"mode": "match"}}]}
         """;
 
-    public const string FhirSlots = """
+    public static readonly Func<ExampleDates, string> FhirSlots = d => $$$"""
         {"resourceType": "Bundle", "type": "searchset", "total": 1,
-         "link": [{"relation": "self", "url": "http://localhost:5001/fhir/Slot?schedule=Schedule/dr-house&start=ge2026-12-01&start=lt2026-12-02"}],
+         "link": [{"relation": "self", "url": "http://localhost:5001/fhir/Slot?schedule=Schedule/dr-house&start=ge{{{d.Date()}}}&start=lt{{{d.Date(1)}}}"}],
          "entry": [{"fullUrl": "urn:uuid:8b4fd5a4-1c4b-5b8e-9d0a-3f1e2c7a6b5d",
                     "resource": {"resourceType": "Slot", "id": "8b4fd5a4-1c4b-5b8e-9d0a-3f1e2c7a6b5d", "schedule": {"reference": "Schedule/dr-house"},
-                                 "status": "free", "start": "2026-12-01T09:00:00+01:00", "end": "2026-12-01T09:30:00+01:00"},
+                                 "status": "free", "start": "{{{d.WithOffset("09:00")}}}", "end": "{{{d.WithOffset("09:30")}}}"},
                     "search": {"mode": "match"}}]}
         """;
 
-    public static string Message(string message) => $$"""{"message": "{{message}}"}""";
+    /// <summary>A change's answer: the original's message and the document as it is now.</summary>
+    public static Func<ExampleDates, string> Changed(string message) => d => $$"""{"message": "{{message}}", "appointment": {{Document(d)}}}""";
+
+    public static Func<ExampleDates, string> Message(string message) => _ => $$"""{"message": "{{message}}"}""";
+
+    private static string Slot(ExampleDates d, string start, string end, int minutes, string? doctor = null) =>
+        $$"""{"start": "{{d.WithOffset(start)}}", "end": "{{d.WithOffset(end)}}", "date_time": "{{d.Local(start)}}", "duration_minutes": {{minutes}}{{(doctor is null ? "" : $", \"doctor\": \"{doctor}\"")}}}""";
 
     /// <summary>Describes a header that a route's <paramref name="status"/> answer carries.</summary>
     public static RouteHandlerBuilder WithResponseHeader(this RouteHandlerBuilder route, int status, string name, string description) =>
@@ -104,8 +111,8 @@ internal static class OpenApiExamples
         });
 
     /// <summary>An example of a FHIR route's <c>200</c> answer, which is <c>application/fhir+json</c>.</summary>
-    public static RouteHandlerBuilder WithFhirExample(this RouteHandlerBuilder route, string example) =>
-        route.AddOpenApiOperationTransformer((operation, _, _) =>
+    public static RouteHandlerBuilder WithFhirExample(this RouteHandlerBuilder route, Func<ExampleDates, string> example) =>
+        route.AddOpenApiOperationTransformer((operation, context, _) =>
         {
             if (operation.Responses?.TryGetValue("200", out var answer) == true && answer is OpenApiResponse response)
             {
@@ -115,17 +122,24 @@ internal static class OpenApiExamples
                     response.Content[FhirResult.ContentType] = content = new OpenApiMediaType();
                 }
 
-                content.Example = JsonNode.Parse(example);
+                content.Example = JsonNode.Parse(example(ExampleDates.Of(context.ApplicationServices)));
             }
 
             return Task.CompletedTask;
         });
 
-    public static RouteHandlerBuilder WithExamples(this RouteHandlerBuilder route, Type? requestType, string? request, string? response, bool requestRequired = true) =>
+    /// <summary>
+    /// The route's request body (a named schema of <paramref name="requestType"/>, so a generated client names it too)
+    /// and the examples of its request and its success answer.
+    /// </summary>
+    public static RouteHandlerBuilder WithExamples(
+        this RouteHandlerBuilder route, Type? requestType, Func<ExampleDates, string>? request, Func<ExampleDates, string>? response, bool requestRequired = true) =>
         route.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
         {
-            if (requestType is not null)
+            var dates = ExampleDates.Of(context.ApplicationServices);
+            if (requestType is not null && context.Document is { } document)
             {
+                document.AddComponent<IOpenApiSchema>(requestType.Name, await context.GetOrCreateSchemaAsync(requestType, cancellationToken: cancellationToken));
                 operation.RequestBody = new OpenApiRequestBody
                 {
                     Required = requestRequired,
@@ -133,8 +147,8 @@ internal static class OpenApiExamples
                     {
                         ["application/json"] = new()
                         {
-                            Schema = await context.GetOrCreateSchemaAsync(requestType, cancellationToken: cancellationToken),
-                            Example = request is null ? null : JsonNode.Parse(request),
+                            Schema = new OpenApiSchemaReference(requestType.Name, document),
+                            Example = request is null ? null : JsonNode.Parse(request(dates)),
                         },
                     },
                 };
@@ -144,7 +158,7 @@ internal static class OpenApiExamples
             {
                 if (response is not null && status.StartsWith('2') && answer.Content?.TryGetValue("application/json", out var content) == true)
                 {
-                    content.Example = JsonNode.Parse(response);
+                    content.Example = JsonNode.Parse(response(dates));
                 }
             }
         });
