@@ -53,11 +53,12 @@ internal static class AppointmentsApi
     }
 
     private static async Task<Results<Created<CreatedResponse>, ProblemHttpResult>> Book(
-        JsonBody body, [FromHeader(Name = Headers.IdempotencyKey)] string? idempotencyKey, ClaimsPrincipal user, HttpResponse response,
+        JsonBody body, [FromHeader(Name = Headers.IdempotencyKey)] string? idempotencyHeader, ClaimsPrincipal user, HttpResponse response,
         [AsParameters] BookingServices services, CancellationToken cancellationToken)
     {
         var (fields, error) = body.Fields();
         var (request, invalid) = fields is null ? (null, error) : fields.ToNewAppointment(services.Clinic);
+        var idempotencyKey = Headers.IdempotencyKeyOf(idempotencyHeader);
         if ((invalid ?? Headers.RefuseIdempotencyKey(idempotencyKey)) is { } refusal)
         {
             return Problems.From(refusal);

@@ -9,16 +9,25 @@ internal static class Headers
     public const string IdempotencyKey = "Idempotency-Key";
     public const string IdempotentReplayed = "Idempotent-Replayed";
 
+    /// <summary>
+    /// The caller's <c>Idempotency-Key</c>, or null without one. An empty header is none: generated clients send an
+    /// optional header empty when it is not given.
+    /// </summary>
+    public static string? IdempotencyKeyOf(string? header) => string.IsNullOrEmpty(header) ? null : header;
+
     /// <summary>An <c>Idempotency-Key</c> is 1 to 255 printable ASCII characters.</summary>
     public static BookingError? RefuseIdempotencyKey(string? key) =>
-        key is not null && (key.Length is 0 or > 255 || !key.All(c => c is >= ' ' and <= '~'))
+        key is not null && (key.Length > 255 || !key.All(c => c is >= ' ' and <= '~'))
             ? BookingError.Invalid(IdempotencyKey, "must be 1 to 255 printable ASCII characters")
             : null;
 
-    /// <summary>The caller's <c>If-Match</c>, or null without one. One that cannot be parsed matches nothing.</summary>
+    /// <summary>
+    /// The caller's <c>If-Match</c>, or null without one (an empty header is none, as generated clients send an optional
+    /// header they were not given). One that cannot be parsed matches nothing.
+    /// </summary>
     public static ETagCondition? IfMatch(string? header)
     {
-        if (header is null)
+        if (string.IsNullOrWhiteSpace(header))
         {
             return null;
         }
