@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Appointments.Booking.Storage;
 
 namespace Appointments.Booking;
@@ -6,7 +7,7 @@ namespace Appointments.Booking;
 /// Doctors' hours and what they leave free: one method per thing a caller can do (save or read a schedule, list
 /// free slots, read a doctor's day), and the check every booking passes once its doctor has a schedule.
 /// </summary>
-internal sealed class Availability(ScheduleStore schedules, DoctorDays days, FreeSlots freeSlots, Clinic clinic)
+internal sealed class Availability(ScheduleStore schedules, DoctorDays days, FreeSlots freeSlots, Clinic clinic, IOptions<BookingOptions> options)
 {
     /// <summary>The longest range of days one free-slot search covers.</summary>
     public const int MaxDays = 31;
@@ -76,7 +77,8 @@ internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Fre
     /// <summary>
     /// Once the doctor has a schedule, the time an appointment newly takes (a booking, a move, a new doctor, an
     /// un-cancel) must lie wholly inside one window of its local day, on a date that is not closed. Doctors without a
-    /// schedule take any time. A schedule that changes never refuses what is already booked.
+    /// schedule take any time, unless <c>Booking:RequireSchedule</c> is on. A schedule that changes never refuses what is
+    /// already booked.
     /// </summary>
     public async Task<BookingError?> RefuseOutsideHoursAsync(Appointment? current, Appointment next, CancellationToken cancellationToken)
     {
@@ -85,9 +87,13 @@ internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Fre
         return takesTime ? RefuseOutsideHours(next, (await schedules.FindAsync(next.Doctor, cancellationToken))?.Schedule) : null;
     }
 
-    /// <summary><see cref="RefuseOutsideHoursAsync"/> for a new booking, with its doctor's schedule already read (null: none).</summary>
+    /// <summary>
+    /// <see cref="RefuseOutsideHoursAsync"/> for a new booking, with its doctor's schedule already read (null: none, which
+    /// refuses only when <c>Booking:RequireSchedule</c> is on).
+    /// </summary>
     public BookingError? RefuseOutsideHours(Appointment next, Schedule? schedule) =>
-        schedule is null || schedule.Covers(next.StartUtc, next.EndUtc, clinic.Zone) ? null : BookingError.Unavailable;
+        schedule is null ? (options.Value.RequireSchedule ? BookingError.Unavailable : null)
+        : schedule.Covers(next.StartUtc, next.EndUtc, clinic.Zone) ? null : BookingError.Unavailable;
 
     /// <summary>The doctor's schedule, or null when they have none.</summary>
     public async Task<Schedule?> ScheduleOfAsync(string doctor, CancellationToken cancellationToken) =>

@@ -21,6 +21,9 @@ internal sealed class BookingOptions
     [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00")]
     public TimeSpan Horizon { get; set; } = TimeSpan.FromDays(365);
 
+    /// <summary>Refuse bookings (and moves) with a doctor who has no schedule; off for the original's clients, who book any doctor.</summary>
+    public bool RequireSchedule { get; set; }
+
     /// <summary>The most active appointments still ahead that one patient may hold; admins booking for them are exempt.</summary>
     [Range(1, 10_000)]
     public int MaxActivePerPatient { get; set; } = 20;
