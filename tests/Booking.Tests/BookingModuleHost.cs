@@ -85,6 +85,16 @@ internal sealed class CountingStateStore(IStateStore inner) : IStateStore
         return inner.GetBulkAsync(keys, cancellationToken);
     }
 
-    public Task<bool> TryExecuteAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default) =>
-        inner.TryExecuteAsync(operations, cancellationToken);
+    /// <summary>Runs before each transaction reaches the store: a test's way to land another write in between.</summary>
+    public Func<IReadOnlyList<StateOperation>, Task>? BeforeExecute { get; set; }
+
+    public async Task<bool> TryExecuteAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default)
+    {
+        if (BeforeExecute is { } before)
+        {
+            await before(operations);
+        }
+
+        return await inner.TryExecuteAsync(operations, cancellationToken);
+    }
 }

@@ -79,7 +79,7 @@ public sealed class DoctorDayTests : IDisposable
     private async Task<(IReadOnlyList<(DateTimeOffset, DateTimeOffset)> Slots, long Keys)> SlotsAsync(string doctor)
     {
         var before = _booking.Store.KeysRead;
-        var (slots, error) = await Availability.FreeSlotsAsync(doctor, Monday, Monday.AddDays(6), CancellationToken.None);
+        var (slots, error) = await Availability.FreeSlotsAsync(doctor, Monday, Monday.AddDays(6), null, CancellationToken.None);
         error.Should().BeNull();
         return (slots!, _booking.Store.KeysRead - before);
     }

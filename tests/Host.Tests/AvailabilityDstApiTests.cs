@@ -86,4 +86,28 @@ public sealed class AvailabilityDstApiTests(BerlinApp app) : DoctorsTestBase<Ber
         FhirR4.Text(after.StartElement).Should().Be("2031-03-31T09:00:00+02:00");
         FhirR4.Text(after.EndElement).Should().Be("2031-03-31T09:30:00+02:00");
     }
+
+    [Fact]
+    public async Task Visit_types_and_the_buffer_are_measured_in_real_minutes_across_the_spring_change()
+    {
+        var doctor = await DoctorWithSchedule("""
+            {"slot_minutes": 30, "buffer_minutes": 15, "weekly": {"sunday": [{"start": "01:00", "end": "04:00"}]},
+             "visit_types": [{"code": "long", "minutes": 60}, {"code": "short", "minutes": 30}]}
+            """);
+        var before = await Slots(doctor, "2031-03-30", "2031-03-30", "long");
+        var booking = Booking(doctor, "2031-03-30 01:00:00");
+        booking["visit_type"] = "short";
+
+        var patient = App.NewPatient(out _);
+        var id = await BookOk(patient, booking);
+
+        before.Should().Equal(
+            "2031-03-30 01:00:00–2031-03-30 03:00:00", "2031-03-30 01:30:00–2031-03-30 03:30:00", "2031-03-30 03:00:00–2031-03-30 04:00:00");
+        (await Get(patient, id)).GetProperty("end").GetString().Should().Be("2031-03-30T01:30:00+01:00");
+        (await Slots(doctor, "2031-03-30", "2031-03-30", "long")).Should().Equal("2031-03-30 03:00:00–2031-03-30 04:00:00");
+        (await Slots(doctor, "2031-03-30", "2031-03-30")).Should().Equal(
+            "2031-03-30 03:00:00–2031-03-30 03:30:00", "2031-03-30 03:30:00–2031-03-30 04:00:00");
+        var inBuffer = await Book(App.NewPatient(out _), Booking(doctor, "2031-03-30 01:30:00"));
+        (await ShouldBeProblem(inBuffer, HttpStatusCode.Conflict)).GetProperty("code").GetString().Should().Be("doctor_booked");
+    }
 }

@@ -26,9 +26,9 @@ public abstract class DoctorsTestBase<TApp>(TApp app) : ApiTestBase<TApp>(app)
     }
 
     /// <summary>The doctor's free slots as <c>"start–end"</c>, in the order they are listed.</summary>
-    protected async Task<List<string>> Slots(string doctor, string from, string to)
+    protected async Task<List<string>> Slots(string doctor, string from, string to, string? visitType = null)
     {
-        var response = await App.NewPatient(out _).GetAsync($"/api/doctors/{doctor}/slots?from={from}&to={to}");
+        var response = await App.NewPatient(out _).GetAsync($"/api/doctors/{doctor}/slots?from={from}&to={to}{(visitType is null ? "" : $"&visit_type={visitType}")}");
         response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         var slots = (await Json(response)).EnumerateArray().ToList();
 

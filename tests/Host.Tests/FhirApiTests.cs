@@ -201,6 +201,24 @@ public abstract class FhirApiTests<TApp>(TApp app) : DoctorsTestBase<TApp>(app)
     }
 
     [Fact]
+    public async Task A_slot_search_for_a_visit_type_lists_its_lengths_and_names_it_as_service_type()
+    {
+        var doctor = NewDoctor();
+        await PutScheduleOk(Doctor(doctor), doctor, """
+            {"slot_minutes": 20, "weekly": {"monday": [{"start": "09:00", "end": "10:00"}]}, "visit_types": [{"code": "new-patient", "minutes": 40}]}
+            """);
+        var patient = App.NewPatient(out _);
+
+        var response = await patient.GetAsync($"/fhir/Slot?schedule=Schedule/{doctor}&start=ge2031-04-07&start=lt2031-04-08&service-type=new-patient");
+        var unknown = await patient.GetAsync($"/fhir/Slot?schedule=Schedule/{doctor}&start=ge2031-04-07&start=lt2031-04-08&service-type=x-ray");
+
+        var slots = (await FhirR4.ValidAsync<R4.Bundle>(response)).Entry.Select(e => e.Resource).Cast<R4.Slot>().ToList();
+        slots.Select(s => $"{FhirR4.Text(s.StartElement)[11..16]}–{FhirR4.Text(s.EndElement)[11..16]}").Should().Equal("09:00–09:40", "09:20–10:00");
+        slots.Should().OnlyContain(s => s.ServiceType.Single().Coding.Single().Code == "new-patient");
+        (await Outcome(unknown, HttpStatusCode.BadRequest)).Diagnostics.Should().StartWith("service-type:");
+    }
+
+    [Fact]
     public async Task A_slot_search_names_a_schedule_and_a_range()
     {
         var patient = App.NewPatient(out _);

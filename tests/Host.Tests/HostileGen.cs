@@ -13,7 +13,7 @@ namespace Appointments.Host.Tests;
 internal static class HostileGen
 {
     public static readonly string[] Fields =
-        ["doctor", "date_time", "new_date_time", "slot", "email", "phone", "reminder_method", "status", "duration_minutes", "username", "reason"];
+        ["doctor", "date_time", "new_date_time", "slot", "email", "phone", "reminder_method", "status", "duration_minutes", "username", "reason", "visit_type"];
 
     /// <summary>Characters that have broken parsers before: each class is one element.</summary>
     private static readonly Gen<string> Piece = Gen.OneOf(

@@ -182,15 +182,18 @@ public abstract class HostileInputTests<TApp>(TApp app) : ApiTestBase<TApp>(app)
                 [
                     $"/api/doctors/{name}/schedule",
                     $"/api/doctors/{name}/slots?from={q[0]}&to={q[1]}",
+                    $"/api/doctors/{name}/slots?from=2031-03-03&to=2031-03-09&visit_type={q[2]}",
                     $"/api/doctors/{name}/appointments?date={q[2]}",
                     $"/api/doctors/{name}/appointments?from={q[0]}&to={q[3]}",
                     $"/api/doctors/{name}/appointments?date={q[1]}&from={q[0]}",
                     "/api/doctors",
                     $"/api/slots?from={q[0]}&to={q[1]}",
+                    $"/api/slots?from=2031-03-03&to=2031-03-09&visit_type={q[3]}",
                     $"/api/appointments?from={q[2]}&to={q[3]}&upcoming={q[0]}",
                     $"/fhir/Appointment/{name}",
                     $"/fhir/Appointment?date={q[0]}&date={q[1]}&_count={q[3]}",
                     $"/fhir/Slot?schedule=Schedule/{name}&start={q[0]}&start={q[1]}",
+                    $"/fhir/Slot?schedule=Schedule/{name}&start=ge2031-03-03&start=lt2031-03-09&service-type={q[2]}",
                     $"/fhir/Slot?schedule={q[2]}&start={q[3]}",
                 ];
 
@@ -220,8 +223,12 @@ public abstract class HostileInputTests<TApp>(TApp app) : ApiTestBase<TApp>(app)
                    from start in value
                    from end in value
                    from closed in value
+                   from code in Gen.OneOf(value, Gen.Elements("\"new-patient\"", "\"a\"", "\"A\"", "\"\""))
+                   from minutes in value
+                   from buffer in value
                    select System.Text.Encoding.UTF8.GetBytes(
-                       $$"""{"slot_minutes": {{slot}}, "weekly": {"{{d}}": [{"start": {{start}}, "end": {{end}}}]}, "closed": [{{closed}}]}""");
+                       $$"""{"slot_minutes": {{slot}}, "weekly": {"{{d}}": [{"start": {{start}}, "end": {{end}}}]}, "closed": [{{closed}}], """ +
+                       $$"""  "visit_types": [{"code": {{code}}, "minutes": {{minutes}}}], "buffer_minutes": {{buffer}}}""");
         }
     }
 

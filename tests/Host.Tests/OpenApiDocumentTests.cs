@@ -90,11 +90,11 @@ public sealed class OpenApiDocumentTests(EmbeddedApp app) : OpenApiTestBase(app)
     }
 
     [Theory]
-    [InlineData("/api/doctors/{doctor}/slots", "from to")]
+    [InlineData("/api/doctors/{doctor}/slots", "from to visit_type")]
     [InlineData("/api/doctors/{doctor}/appointments", "date from to")]
-    [InlineData("/api/slots", "from to")]
+    [InlineData("/api/slots", "from to visit_type")]
     [InlineData("/fhir/Appointment", "date patient practitioner")]
-    [InlineData("/fhir/Slot", "schedule start")]
+    [InlineData("/fhir/Slot", "schedule start service-type")]
     public async Task The_doctors_and_fhir_routes_name_their_query_parameters(string path, string names)
     {
         var operation = await OperationAsync("get", path);

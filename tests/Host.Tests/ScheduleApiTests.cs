@@ -14,7 +14,9 @@ public abstract class ScheduleApiTests<TApp>(TApp app) : DoctorsTestBase<TApp>(a
          "weekly": {"monday": [{"start": "09:00", "end": "12:00"}, {"start": "13:00", "end": "17:00"}],
                     "wednesday": [{"start": "09:00", "end": "13:00"}],
                     "saturday": [{"start": "20:00", "end": "24:00"}]},
-         "closed": ["2031-12-24", "2031-12-25"]}
+         "closed": ["2031-12-24", "2031-12-25"],
+         "visit_types": [{"code": "new-patient", "minutes": 60}, {"code": "follow-up", "minutes": 30}],
+         "buffer_minutes": 5}
         """;
 
     [Fact]

@@ -14,6 +14,7 @@ internal sealed record Appointment
     [JsonPropertyName("start_utc")] public required DateTimeOffset StartUtc { get; init; }
     [JsonPropertyName("duration_minutes")] public required int DurationMinutes { get; init; }
     [JsonPropertyName("slot")] public string? Slot { get; init; }
+    [JsonPropertyName("visit_type")] public string? VisitType { get; init; }
     [JsonPropertyName("status")] public required string Status { get; init; }
     [JsonPropertyName("email")] public string? Email { get; init; }
     [JsonPropertyName("phone")] public string? Phone { get; init; }
@@ -51,6 +52,7 @@ internal sealed record Appointment
         StartUtc = request.Start,
         DurationMinutes = request.DurationMinutes ?? defaultMinutes,
         Slot = request.Slot,
+        VisitType = request.VisitType,
         Status = AppointmentStatus.Scheduled,
         Email = request.Email,
         Phone = request.Phone,

@@ -52,10 +52,11 @@ internal sealed class AppointmentBook(
         // Booking for themself, the caller's profile (when the user service gave one) proves they exist and fills in contacts.
         // Without a length, a visit with a doctor who has a schedule lasts one of their slots: booking a listed slot takes that slot only.
         var own = username == caller.Username;
+        // A visit type sets the length.
         var schedule = await availability.ScheduleOfAsync(request.Doctor, cancellationToken);
-        var minutes = schedule?.SlotMinutes ?? (int)options.Value.DefaultDuration.TotalMinutes;
+        var (minutes, wrongType) = VisitLength(request, schedule);
         var appointment = Appointment.New(NewId(now), username, own ? caller.WithContacts(request) : request, minutes, now);
-        if ((appointment.MissingContact() ?? RefuseStart(caller, appointment.StartUtc, now) ?? availability.RefuseOutsideHours(appointment, schedule)) is { } invalid)
+        if ((wrongType ?? appointment.MissingContact() ?? RefuseStart(caller, appointment.StartUtc, now) ?? availability.RefuseOutsideHours(null, appointment, schedule)) is { } invalid)
         {
             return (null, invalid);
         }
@@ -67,6 +68,7 @@ internal sealed class AppointmentBook(
 
         var write = new AppointmentWrite(null, appointment, HistoryEntry.Of(caller, HistoryActions.Create, null, appointment, clinic, now))
         {
+            BufferMinutes = schedule?.BufferMinutes ?? 0,
             Notice = NoticeFor(HistoryActions.Create, null, appointment, now),
             Idempotency = idempotency is null ? null : new IdempotencyClaim(idempotency.KeyHash, new IdempotencyRecord(idempotency.RequestHash, appointment.Id, now)),
             MaxActiveAhead = ActiveLimit(caller),
@@ -181,7 +183,8 @@ internal sealed class AppointmentBook(
                 return null;
             }
 
-            if ((RefuseTimeChange(caller, current, next) ?? await availability.RefuseOutsideHoursAsync(current, next, cancellationToken)) is { } refused)
+            var schedule = await availability.ScheduleOfAsync(next.Doctor, cancellationToken);
+            if ((RefuseTimeChange(caller, current, next) ?? availability.RefuseOutsideHours(current, next, schedule)) is { } refused)
             {
                 return refused;
             }
@@ -189,7 +192,12 @@ internal sealed class AppointmentBook(
             var now = clinic.UtcNow;
             next = next with { Version = current.Version + 1 };
             var history = action == HistoryActions.Delete ? HistoryEntry.Deleted(caller, now) : HistoryEntry.Of(caller, action, current, next, clinic, now);
-            var write = new AppointmentWrite(stored, next, history) { Notice = NoticeFor(action, current, next, now), MaxActiveAhead = ActiveLimit(caller) };
+            var write = new AppointmentWrite(stored, next, history)
+            {
+                Notice = NoticeFor(action, current, next, now),
+                MaxActiveAhead = ActiveLimit(caller),
+                BufferMinutes = schedule?.BufferMinutes ?? 0,
+            };
             switch (await writer.TryWriteAsync(write, cancellationToken))
             {
                 case WriteOutcome.Written:
@@ -209,6 +217,24 @@ internal sealed class AppointmentBook(
         }
 
         return BookingError.Changed;
+    }
+
+    /// <summary>
+    /// How long a new visit lasts: its visit type's minutes (a <c>duration_minutes</c> that disagrees is refused), else the
+    /// minutes it asks for, else one of its doctor's slots, else <c>Booking:DefaultDuration</c>.
+    /// </summary>
+    private (int Minutes, BookingError? Error) VisitLength(NewAppointment request, Schedule? schedule)
+    {
+        var fallback = request.DurationMinutes ?? schedule?.SlotMinutes ?? (int)options.Value.DefaultDuration.TotalMinutes;
+        if (request.VisitType is null)
+        {
+            return (fallback, null);
+        }
+
+        return schedule?.VisitTypeOf(request.VisitType) is not { } visit ? (fallback, Availability.UnknownVisitType(schedule))
+            : request.DurationMinutes is { } asked && asked != visit.Minutes
+                ? (fallback, BookingError.Invalid("duration_minutes", $"must be {visit.Minutes} for visit_type {visit.Code}, or left out"))
+                : (visit.Minutes, null);
     }
 
     /// <summary>Patients (and doctors, who never book) may hold only so many active appointments ahead; admins are exempt.</summary>

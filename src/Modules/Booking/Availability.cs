@@ -34,7 +34,7 @@ internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Fre
     /// Reads the schedule and one day list a day (an appointment is listed on every day its time touches).
     /// </summary>
     public async Task<(IReadOnlyList<(DateTimeOffset Start, DateTimeOffset End)>? Slots, BookingError? Error)> FreeSlotsAsync(
-        string doctor, DateOnly from, DateOnly to, CancellationToken cancellationToken)
+        string doctor, DateOnly from, DateOnly to, string? visitType, CancellationToken cancellationToken)
     {
         if (to < from || to.DayNumber - from.DayNumber >= MaxDays)
         {
@@ -53,8 +53,14 @@ internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Fre
             return ([], null);
         }
 
-        var held = await days.EntriesAsync(doctor, first, last, cancellationToken);
-        return (freeSlots.Of(stored.Schedule, held, first, last), null);
+        var visit = visitType is null ? null : stored.Schedule.VisitTypeOf(visitType);
+        if (visitType is not null && visit is null)
+        {
+            return (null, UnknownVisitType(stored.Schedule));
+        }
+
+        var held = await days.EntriesAsync(doctor, FreeSlots.ReadFrom(stored.Schedule, first), last, cancellationToken);
+        return (freeSlots.Of(stored.Schedule, held, first, last, visit), null);
     }
 
     /// <summary>
@@ -80,20 +86,19 @@ internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Fre
     /// schedule take any time, unless <c>Booking:RequireSchedule</c> is on. A schedule that changes never refuses what is
     /// already booked.
     /// </summary>
-    public async Task<BookingError?> RefuseOutsideHoursAsync(Appointment? current, Appointment next, CancellationToken cancellationToken)
+    /// <param name="schedule">The schedule of <paramref name="next"/>'s doctor, or null when they have none.</param>
+    public BookingError? RefuseOutsideHours(Appointment? current, Appointment next, Schedule? schedule)
     {
         var takesTime = next.HoldsTime
             && (current is not { HoldsTime: true } || current.Doctor != next.Doctor || current.StartUtc != next.StartUtc || current.EndUtc != next.EndUtc);
-        return takesTime ? RefuseOutsideHours(next, (await schedules.FindAsync(next.Doctor, cancellationToken))?.Schedule) : null;
+        return !takesTime ? null
+            : schedule is null ? (options.Value.RequireSchedule ? BookingError.Unavailable : null)
+            : schedule.Covers(next.StartUtc, next.EndUtc, clinic.Zone) ? null : BookingError.Unavailable;
     }
 
-    /// <summary>
-    /// <see cref="RefuseOutsideHoursAsync"/> for a new booking, with its doctor's schedule already read (null: none, which
-    /// refuses only when <c>Booking:RequireSchedule</c> is on).
-    /// </summary>
-    public BookingError? RefuseOutsideHours(Appointment next, Schedule? schedule) =>
-        schedule is null ? (options.Value.RequireSchedule ? BookingError.Unavailable : null)
-        : schedule.Covers(next.StartUtc, next.EndUtc, clinic.Zone) ? null : BookingError.Unavailable;
+    /// <summary>A <c>visit_type</c> the doctor does not offer: which they do.</summary>
+    public static BookingError UnknownVisitType(Schedule? schedule) => BookingError.Invalid("visit_type",
+        schedule is { VisitTypes.Count: > 0 } ? $"must be one of the doctor's visit types: {string.Join(", ", schedule.VisitTypes.Select(v => v.Code))}" : "the doctor has no visit types");
 
     /// <summary>The doctor's schedule, or null when they have none.</summary>
     public async Task<Schedule?> ScheduleOfAsync(string doctor, CancellationToken cancellationToken) =>

@@ -3,7 +3,7 @@ using Appointments.Booking.Storage;
 namespace Appointments.Booking;
 
 /// <summary>A doctor in the clinic's directory: their slot length and the first free slot within a month, if any.</summary>
-internal sealed record DirectoryEntry(string Doctor, int SlotMinutes, (DateTimeOffset Start, DateTimeOffset End)? NextFree);
+internal sealed record DirectoryEntry(string Doctor, Schedule Schedule, (DateTimeOffset Start, DateTimeOffset End)? NextFree);
 
 /// <summary>
 /// The clinic as a booking app first sees it: every doctor with a schedule and when each is next free, and the first
@@ -32,7 +32,7 @@ internal sealed class ClinicDirectory(ScheduleStore schedules, DoctorDays days, 
             }
 
             var waiting = found.Keys.Where(d => !nextFree.ContainsKey(d)).ToList();
-            foreach (var (doctor, entries) in await days.EntriesOfAsync(waiting, first, last, cancellationToken))
+            foreach (var (doctor, entries) in await days.EntriesOfAsync(waiting, first.AddDays(-1), last, cancellationToken))
             {
                 if (freeSlots.Of(found[doctor], entries, first, last) is [var slot, ..])
                 {
@@ -41,15 +41,16 @@ internal sealed class ClinicDirectory(ScheduleStore schedules, DoctorDays days, 
             }
         }
 
-        return found.Select(d => new DirectoryEntry(d.Key, d.Value.SlotMinutes, nextFree.TryGetValue(d.Key, out var slot) ? slot : null)).ToList();
+        return found.Select(d => new DirectoryEntry(d.Key, d.Value, nextFree.TryGetValue(d.Key, out var slot) ? slot : null)).ToList();
     }
 
     /// <summary>
     /// Every doctor's free slots on the clinic-local days <paramref name="from"/> to <paramref name="to"/>, ordered by
     /// start (then doctor): the "first available" search. At most <see cref="SearchDays"/> days.
     /// </summary>
+    /// <param name="visitType">A visit type's code: only doctors who offer it, and starts where it fits.</param>
     public async Task<(IReadOnlyList<(string Doctor, DateTimeOffset Start, DateTimeOffset End)>? Slots, BookingError? Error)> FirstAvailableAsync(
-        DateOnly from, DateOnly to, CancellationToken cancellationToken)
+        DateOnly from, DateOnly to, string? visitType, CancellationToken cancellationToken)
     {
         if (to < from || to.DayNumber - from.DayNumber >= SearchDays)
         {
@@ -61,9 +62,11 @@ internal sealed class ClinicDirectory(ScheduleStore schedules, DoctorDays days, 
             return ([], null);
         }
 
-        var found = await schedules.FindAllAsync(await schedules.DoctorsAsync(cancellationToken), cancellationToken);
-        var entries = await days.EntriesOfAsync(found.Keys.ToList(), first, last, cancellationToken);
-        return (found.SelectMany(d => freeSlots.Of(d.Value, entries[d.Key], first, last).Select(s => (Doctor: d.Key, s.Start, s.End)))
+        var found = (await schedules.FindAllAsync(await schedules.DoctorsAsync(cancellationToken), cancellationToken))
+            .Where(d => visitType is null || d.Value.VisitTypeOf(visitType) is not null).ToDictionary(StringComparer.Ordinal);
+        var entries = await days.EntriesOfAsync(found.Keys.ToList(), first.AddDays(-1), last, cancellationToken);
+        return (found.SelectMany(d => freeSlots.Of(d.Value, entries[d.Key], first, last, visitType is null ? null : d.Value.VisitTypeOf(visitType))
+                .Select(s => (Doctor: d.Key, s.Start, s.End)))
             .OrderBy(s => s.Start).ThenBy(s => s.Doctor, StringComparer.Ordinal).ToList(), null);
     }
 }

@@ -21,27 +21,37 @@ internal sealed class FreeSlots(Clinic clinic, IOptions<BookingOptions> options)
         return first <= last ? (first, last) : null;
     }
 
-    /// <summary>The free slots of <paramref name="schedule"/> on the days <paramref name="first"/> to <paramref name="last"/>, ordered.</summary>
-    /// <param name="entries">The doctor's day lists of those days (an appointment is listed on every day its time touches).</param>
-    public List<(DateTimeOffset Start, DateTimeOffset End)> Of(Schedule schedule, IReadOnlyList<DayEntry> entries, DateOnly first, DateOnly last)
+    /// <summary>
+    /// The free slots of <paramref name="schedule"/> on the days <paramref name="first"/> to <paramref name="last"/>,
+    /// ordered: starts on the schedule's grid where a visit of <paramref name="visit"/>'s minutes (a slot's, when null)
+    /// lies wholly inside its window, and that visit and the doctor's buffer after it meet no appointment and no
+    /// appointment's buffer.
+    /// </summary>
+    /// <param name="entries">
+    /// The doctor's day lists of those days and of the day before (an appointment is listed on every day its time
+    /// touches; one ending just before midnight may keep its buffer into the next day).
+    /// </param>
+    public List<(DateTimeOffset Start, DateTimeOffset End)> Of(Schedule schedule, IReadOnlyList<DayEntry> entries, DateOnly first, DateOnly last, VisitType? visit = null)
     {
         var (now, o) = (clinic.UtcNow, options.Value);
         var (earliest, latest) = (now + o.MinimumNotice, now + o.Horizon);
+        var buffer = TimeSpan.FromMinutes(schedule.BufferMinutes).Ticks;
         var held = entries.Where(e => e.HoldsTime).OrderBy(e => e.Start).ToList();
         var slots = new List<(DateTimeOffset Start, DateTimeOffset End)>();
         var next = 0;
         for (var day = first; day <= last; day = day.AddDays(1))
         {
-            foreach (var slot in schedule.Grid(day, clinic.Zone).Where(s => s.Start > now && s.Start >= earliest && s.Start <= latest))
+            var grid = visit is null ? schedule.Grid(day, clinic.Zone) : schedule.Grid(day, clinic.Zone, visit.Minutes);
+            foreach (var slot in grid.Where(s => s.Start > now && s.Start >= earliest && s.Start <= latest))
             {
-                // Slots come in order, and a doctor's held times never overlap, so ordered by start they are ordered by
-                // end too: one pass over both.
-                while (next < held.Count && held[next].End <= slot.Start.UtcTicks)
+                // Slots come in order, and a doctor's held times (with their buffers) never overlap, so ordered by start
+                // they are ordered by end too: one pass over both.
+                while (next < held.Count && held[next].End + buffer <= slot.Start.UtcTicks)
                 {
                     next++;
                 }
 
-                if (next == held.Count || held[next].Start >= slot.End.UtcTicks)
+                if (next == held.Count || held[next].Start >= slot.End.UtcTicks + buffer)
                 {
                     slots.Add(slot);
                 }
@@ -55,6 +65,10 @@ internal sealed class FreeSlots(Clinic clinic, IOptions<BookingOptions> options)
 
         return slots;
     }
+
+    /// <summary>The first day whose list a free-slot search reads: the day before too when a buffer may reach over midnight.</summary>
+    public static DateOnly ReadFrom(Schedule schedule, DateOnly first) =>
+        schedule.BufferMinutes > 0 && first > DateOnly.MinValue ? first.AddDays(-1) : first;
 
     private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
 

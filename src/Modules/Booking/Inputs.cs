@@ -25,6 +25,9 @@ internal sealed record NewAppointment(string Doctor, DateTimeOffset Start)
 
     /// <summary>Whom an admin books for; ignored for everyone else, who book for themselves.</summary>
     public string? Username { get; init; }
+
+    /// <summary>One of the doctor's visit types, which sets the length; null: none.</summary>
+    public string? VisitType { get; init; }
 }
 
 /// <summary>A partial change: null (or an unset <see cref="Optional{T}"/>) leaves a field as it is.</summary>

@@ -15,6 +15,19 @@ internal sealed record Schedule(
 {
     public const int MinSlotMinutes = 5;
     public const int MaxSlotMinutes = 480;
+    public const int MaxVisitTypes = 20;
+    public const int MaxBufferMinutes = 120;
+
+    /// <summary>Kinds of visit with their own length (a new patient's 40 minutes, a follow-up's 20), booked by code.</summary>
+    [JsonPropertyName("visit_types")]
+    public IReadOnlyList<VisitType> VisitTypes { get; init; } = [];
+
+    /// <summary>Minutes kept free after every appointment of the doctor (notes, cleaning), on top of its own length.</summary>
+    [JsonPropertyName("buffer_minutes")]
+    public int BufferMinutes { get; init; }
+
+    /// <summary>The visit type named <paramref name="code"/>, or null when the schedule has none such.</summary>
+    public VisitType? VisitTypeOf(string code) => VisitTypes.FirstOrDefault(v => v.Code == code);
 
     /// <summary>The day names a schedule uses, indexed by <see cref="DayOfWeek"/>.</summary>
     public static readonly string[] Days = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
@@ -36,7 +49,15 @@ internal sealed record Schedule(
     /// fits before the next grid time, so slots never overlap, even across a change; and each lies inside its window
     /// as <see cref="Covers"/> sees it, so each can be booked.
     /// </summary>
-    public IEnumerable<(DateTimeOffset Start, DateTimeOffset End)> Grid(DateOnly day, TimeZoneInfo zone)
+    public IEnumerable<(DateTimeOffset Start, DateTimeOffset End)> Grid(DateOnly day, TimeZoneInfo zone) => Grid(day, zone, SlotMinutes);
+
+    /// <summary>
+    /// Visits of <paramref name="minutes"/> starting on <paramref name="day"/>'s grid (window start + k ×
+    /// <see cref="SlotMinutes"/>), each wholly inside its window in real time, so each can be booked; a grid time the
+    /// clocks skip starts none. A visit of one slot's length also ends by the next grid time, so slots never overlap;
+    /// visits of another length overlap each other anyway, so across a change they need only end by the window's end.
+    /// </summary>
+    public IEnumerable<(DateTimeOffset Start, DateTimeOffset End)> Grid(DateOnly day, TimeZoneInfo zone, int minutes)
     {
         if (!HasHours(day))
         {
@@ -45,16 +66,17 @@ internal sealed record Schedule(
 
         foreach (var window in On(day))
         {
-            for (var minute = window.Start; minute + SlotMinutes <= window.End; minute += SlotMinutes)
+            for (var minute = window.Start; minute < window.End; minute += SlotMinutes)
             {
-                if (zone.IsInvalidTime(Local(day, minute)))
+                var endBy = minutes == SlotMinutes ? minute + minutes : window.End;
+                if (endBy > window.End || zone.IsInvalidTime(Local(day, minute)))
                 {
                     continue;
                 }
 
                 var start = Instant(day, minute, zone);
-                var end = start.AddMinutes(SlotMinutes);
-                if (end <= Instant(day, minute + SlotMinutes, zone))
+                var end = start.AddMinutes(minutes);
+                if (end <= Instant(day, endBy, zone))
                 {
                     yield return (start, end);
                 }
@@ -89,6 +111,11 @@ internal sealed record Schedule(
     // Clocks have skipped at most a day (Samoa, 2011-12-30).
     private const int MaxSkippedMinutes = 25 * 60;
 }
+
+/// <summary>A kind of visit and how long it lasts.</summary>
+internal sealed record VisitType(
+    [property: JsonPropertyName("code")] string Code,
+    [property: JsonPropertyName("minutes")] int Minutes);
 
 /// <summary>A span of a working day in minutes after local midnight: [Start, End), End at most 24:00.</summary>
 internal sealed record Window(

@@ -21,11 +21,13 @@ internal static class ClinicApi
     {
         var clinic = services.Clinic;
         var doctors = await services.Directory.DoctorsAsync(cancellationToken);
-        return TypedResults.Ok(doctors.Select(d => new DirectoryDocument(d.Doctor, d.SlotMinutes, [], clinic.Zone.Id, d.NextFree is { } slot ? SlotDocument.Of(slot, clinic) : null)).ToList());
+        return TypedResults.Ok(doctors.Select(d => new DirectoryDocument(
+            d.Doctor, d.Schedule.SlotMinutes, VisitTypeDocument.Of(d.Schedule), clinic.Zone.Id, d.NextFree is { } slot ? SlotDocument.Of(slot, clinic) : null)).ToList());
     }
 
     private static async Task<Results<Ok<List<SlotDocument>>, ProblemHttpResult>> FirstAvailable(
-        [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to, [AsParameters] ClinicServices services, CancellationToken cancellationToken)
+        [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to, [FromQuery(Name = "visit_type")] string? visitType,
+        [AsParameters] ClinicServices services, CancellationToken cancellationToken)
     {
         var (dates, invalid) = DoctorQuery.ReadDates(("from", from), ("to", to));
         if (dates is null)
@@ -33,7 +35,7 @@ internal static class ClinicApi
             return Problems.From(invalid!);
         }
 
-        var (slots, error) = await services.Directory.FirstAvailableAsync(dates[0], dates[1], cancellationToken);
+        var (slots, error) = await services.Directory.FirstAvailableAsync(dates[0], dates[1], DoctorQuery.VisitType(visitType), cancellationToken);
         return slots is null ? Problems.From(error!) : TypedResults.Ok(slots.Select(s => SlotDocument.Of((s.Start, s.End), services.Clinic, s.Doctor)).ToList());
     }
 }

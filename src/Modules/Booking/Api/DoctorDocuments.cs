@@ -11,6 +11,12 @@ internal sealed record ScheduleDocument(
     [property: JsonPropertyName("weekly")] Dictionary<string, List<WindowDocument>> Weekly,
     [property: JsonPropertyName("closed")] List<string> Closed)
 {
+    [JsonPropertyName("visit_types")]
+    public List<VisitTypeDocument> VisitTypes { get; init; } = [];
+
+    [JsonPropertyName("buffer_minutes")]
+    public int BufferMinutes { get; init; }
+
     [JsonPropertyName("time_zone")]
     public string? TimeZone { get; init; }
 
@@ -21,6 +27,8 @@ internal sealed record ScheduleDocument(
             .ToDictionary(day => day, day => schedule.Weekly[day].Select(w => new WindowDocument(ScheduleFields.Format(w.Start), ScheduleFields.Format(w.End))).ToList()),
         schedule.Closed.Select(d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).ToList())
     {
+        VisitTypes = VisitTypeDocument.Of(schedule),
+        BufferMinutes = schedule.BufferMinutes,
         TimeZone = clinic.Zone.Id,
     };
 }
@@ -50,11 +58,19 @@ internal sealed record SlotDocument(
         };
 }
 
+/// <summary>A kind of visit a doctor offers, as schedules and the directory show it.</summary>
+internal sealed record VisitTypeDocument(
+    [property: JsonPropertyName("code")] string Code,
+    [property: JsonPropertyName("minutes")] int Minutes)
+{
+    public static List<VisitTypeDocument> Of(Schedule schedule) => schedule.VisitTypes.Select(v => new VisitTypeDocument(v.Code, v.Minutes)).ToList();
+}
+
 /// <summary>A doctor in the clinic's directory, with their first free slot within a month (null: none).</summary>
 internal sealed record DirectoryDocument(
     [property: JsonPropertyName("doctor")] string Doctor,
     [property: JsonPropertyName("slot_minutes")] int SlotMinutes,
-    [property: JsonPropertyName("visit_types")] List<string> VisitTypes,
+    [property: JsonPropertyName("visit_types")] List<VisitTypeDocument> VisitTypes,
     [property: JsonPropertyName("time_zone")] string TimeZone,
     [property: JsonPropertyName("next_free")] SlotDocument? NextFree);
 

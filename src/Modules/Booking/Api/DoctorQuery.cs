@@ -26,6 +26,9 @@ internal static partial class DoctorQuery
         return errors.Count > 0 ? (null, BookingError.Invalid(errors)) : (dates.Select(d => d!.Value).ToArray(), null);
     }
 
+    /// <summary>A <c>visit_type</c> query value; empty is none.</summary>
+    public static string? VisitType(string? text) => string.IsNullOrEmpty(text) ? null : text;
+
     [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}\z", RegexOptions.CultureInvariant)]
     private static partial Regex DatePattern();
 }

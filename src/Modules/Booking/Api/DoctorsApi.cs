@@ -61,7 +61,7 @@ internal static class DoctorsApi
     }
 
     private static async Task<Results<Ok<List<SlotDocument>>, ProblemHttpResult>> Slots(
-        string doctor, [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to,
+        string doctor, [FromQuery(Name = "from")] string? from, [FromQuery(Name = "to")] string? to, [FromQuery(Name = "visit_type")] string? visitType,
         [AsParameters] DoctorsServices services, CancellationToken cancellationToken)
     {
         var (dates, invalid) = DoctorQuery.RefuseDoctor(doctor) is { } bad ? (null, bad) : DoctorQuery.ReadDates(("from", from), ("to", to));
@@ -70,7 +70,7 @@ internal static class DoctorsApi
             return Problems.From(invalid!);
         }
 
-        var (slots, error) = await services.Availability.FreeSlotsAsync(doctor, dates[0], dates[1], cancellationToken);
+        var (slots, error) = await services.Availability.FreeSlotsAsync(doctor, dates[0], dates[1], DoctorQuery.VisitType(visitType), cancellationToken);
         var clinic = services.Clinic;
         return slots is null
             ? Problems.From(error!)

@@ -17,6 +17,7 @@ internal sealed record AppointmentDocument(
     [property: JsonPropertyName("phone")] string? Phone,
     [property: JsonPropertyName("reminder_method")] string ReminderMethod,
     [property: JsonPropertyName("duration_minutes")] int DurationMinutes,
+    [property: JsonPropertyName("visit_type")] string? VisitType,
     [property: JsonPropertyName("start")] string Start,
     [property: JsonPropertyName("end")] string End,
     [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
@@ -37,6 +38,7 @@ internal sealed record AppointmentDocument(
         a.Phone,
         a.ReminderMethod,
         a.DurationMinutes,
+        a.VisitType,
         clinic.FormatWithOffset(a.StartUtc),
         clinic.FormatWithOffset(a.EndUtc),
         a.CreatedAt,
@@ -81,6 +83,7 @@ internal sealed record CreateAppointmentRequest(
     [property: JsonPropertyName("phone")] string? Phone = null,
     [property: JsonPropertyName("reminder_method")] string? ReminderMethod = null,
     [property: JsonPropertyName("duration_minutes")] int? DurationMinutes = null,
+    [property: JsonPropertyName("visit_type")] string? VisitType = null,
     [property: JsonPropertyName("username")] string? Username = null);
 
 internal sealed record UpdateAppointmentRequest(

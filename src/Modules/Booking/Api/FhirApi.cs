@@ -63,7 +63,7 @@ internal static class FhirApi
 
     private static async Task<FhirResult> SearchSlots(
         [FromQuery(Name = "schedule")] string? schedule, [FromQuery(Name = "start")] string[]? start,
-        HttpRequest request, [AsParameters] FhirServices services, CancellationToken cancellationToken)
+        [FromQuery(Name = "service-type")] string? serviceType, HttpRequest request, [AsParameters] FhirServices services, CancellationToken cancellationToken)
     {
         var doctor = FhirQuery.Id(schedule, "Schedule") ?? "";
         if (DoctorQuery.RefuseDoctor(doctor) is not null)
@@ -78,13 +78,18 @@ internal static class FhirApi
             return FhirResult.Outcome(invalid ?? BookingError.Invalid("start", Availability.RangeRule));
         }
 
-        var (slots, error) = await services.Availability.FreeSlotsAsync(doctor, first, last, cancellationToken);
+        var visitType = DoctorQuery.VisitType(serviceType);
+        var (slots, error) = await services.Availability.FreeSlotsAsync(doctor, first, last, visitType, cancellationToken);
         if (slots is null)
         {
-            return FhirResult.Outcome(error!);
+            // The same rule as /api's visit_type, told under the name this search takes it by.
+            return FhirResult.Outcome(error!.Errors is { } errors && errors.TryGetValue("visit_type", out var problems)
+                ? BookingError.Invalid("service-type", problems[0])
+                : error);
         }
 
-        var matches = slots.Where(s => s.Start >= from && s.Start < to).Select(s => (R4.Resource)FhirResources.Slot(doctor, s.Start, s.End, clinic)).ToList();
+        var matches = slots.Where(s => s.Start >= from && s.Start < to)
+            .Select(s => (R4.Resource)FhirResources.Slot(doctor, s.Start, s.End, visitType, clinic)).ToList();
         return new FhirResult(FhirResources.Searchset(matches, services.Links.Self(request), FhirResources.SlotUrl));
     }
 

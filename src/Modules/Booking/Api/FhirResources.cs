@@ -34,10 +34,14 @@ internal static class FhirResources
         ],
     };
 
-    /// <summary>A free slot. Slots are not stored, so each gets an id derived from its doctor and start: the same slot, the same id.</summary>
-    public static R4.Slot Slot(string doctor, DateTimeOffset start, DateTimeOffset end, Clinic clinic) => new()
+    /// <summary>
+    /// A free slot, of <paramref name="visitType"/> when one was asked for. Slots are not stored, so each gets an id
+    /// derived from its doctor, start and visit type: the same slot, the same id.
+    /// </summary>
+    public static R4.Slot Slot(string doctor, DateTimeOffset start, DateTimeOffset end, string? visitType, Clinic clinic) => new()
     {
-        Id = SlotId(doctor, start),
+        Id = SlotId(doctor, start, visitType),
+        ServiceType = visitType is null ? [] : [new R4.CodeableConcept { Coding = [new R4.Coding { Code = visitType }], Text = visitType }],
         Schedule = new R4.ResourceReference($"Schedule/{doctor}"),
         Status = R4.Slot.SlotStatus.Free,
         Start = InZone(start, clinic),
@@ -94,10 +98,10 @@ internal static class FhirResources
     };
 
     /// <summary>A name-based UUID (version 5 layout) of the doctor and start, which is also a valid FHIR id.</summary>
-    private static string SlotId(string doctor, DateTimeOffset start)
+    private static string SlotId(string doctor, DateTimeOffset start, string? visitType)
     {
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes($"{doctor}|{start.UtcTicks}"), hash);
+        SHA256.HashData(Encoding.UTF8.GetBytes(visitType is null ? $"{doctor}|{start.UtcTicks}" : $"{doctor}|{start.UtcTicks}|{visitType}"), hash);
         hash[6] = (byte)((hash[6] & 0x0F) | 0x50);
         hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
         return new Guid(hash[..16], bigEndian: true).ToString();

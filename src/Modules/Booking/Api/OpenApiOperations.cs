@@ -14,6 +14,8 @@ internal static class OpenApiOperations
     private const string IfMatch = "Change only this version: the `ETag` of the last answer about it. Without it, the change applies to whatever version is there.";
     private const string Id = "The appointment's id (`_id`).";
     private const string DoctorPath = "The doctor's id: 1 to 128 letters, digits or `-_.:@`.";
+    private const string VisitTypeQuery =
+        "A visit type's code: only starts where a visit of its minutes fits (and the doctor's buffer after it); without it, one slot's.";
 
     private static readonly Dictionary<string, Operation> Operations = new(StringComparer.Ordinal)
     {
@@ -76,6 +78,7 @@ internal static class OpenApiOperations
                 ["doctor"] = new(DoctorPath),
                 ["from"] = new("The first day, `YYYY-MM-DD` in the clinic's zone.", _ => Date(), Required: true),
                 ["to"] = new("The last day, included, at most 31 days after `from`.", _ => Date(), Required: true),
+                ["visit_type"] = new(VisitTypeQuery, _ => VisitCode()),
             }),
         ["GET /api/doctors/{doctor}/appointments"] = new("getDoctorAgenda", "Read a doctor's agenda",
             "The doctor's appointments on one `date`, or from `from` to `to` (both included, at most 31 days), ordered by start " +
@@ -97,6 +100,7 @@ internal static class OpenApiOperations
             {
                 ["from"] = new("The first day, `YYYY-MM-DD` in the clinic's zone.", _ => Date(), Required: true),
                 ["to"] = new("The last day, included, at most 7 days after `from`.", _ => Date(), Required: true),
+                ["visit_type"] = new($"{VisitTypeQuery} Only doctors who offer it are searched.", _ => VisitCode()),
             }),
         ["GET /fhir/Appointment/{id}"] = new("readFhirAppointment", "Read an appointment as a FHIR R4 Appointment",
             "The same appointment as `GET /api/appointments/{id}`, as an R4 `Appointment`, under the same visibility rules.",
@@ -116,6 +120,7 @@ internal static class OpenApiOperations
             {
                 ["schedule"] = new("The doctor's schedule, `Schedule/{doctor}`.", _ => Text(1, null), Required: true),
                 ["start"] = new("The range, twice: `ge` and a date or dateTime, and `lt` and one (`start=ge2027-01-01&start=lt2027-01-08`).", _ => Prefixed(), Required: true),
+                ["service-type"] = new($"{VisitTypeQuery} Each slot names it as its `serviceType`.", _ => VisitCode()),
             }),
     };
 
@@ -147,6 +152,8 @@ internal static class OpenApiOperations
             }
         }
     }
+
+    private static OpenApiSchema VisitCode() => new() { Type = JsonSchemaType.String, Pattern = "^[a-z0-9-]{1,64}$" };
 
     private static OpenApiSchema Date() => new() { Type = JsonSchemaType.String, Format = "date" };
 

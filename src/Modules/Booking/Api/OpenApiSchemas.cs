@@ -20,11 +20,15 @@ internal static class OpenApiSchemas
     /// </summary>
     public const string TimeWindowId = "TimeWindow";
 
+    /// <summary>A visit type, generated once and then written inline wherever else it appears; referenced everywhere instead.</summary>
+    private const string VisitTypeId = "VisitTypeDocument";
+
     private const string Doctor = "The doctor's id: 1 to 128 letters, digits or `-_.:@`.";
     private const string Slot = "A label for the booked slot (1 to 128 letters, digits or `-_.:@`): one active appointment of a doctor holds it at a time.";
     private const string Email = "Where email notices and the reminder go; at most 254 characters.";
     private const string Phone = "Where SMS notices and the reminder go: E.164, `+` and 8 to 15 digits.";
     private const string Duration = "How long the visit lasts, in minutes.";
+    private const string VisitCode = "^[a-z0-9-]{1,64}$";
     private const string LocalDateTime = "`YYYY-MM-DD HH:MM:SS` in the clinic's time zone.";
     private const string WithOffset = "ISO 8601 with the clinic's offset at that instant.";
     private const string InputDateTime =
@@ -46,6 +50,7 @@ internal static class OpenApiSchemas
             ["phone"] = new(Phone),
             ["reminder_method"] = new("How the patient hears about changes and the reminder.", Ref: ReminderMethodId),
             ["duration_minutes"] = new(Duration, Minimum: 5, Maximum: 480),
+            ["visit_type"] = new("The doctor's visit type it was booked as (its code); null if none."),
             ["start"] = new($"The start, {WithOffset}", Format: "date-time"),
             ["end"] = new($"The end (start + duration), {WithOffset}", Format: "date-time"),
             ["created_at"] = new("When it was booked."),
@@ -65,6 +70,9 @@ internal static class OpenApiSchemas
             ["duration_minutes"] = new(
                 $"{Duration} Without it: the doctor's `slot_minutes` when they have a schedule, else `Booking:DefaultDuration` (30).",
                 NotNull: true, Minimum: 5, Maximum: 480),
+            ["visit_type"] = new(
+                "One of the doctor's visit types (its code): the visit lasts its minutes, and a `duration_minutes` that disagrees is refused.",
+                NotNull: true, Pattern: VisitCode),
             ["username"] = new("Admins only: the patient to book for (their username). Anyone else always books for themselves, and this is ignored.", NotNull: true),
         },
         ["UpdateAppointmentRequest"] = new(StringComparer.Ordinal)
@@ -126,6 +134,9 @@ internal static class OpenApiSchemas
             ["slot_minutes"] = new("Every slot's length, 5 to 480 minutes.", Minimum: 5, Maximum: 480),
             ["weekly"] = new("The working hours per day of the week, monday to sunday, in `HH:MM` of the clinic's zone; a day left out is not worked.", Days: true),
             ["closed"] = new("Days without any hours, `YYYY-MM-DD`.", ItemFormat: "date"),
+            ["visit_types"] = new(
+                "The kinds of visit the doctor offers, each with its own length (at most 20, codes unique); none by default.", ItemsRef: VisitTypeId),
+            ["buffer_minutes"] = new("Minutes kept free after every appointment of the doctor, 0 (the default) to 120.", Minimum: 0, Maximum: 120),
             ["time_zone"] = new("The clinic's IANA time zone, in which all hours are (read-only: ignored when sent)."),
         },
         [TimeWindowId] = new(StringComparer.Ordinal)
@@ -141,11 +152,16 @@ internal static class OpenApiSchemas
             ["duration_minutes"] = new("The slot's length: a booking of it without `duration_minutes` lasts exactly this.", Minimum: 5, Maximum: 480),
             ["doctor"] = new("Whose slot it is (in the first-available search only)."),
         },
+        [VisitTypeId] = new(StringComparer.Ordinal)
+        {
+            ["code"] = new("What a booking or a slot search names it by: 1 to 64 characters of `a-z`, `0-9` and `-`.", Pattern: VisitCode),
+            ["minutes"] = new("How long such a visit lasts, 5 to 480 minutes.", Minimum: 5, Maximum: 480),
+        },
         ["DirectoryDocument"] = new(StringComparer.Ordinal)
         {
             ["doctor"] = new(Doctor),
             ["slot_minutes"] = new("The length of the doctor's slots.", Minimum: 5, Maximum: 480),
-            ["visit_types"] = new("The kinds of visit the doctor offers (none yet)."),
+            ["visit_types"] = new("The kinds of visit the doctor offers, each with its length."),
             ["time_zone"] = new("The clinic's IANA time zone."),
             ["next_free"] = new("The doctor's first free slot within 31 days; null if there is none."),
         },
@@ -219,9 +235,11 @@ internal static class OpenApiSchemas
     /// <param name="NotNull">A request member that must not be <c>null</c> when sent (leaving it out is how it is left unset).</param>
     /// <param name="Days">A map of days: its members are the days of the week, monday to sunday, and no others.</param>
     /// <param name="Optional">A member of an answer that is sometimes left out.</param>
+    /// <param name="ItemsRef">A list whose items are this shared schema.</param>
     private sealed record Member(
         string Description, string? Ref = null, string? Format = null, string? ItemFormat = null, string? Pattern = null,
-        bool NotNull = false, int? Minimum = null, int? Maximum = null, int? MaxLength = null, bool Days = false, bool Optional = false)
+        bool NotNull = false, int? Minimum = null, int? Maximum = null, int? MaxLength = null, bool Days = false, bool Optional = false,
+        string? ItemsRef = null)
     {
         public IOpenApiSchema Apply(IOpenApiSchema schema, OpenApiDocument document)
         {
@@ -250,6 +268,11 @@ internal static class OpenApiSchemas
             if (ItemFormat is not null && concrete.Items is OpenApiSchema items)
             {
                 items.Format = ItemFormat;
+            }
+
+            if (ItemsRef is not null)
+            {
+                concrete.Items = new OpenApiSchemaReference(ItemsRef, document);
             }
 
             if (Days)

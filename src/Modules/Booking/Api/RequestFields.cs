@@ -27,6 +27,7 @@ internal sealed class RequestFields
     public Optional<int> DurationMinutes { get; private set; }
     public Optional<string> Username { get; private set; }
     public Optional<string> Reason { get; private set; }
+    public Optional<string?> VisitType { get; private set; }
 
     public (NewAppointment? Request, BookingError? Error) ToNewAppointment(Clinic clinic)
     {
@@ -48,6 +49,7 @@ internal sealed class RequestFields
                 Phone = Phone.Or(null),
                 ReminderMethod = ReminderMethod.OrNull(),
                 Username = Username.OrNull(),
+                VisitType = VisitType.Or(null),
             }, null);
     }
 
@@ -163,6 +165,10 @@ internal sealed class RequestFields
                     break;
                 case "reason":
                     input.Reason = input.ReasonText(value);
+                    break;
+                case "visit_type":
+                    input.VisitType = input.Checked(value, "visit_type", text =>
+                        text.Length is >= 1 and <= 64 && text.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-') ? null : "must be a visit type's code: 1 to 64 characters of a-z, 0-9 and -");
                     break;
                 default:
                     break;

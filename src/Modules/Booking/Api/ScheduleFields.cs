@@ -28,7 +28,11 @@ internal sealed partial class ScheduleFields
         var slotMinutes = body.TryGetProperty("slot_minutes", out var slot) ? fields.SlotMinutes(slot) : fields.Missing<int>("slot_minutes");
         var weekly = body.TryGetProperty("weekly", out var days) ? fields.Weekly(days) : fields.Missing<Dictionary<string, IReadOnlyList<Window>>>("weekly");
         var closed = body.TryGetProperty("closed", out var dates) ? fields.Closed(dates) : [];
-        return fields._errors.Count > 0 ? (null, fields.ToError()) : (new Schedule(slotMinutes, weekly!, closed!), null);
+        var visitTypes = body.TryGetProperty("visit_types", out var types) ? fields.VisitTypes(types) : [];
+        var buffer = body.TryGetProperty("buffer_minutes", out var minutes) ? fields.BufferMinutes(minutes) : 0;
+        return fields._errors.Count > 0
+            ? (null, fields.ToError())
+            : (new Schedule(slotMinutes, weekly!, closed!) { VisitTypes = visitTypes!, BufferMinutes = buffer }, null);
     }
 
     /// <summary><c>HH:MM</c> for a minute of the day, <c>24:00</c> for its end.</summary>
@@ -141,6 +145,56 @@ internal sealed partial class ScheduleFields
         return null;
     }
 
+    private List<VisitType>? VisitTypes(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() > Schedule.MaxVisitTypes)
+        {
+            Add("visit_types", $"must be a list of at most {Schedule.MaxVisitTypes} visit types {{\"code\": \"new-patient\", \"minutes\": 40}}");
+            return null;
+        }
+
+        var types = new List<VisitType>();
+        var index = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            var at = $"visit_types[{index++}]";
+            var code = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? Text(c.GetString) : null;
+            if (code is null || !VisitCodePattern().IsMatch(code))
+            {
+                Add($"{at}.code", "must be 1 to 64 characters of a-z, 0-9 and -");
+                continue;
+            }
+
+            if (!(item.TryGetProperty("minutes", out var m) && m.ValueKind == JsonValueKind.Number && m.TryGetInt32(out var minutes)
+                && minutes is >= Schedule.MinSlotMinutes and <= Schedule.MaxSlotMinutes))
+            {
+                Add($"{at}.minutes", $"must be a whole number from {Schedule.MinSlotMinutes} to {Schedule.MaxSlotMinutes}");
+                continue;
+            }
+
+            if (types.Any(t => t.Code == code))
+            {
+                Add($"{at}.code", "appears more than once");
+                continue;
+            }
+
+            types.Add(new VisitType(code, minutes));
+        }
+
+        return types;
+    }
+
+    private int BufferMinutes(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var minutes) || minutes is < 0 or > Schedule.MaxBufferMinutes)
+        {
+            Add("buffer_minutes", $"must be a whole number from 0 to {Schedule.MaxBufferMinutes}");
+            return 0;
+        }
+
+        return minutes;
+    }
+
     private List<DateOnly>? Closed(JsonElement value)
     {
         if (value.ValueKind != JsonValueKind.Array)
@@ -209,4 +263,7 @@ internal sealed partial class ScheduleFields
 
     [GeneratedRegex(@"^(?<h>[0-9]{2}):(?<m>[0-9]{2})\z", RegexOptions.CultureInvariant)]
     private static partial Regex TimePattern();
+
+    [GeneratedRegex(@"^[a-z0-9-]{1,64}\z", RegexOptions.CultureInvariant)]
+    private static partial Regex VisitCodePattern();
 }

@@ -38,6 +38,9 @@ internal sealed record AppointmentWrite(StoredAppointment? Current, Appointment 
     /// may then hold (null: no limit, as for admins).
     /// </summary>
     public int? MaxActiveAhead { get; init; }
+
+    /// <summary>The doctor's buffer: minutes kept free after every appointment of theirs, this one's included.</summary>
+    public int BufferMinutes { get; init; }
 }
 
 /// <param name="KeyHash">The hash of the caller's <c>Idempotency-Key</c>.</param>

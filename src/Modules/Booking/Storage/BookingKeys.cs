@@ -66,10 +66,13 @@ internal static class BookingKeys
     public static string MonthOf(long utcTicks) => MonthOf(new DateTimeOffset(utcTicks, TimeSpan.Zero));
 
     /// <summary>The clinic-local days [start, end) touches: its doctor's day lists.</summary>
-    public static IEnumerable<DateOnly> DaysOf(Appointment appointment, TimeZoneInfo zone)
+    public static IEnumerable<DateOnly> DaysOf(Appointment appointment, TimeZoneInfo zone) => DaysOf(appointment.StartUtc, appointment.EndUtc, zone);
+
+    /// <summary>The clinic-local days [<paramref name="start"/>, <paramref name="end"/>) touches.</summary>
+    public static IEnumerable<DateOnly> DaysOf(DateTimeOffset start, DateTimeOffset end, TimeZoneInfo zone)
     {
-        var first = Booking.Schedule.DayOf(appointment.StartUtc, zone);
-        var last = Booking.Schedule.DayOf(appointment.EndUtc.AddTicks(-1), zone);
+        var first = Booking.Schedule.DayOf(start, zone);
+        var last = Booking.Schedule.DayOf(end.AddTicks(-1), zone);
         for (var day = first; day <= last; day = day.AddDays(1))
         {
             yield return day;

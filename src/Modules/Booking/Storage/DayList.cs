@@ -15,14 +15,13 @@ internal sealed record DayEntry(
 
     public static DayEntry Of(Appointment appointment) =>
         new(appointment.Id, appointment.StartUtc.UtcTicks, appointment.EndUtc.UtcTicks, appointment.Status);
-
-    public bool Overlaps(long start, long end) => Start < end && start < End;
 }
 
 /// <summary>
 /// A doctor's appointments touching one clinic-local day (<see cref="BookingKeys.DoctorDay"/>): every appointment that is
 /// not deleted is listed on every day its time touches, so two that overlap always share a list, and a booking checks
-/// overlap in memory against the lists it writes under their ETags. Ordered by start. Emptied, never deleted.
+/// overlap in memory against the lists it writes under their ETags; with a buffer it also reads, and writes back as they
+/// were, the neighbouring days its buffer reaches into. Ordered by start. Emptied, never deleted.
 /// Cancelled entries beyond <see cref="MaxCancelled"/> are dropped, earliest first, so that booking and cancelling over
 /// and over cannot grow the list every booking of the day rewrites; active and closed ones are bounded by the day itself.
 /// </summary>
@@ -53,9 +52,12 @@ internal static class DayList
         return next;
     }
 
-    /// <summary>Whether another appointment in <paramref name="list"/> holds time overlapping [start, end).</summary>
-    public static bool Taken(IEnumerable<DayEntry> list, string id, long start, long end) =>
-        list.Any(e => e.Id != id && e.HoldsTime && e.Overlaps(start, end));
+    /// <summary>
+    /// Whether another appointment in <paramref name="list"/> holds time overlapping [start, end), each kept
+    /// <paramref name="buffer"/> ticks longer: the doctor's buffer after every appointment, this one's too.
+    /// </summary>
+    public static bool Taken(IEnumerable<DayEntry> list, string id, long start, long end, long buffer = 0) =>
+        list.Any(e => e.Id != id && e.HoldsTime && e.Start < end + buffer && start < e.End + buffer);
 
     public static StateOperation Write(StateEntry stored, List<DayEntry> list) =>
         Lists.Write(stored, JsonSerializer.SerializeToUtf8Bytes(list, StorageJson.Default.ListDayEntry));

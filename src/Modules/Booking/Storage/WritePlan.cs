@@ -24,6 +24,12 @@ internal sealed class WritePlan
         _document = JsonSerializer.SerializeToUtf8Bytes(_next, StorageJson.Default.Appointment);
         DocumentKey = BookingKeys.Appointment(_next.Id);
         DayKeys = [.. DaysOf(_current).Concat(DaysOf(_next)).Distinct(StringComparer.Ordinal)];
+
+        // With a buffer, an appointment of the day before (or after) may keep this one's time: read those lists too.
+        var buffer = TimeSpan.FromMinutes(write.BufferMinutes);
+        CheckKeys = _next.HoldsTime && !_next.IsDeleted
+            ? [.. BookingKeys.DaysOf(_next.StartUtc - buffer, _next.EndUtc + buffer, _zone).Select(day => BookingKeys.DoctorDay(_next.Doctor, day))]
+            : [];
         MonthKeys = [.. new[] { MonthOf(_current), MonthOf(_next) }.OfType<string>().Distinct(StringComparer.Ordinal)];
         if (MonthKeys.Count == 1 && _current is { IsDeleted: false } && _current.StartUtc == _next.StartUtc && !_next.IsDeleted)
         {
@@ -43,6 +49,9 @@ internal sealed class WritePlan
 
     private List<string> DayKeys { get; }
 
+    /// <summary>The doctor's days whose lists the new time is checked against: its own and, with a buffer, its neighbours'.</summary>
+    private List<string> CheckKeys { get; }
+
     private List<string> MonthKeys { get; }
 
     private string? SlotBefore { get; }
@@ -58,7 +67,7 @@ internal sealed class WritePlan
     /// <summary>Every key the plan reads, the outbox's at <paramref name="tail"/> when the change has an event.</summary>
     public List<string> Keys(int lane, long tail)
     {
-        List<string> keys = [DocumentKey, .. DayKeys, .. MonthKeys];
+        List<string> keys = [DocumentKey, .. DayKeys.Union(CheckKeys, StringComparer.Ordinal), .. MonthKeys];
         keys.AddRange(new[] { SlotBefore, SlotAfter, TouchesPatient ? PatientKey : null, DeletedKey }.OfType<string>().Distinct(StringComparer.Ordinal));
         if (_write.Idempotency is { } claim)
         {
@@ -132,19 +141,27 @@ internal sealed class WritePlan
     {
         var after = DaysOf(_next).ToHashSet(StringComparer.Ordinal);
         var entry = DayEntry.Of(_next);
+        var buffer = TimeSpan.FromMinutes(_write.BufferMinutes).Ticks;
+        if (TakesTime && CheckKeys.Any(key => DayList.Taken(DayList.Read(entries[key]), _next.Id, entry.Start, entry.End, buffer)))
+        {
+            return WriteOutcome.TimeTaken;
+        }
+
         foreach (var key in DayKeys)
         {
             var list = DayList.Read(entries[key]);
-            if (after.Contains(key) && TakesTime && DayList.Taken(list, _next.Id, entry.Start, entry.End))
-            {
-                return WriteOutcome.TimeTaken;
-            }
-
             var next = DayList.With(list, _next.Id, after.Contains(key) ? entry : null);
             if (!next.SequenceEqual(list))
             {
                 operations.Add(DayList.Write(entries[key], next));
             }
+        }
+
+        // A neighbour's list read only for the buffer is written back as it was: its ETag (or first write) then makes a
+        // booking landing there meanwhile fail one of the two, as the lists this one changes do.
+        if (TakesTime)
+        {
+            operations.AddRange(CheckKeys.Except(DayKeys, StringComparer.Ordinal).Select(key => DayList.Write(entries[key], DayList.Read(entries[key]))));
         }
 
         return null;
