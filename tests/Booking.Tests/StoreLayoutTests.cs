@@ -50,7 +50,7 @@ public sealed class StoreLayoutTests : IDisposable
 
         moved.Keys.Select(Kind).Order().Should().Equal(
             "appointment", "doctor-day", "doctor-day", "doctor-slot", "history", "outbox", "patient", "patient-month", "patient-month");
-        cancelled.Keys.Select(Kind).Order().Should().Equal("appointment", "doctor-day", "history", "outbox", "patient");
+        cancelled.Keys.Select(Kind).Order().Should().Equal("appointment", "doctor-day", "history", "outbox", "patient", "patient-month");
         deleted.Select(Kind).Should().Equal("doctor-slot");
     }
 
@@ -85,6 +85,26 @@ public sealed class StoreLayoutTests : IDisposable
         }
 
         bytes[1].Should().BeInRange(bytes[0] - 16, bytes[0] + 16);
+    }
+
+    [Fact]
+    public async Task A_booking_writes_as_many_bytes_for_a_patient_with_a_hundred_visits_ahead_as_for_one_with_seven_in_the_same_months()
+    {
+        // One visit in each of seven months for "few", a hundred in those months for "many"; nothing in the booked month.
+        static DateTimeOffset Ahead(int k) => Day(45 + (k % 7 * 30) + (k / 7), 9);
+        for (var k = 0; k < 100; k++)
+        {
+            await _booking.BookOkAsync(BookingModuleHost.Patient("many"), BookingModuleHost.At(Ahead(k), $"dr-m{k:D2}"));
+            if (k < 7)
+            {
+                await _booking.BookOkAsync(BookingModuleHost.Patient("fewa"), BookingModuleHost.At(Ahead(k), $"dr-f{k:D2}"));
+            }
+        }
+
+        var few = await WrittenByAsync(() => _booking.BookOkAsync(BookingModuleHost.Patient("fewa"), BookingModuleHost.At(Day(20, 19), "dr-x1")));
+        var many = await WrittenByAsync(() => _booking.BookOkAsync(BookingModuleHost.Patient("many"), BookingModuleHost.At(Day(20, 19), "dr-x2")));
+
+        many.Values.Sum().Should().BeInRange(few.Values.Sum() - 16, few.Values.Sum() + 16);
     }
 
     /// <summary>

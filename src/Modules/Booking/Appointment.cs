@@ -8,6 +8,9 @@ namespace Appointments.Booking;
 /// </summary>
 internal sealed record Appointment
 {
+    /// <summary>The longest an appointment lasts, however its length was set (a request, a visit type, a slot, the default).</summary>
+    public const int MaxMinutes = 480;
+
     [JsonPropertyName("_id")] public required string Id { get; init; }
     [JsonPropertyName("username")] public required string Username { get; init; }
     [JsonPropertyName("doctor")] public required string Doctor { get; init; }

@@ -276,9 +276,9 @@ internal sealed class RequestFields
             return default;
         }
 
-        if (minutes is < 5 or > 480)
+        if (minutes is < 5 or > Appointment.MaxMinutes)
         {
-            AddError("duration_minutes", "must be between 5 and 480");
+            AddError("duration_minutes", $"must be between 5 and {Appointment.MaxMinutes}");
             return default;
         }
 

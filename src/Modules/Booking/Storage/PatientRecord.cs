@@ -4,26 +4,20 @@ using Appointments.BuildingBlocks.State;
 
 namespace Appointments.Booking.Storage;
 
-/// <summary>An active appointment of the patient that has not ended: what a new one may not overlap.</summary>
-internal sealed record ActiveEntry(
-    [property: JsonPropertyName("id")] string Id,
-    [property: JsonPropertyName("s")] long Start,
-    [property: JsonPropertyName("e")] long End);
-
 /// <summary>An <c>Idempotency-Key</c> the patient used, by its hash, so that its key can be removed once it has expired.</summary>
 internal sealed record UsedKey(
     [property: JsonPropertyName("hash")] string Hash,
     [property: JsonPropertyName("at")] DateTimeOffset At);
 
 /// <summary>
-/// What every change of a patient's time reads and writes under its ETag (<see cref="BookingKeys.Patient"/>): their
-/// active appointments that have not ended (a new one may overlap none, and they may hold at most
-/// <c>Booking:MaxActivePerPatient</c> that are still ahead), the months their appointments start in (where their pages
-/// look), and the idempotency keys of their last day. The active ones are pruned of past ones and the keys of expired
-/// ones whenever it is written, so it stays the size of what the patient has ahead.
+/// What every change of a patient's time reads and writes under its ETag (<see cref="BookingKeys.Patient"/>), so that
+/// two changes of one patient go one after another: how many appointments holding time start in each month from this
+/// one on (a patient may hold at most <c>Booking:MaxActivePerPatient</c> still ahead), the months their appointments
+/// start in (where their pages look), and the idempotency keys of their last day. Which times they hold is in their
+/// month lists; this record grows with the months they book in, never with the visits in them.
 /// </summary>
 internal sealed record PatientRecord(
-    [property: JsonPropertyName("active")] List<ActiveEntry> Active,
+    [property: JsonPropertyName("holding")] Dictionary<string, int> Holding,
     [property: JsonPropertyName("months")] List<string> Months,
     [property: JsonPropertyName("keys")] List<UsedKey> Keys)
 {
@@ -33,22 +27,33 @@ internal sealed record PatientRecord(
     public static PatientRecord Read(StateEntry entry) =>
         entry.Value is null ? new PatientRecord([], [], []) : JsonSerializer.Deserialize(entry.Value, StorageJson.Default.PatientRecord)!;
 
-    /// <summary>Whether another of the patient's active appointments overlaps [start, end).</summary>
-    public bool Busy(string id, long start, long end) => Active.Any(a => a.Id != id && a.Start < end && start < a.End);
-
-    /// <summary>How many active appointments other than <paramref name="id"/> are still ahead of <paramref name="now"/>.</summary>
-    public int AheadExcept(string id, DateTimeOffset now) => Active.Count(a => a.Id != id && a.Start > now.UtcTicks);
+    /// <summary>
+    /// How many appointments holding time, other than <paramref name="id"/>, start after <paramref name="now"/>: those
+    /// counted in months after now's, and those of now's month (<paramref name="thisMonth"/>, its list) still ahead.
+    /// </summary>
+    public int HoldingAhead(string id, IReadOnlyList<IndexEntry> thisMonth, DateTimeOffset now)
+    {
+        var month = BookingKeys.MonthOf(now);
+        return Holding.Where(h => string.CompareOrdinal(h.Key, month) > 0).Sum(h => h.Value)
+            + thisMonth.Count(e => e.Id != id && e.Holds && e.Start > now.UtcTicks);
+    }
 
     /// <summary>
-    /// The record after <paramref name="next"/> was written: its active entry replaced (or dropped when it holds no
-    /// time), past entries pruned, its month listed, the key it used (if any) added, and the keys that expired dropped.
+    /// The record after <paramref name="current"/> became <paramref name="next"/>: the months' counts moved, past
+    /// months' counts dropped, its month listed, the key it used (if any) added, and the keys that expired dropped.
     /// </summary>
-    public PatientRecord After(Appointment next, string? usedKeyHash, DateTimeOffset now, out IReadOnlyList<string> expiredKeys)
+    public PatientRecord After(Appointment? current, Appointment next, string? usedKeyHash, DateTimeOffset now, out IReadOnlyList<string> expiredKeys)
     {
-        var active = Active.Where(a => a.Id != next.Id && a.End > now.UtcTicks).ToList();
+        var thisMonth = BookingKeys.MonthOf(now);
+        var holding = Holding.Where(h => string.CompareOrdinal(h.Key, thisMonth) >= 0).ToDictionary(StringComparer.Ordinal);
+        if (current is { HoldsTime: true })
+        {
+            Count(holding, BookingKeys.MonthOf(current.StartUtc), -1);
+        }
+
         if (next.HoldsTime)
         {
-            active.Add(new ActiveEntry(next.Id, next.StartUtc.UtcTicks, next.EndUtc.UtcTicks));
+            Count(holding, BookingKeys.MonthOf(next.StartUtc), +1);
         }
 
         var months = Months.ToList();
@@ -68,9 +73,23 @@ internal sealed record PatientRecord(
         }
 
         expiredKeys = expired.Select(k => k.Hash).ToList();
-        return new PatientRecord([.. active.OrderBy(a => a.Start)], months, keys);
+        return new PatientRecord(holding, months, keys);
     }
 
     public StateOperation Write(StateEntry stored) =>
         Lists.Write(stored, JsonSerializer.SerializeToUtf8Bytes(this, StorageJson.Default.PatientRecord));
+
+    // A month before this one may be missing (dropped as past): its count only ever goes down from there.
+    private static void Count(Dictionary<string, int> holding, string month, int by)
+    {
+        var count = holding.GetValueOrDefault(month) + by;
+        if (count > 0)
+        {
+            holding[month] = count;
+        }
+        else
+        {
+            holding.Remove(month);
+        }
+    }
 }

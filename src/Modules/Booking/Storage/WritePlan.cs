@@ -31,10 +31,20 @@ internal sealed class WritePlan
             ? [.. BookingKeys.DaysOf(_next.StartUtc - buffer, _next.EndUtc + buffer, _zone).Select(day => BookingKeys.DoctorDay(_next.Doctor, day))]
             : [];
         MonthKeys = [.. new[] { MonthOf(_current), MonthOf(_next) }.OfType<string>().Distinct(StringComparer.Ordinal)];
-        if (MonthKeys.Count == 1 && _current is { IsDeleted: false } && _current.StartUtc == _next.StartUtc && !_next.IsDeleted)
+        if (_current is { IsDeleted: false } && !_next.IsDeleted && IndexEntry.Of(_current) == IndexEntry.Of(_next))
         {
-            MonthKeys = []; // listed where it was, at the same start
+            MonthKeys = []; // listed where it was, as it was
         }
+
+        // The patient's appointments the new time could meet start at most the longest visit before it: in these months.
+        var start = _next.StartUtc;
+        CheckMonthKeys = TakesTime
+            ? [.. new[] { start.AddMinutes(-Appointment.MaxMinutes), start, _next.EndUtc.AddTicks(-1) }
+                .Select(at => BookingKeys.PatientMonth(_next.Username, BookingKeys.MonthOf(at))).Distinct(StringComparer.Ordinal)]
+            : [];
+        ThisMonthKey = _next.HoldsTime && _current is not { HoldsTime: true } && write.MaxActiveAhead is not null
+            ? BookingKeys.PatientMonth(_next.Username, BookingKeys.MonthOf(now))
+            : null;
 
         (SlotBefore, SlotAfter) = (SlotOf(_current), SlotOf(_next));
         TouchesPatient = _current is null || EventTime.Of(_current) != EventTime.Of(_next) || MonthKeys.Count > 0 || write.Idempotency is not null;
@@ -54,6 +64,12 @@ internal sealed class WritePlan
 
     private List<string> MonthKeys { get; }
 
+    /// <summary>The patient's months whose lists the new time is checked against.</summary>
+    private List<string> CheckMonthKeys { get; }
+
+    /// <summary>The patient's list of this month, when a cap on appointments ahead counts the ones still ahead in it.</summary>
+    private string? ThisMonthKey { get; }
+
     private string? SlotBefore { get; }
 
     private string? SlotAfter { get; }
@@ -67,7 +83,8 @@ internal sealed class WritePlan
     /// <summary>Every key the plan reads, the outbox's at <paramref name="tail"/> when the change has an event.</summary>
     public List<string> Keys(int lane, long tail)
     {
-        List<string> keys = [DocumentKey, .. DayKeys.Union(CheckKeys, StringComparer.Ordinal), .. MonthKeys];
+        List<string> keys = [DocumentKey, .. DayKeys.Union(CheckKeys, StringComparer.Ordinal)];
+        keys.AddRange(MonthKeys.Union(CheckMonthKeys, StringComparer.Ordinal).Union(ThisMonthKey is null ? [] : [ThisMonthKey], StringComparer.Ordinal));
         keys.AddRange(new[] { SlotBefore, SlotAfter, TouchesPatient ? PatientKey : null, DeletedKey }.OfType<string>().Distinct(StringComparer.Ordinal));
         if (_write.Idempotency is { } claim)
         {
@@ -198,19 +215,21 @@ internal sealed class WritePlan
             return null;
         }
 
-        var stored = entries[PatientKey];
-        var record = PatientRecord.Read(stored);
-        if (TakesTime && record.Busy(_next.Id, _next.StartUtc.UtcTicks, _next.EndUtc.UtcTicks))
+        // Every change of what these lists say about the patient's time also writes the record: its ETag orders them.
+        var (start, end) = (_next.StartUtc.UtcTicks, _next.EndUtc.UtcTicks);
+        if (CheckMonthKeys.Any(key => IndexList.Read(entries[key]).Any(e => e.Id != _next.Id && e.Holds && e.Start < end && start < e.End)))
         {
             return WriteOutcome.PatientBusy;
         }
 
-        if (_next.HoldsTime && _current is not { HoldsTime: true } && _write.MaxActiveAhead is { } max && record.AheadExcept(_next.Id, _now) >= max)
+        var stored = entries[PatientKey];
+        var record = PatientRecord.Read(stored);
+        if (ThisMonthKey is not null && _write.MaxActiveAhead is { } max && record.HoldingAhead(_next.Id, IndexList.Read(entries[ThisMonthKey]), _now) >= max)
         {
             return WriteOutcome.TooManyActive;
         }
 
-        var next = record.After(_next, _write.Idempotency?.KeyHash, _now, out var expired);
+        var next = record.After(_current, _next, _write.Idempotency?.KeyHash, _now, out var expired);
         operations.Add(next.Write(stored));
         operations.AddRange(expired.Select(hash => StateOperation.Delete(BookingKeys.Idempotency(_next.Username, hash))));
         return null;
