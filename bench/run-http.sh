@@ -10,6 +10,7 @@
 #   BEFORE_ROOT=/tmp/wt-before SCENARIOS="get-before get" ROUNDS=3 bench/run-http.sh  # GET by id, older build beside
 #   HOST_ENV="Storage__Synchronous=Normal" bench/run-http.sh                              # extra host settings
 #   USER_CHECK=0 SMTP_SINK=0 bench/run-http.sh      # no user service stub; email unconfigured (notices fail at once)
+#   SPREAD=0 SCENARIOS="floor post" bench/run-http.sh   # each patient books consecutive half-hours (post.lua)
 #
 #   BUSY_APPOINTMENTS=50000 SCENARIOS="floor slots slots-busy agenda agenda-busy" bench/run-http.sh
 #

@@ -2,11 +2,13 @@
 -- patient meets the same time twice (the clinic rules refuse a patient's overlapping visits with 409).
 --
 -- Request k (k = K0 + n * threads + thread id; run-http.sh gives every wrk run, warm-up included, its own
--- block of k) is booked by patient p = k % P at half-hour slot (k / P + p * stride) % SLOTS after BASE. For one
--- patient, different k give different slots (a bijection while k < P * SLOTS); consecutive requests come from
--- different patients at slots spread over the whole horizon, so start-hour index keys stay as small as a
--- clinic's. BASE is at least an hour ahead (the minimum notice) and BASE + SLOTS half-hours stays inside the
--- 365-day horizon. Patients are the tokens in $TOKENS_FILE; the doctor is "dr-<RUN>-<thread>-<n>".
+-- block of k) is booked by patient p = k % P, as their visit j = k / P, at half-hour slot
+-- (j * STEP + p * stride) % SLOTS after BASE. STEP is a prime that does not divide SLOTS, so for one patient
+-- different j give different slots (a bijection while j < SLOTS), and a patient's visits land all over the
+-- year, a few a month, as a clinic's patients' do, instead of a run of consecutive half-hours (SPREAD=0 books
+-- those: step 1, every visit of a run in the same month). BASE is at least an hour ahead (the minimum notice) and
+-- BASE + SLOTS half-hours stays inside the 365-day horizon. Patients are the tokens in $TOKENS_FILE; the doctor
+-- is "dr-<RUN>-<thread>-<n>".
 -- IDEMPOTENCY=1 sends a unique Idempotency-Key with every request. Every answer but 201 is counted.
 package.path = (os.getenv("LUA_DIR") or ".") .. "/?.lua;" .. package.path
 local common = require("common")
@@ -14,7 +16,7 @@ local common = require("common")
 setup = common.setup
 done = common.done
 
-local tokens, run, n, threads, k0, base, slots, stride, keyed
+local tokens, run, n, threads, k0, base, slots, stride, step, keyed
 response = common.counter(function(status) return status == 201 end)
 
 function init(args)
@@ -26,6 +28,11 @@ function init(args)
   base = tonumber((assert(os.getenv("BASE"), "BASE (unix seconds of the first slot) is required")))
   slots = tonumber(os.getenv("SLOTS") or "17000")
   stride = math.floor(slots / #tokens)
+  step = 1
+  if os.getenv("SPREAD") ~= "0" then
+    step = 7919
+    if slots % step == 0 then step = 7927 end
+  end
   keyed = os.getenv("IDEMPOTENCY") == "1"
   n = 0
 end
@@ -34,7 +41,7 @@ function request()
   local k = k0 + n * threads + id
   n = n + 1
   local p = k % #tokens
-  local slot = (math.floor(k / #tokens) + p * stride) % slots
+  local slot = (math.floor(k / #tokens) * step + p * stride) % slots
   local body = string.format(
     '{"doctor":"dr-%s-%d-%d","date_time":"%s","email":"patient%d@example.com","reminder_method":"email"}',
     run, id, n, os.date("!%Y-%m-%d %H:%M:%S", base + slot * 1800), p)
