@@ -88,13 +88,16 @@ internal sealed class CountingStateStore(IStateStore inner) : IStateStore
     /// <summary>Runs before each transaction reaches the store: a test's way to land another write in between.</summary>
     public Func<IReadOnlyList<StateOperation>, Task>? BeforeExecute { get; set; }
 
-    public async Task<bool> TryExecuteAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default)
+    public async Task<bool> TryExecuteAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default) =>
+        (await TryExecuteWitnessedAsync(operations, cancellationToken)).Written;
+
+    public async Task<(bool Written, string? ETag)> TryExecuteWitnessedAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default)
     {
         if (BeforeExecute is { } before)
         {
             await before(operations);
         }
 
-        return await inner.TryExecuteAsync(operations, cancellationToken);
+        return await inner.TryExecuteWitnessedAsync(operations, cancellationToken);
     }
 }

@@ -153,6 +153,21 @@ public abstract class StateStoreContract
     }
 
     [ContractFact]
+    public async Task A_witnessed_write_tells_the_witness_etag_a_read_would_give_and_nothing_when_it_fails()
+    {
+        var store = await CreateStoreAsync();
+
+        var one = await store.TryExecuteWitnessedAsync([StateOperation.Create("w|1", Json("1"))]);
+        var many = await store.TryExecuteWitnessedAsync([StateOperation.Save("w|2", Json("2")), StateOperation.Create("w|3", Json("3"))]);
+        var refused = await store.TryExecuteWitnessedAsync([StateOperation.Save("w|4", Json("4")), StateOperation.Create("w|1", Json("5"))]);
+
+        one.Should().Be((true, (await store.GetAsync("w|1")).ETag));
+        many.Should().Be((true, (await store.GetAsync("w|2")).ETag));
+        refused.Should().Be((false, (string?)null));
+        (await store.TryExecuteAsync([StateOperation.Save("w|2", Json("6"), many.ETag)])).Should().BeTrue("the told ETag is the version stored");
+    }
+
+    [ContractFact]
     public async Task Bulk_get_answers_every_key_in_order_missing_ones_included()
     {
         var store = await CreateStoreAsync();

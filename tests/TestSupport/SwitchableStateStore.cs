@@ -33,12 +33,15 @@ public sealed class SwitchableStateStore(IStateStore inner) : IStateStore
         return MaxBytesPerCall is { } max && entries.Sum(e => e.Value?.Length ?? 0) > max ? throw TooLarge() : entries;
     }
 
-    public Task<bool> TryExecuteAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default) =>
+    public async Task<bool> TryExecuteAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default) =>
+        (await TryExecuteWitnessedAsync(operations, cancellationToken)).Written;
+
+    public Task<(bool Written, string? ETag)> TryExecuteWitnessedAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default) =>
         Down || operations.Any(o => FailWritesTo is { } prefix && o.Key.StartsWith(prefix, StringComparison.Ordinal))
             ? throw Outage()
             : MaxBytesPerCall is { } max && operations.Sum(o => o.Value?.Length ?? 0) > max
                 ? throw TooLarge()
-                : inner.TryExecuteAsync(operations, cancellationToken);
+                : inner.TryExecuteWitnessedAsync(operations, cancellationToken);
 
     private static StateStoreUnavailableException Outage() => new("state store is down");
 

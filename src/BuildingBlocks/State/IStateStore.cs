@@ -31,6 +31,29 @@ public interface IStateStore
     /// tries again reads it first).
     /// </summary>
     Task<bool> TryExecuteAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <see cref="TryExecuteAsync"/>, and the ETag of what the witness (the first operation, one that writes a value)
+    /// wrote, so that a caller can answer with the written value and its version without reading it back. The ETag is
+    /// null when nothing was written, or when the witness already holds something else (changed again since). A store
+    /// that learns the ETag as it writes, or reads the witness anyway, answers without another call.
+    /// </summary>
+    async Task<(bool Written, string? ETag)> TryExecuteWitnessedAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        if (!await TryExecuteAsync(operations, cancellationToken))
+        {
+            return (false, null);
+        }
+
+        if (operations.Count == 0 || operations[0].Value is not { } value)
+        {
+            return (true, null);
+        }
+
+        var witness = await GetAsync(operations[0].Key, cancellationToken);
+        return (true, witness.Holds(value) ? witness.ETag : null);
+    }
 }
 
 /// <summary>How much one call may carry: keys a bulk read asks for, operations a background transaction holds.</summary>

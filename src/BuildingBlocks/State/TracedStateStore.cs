@@ -34,6 +34,15 @@ public sealed class TracedStateStore(IStateStore inner) : IStateStore
         return applied;
     }
 
+    public async Task<(bool Written, string? ETag)> TryExecuteWitnessedAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        using var activity = Start("state transaction", operations.Count);
+        var result = await Traced(activity, inner.TryExecuteWitnessedAsync(operations, cancellationToken));
+        activity?.SetTag("state.applied", result.Written);
+        return result;
+    }
+
     private static Activity? Start(string name, int keys) =>
         Source.StartActivity(name, ActivityKind.Client)?.SetTag("state.keys", keys);
 

@@ -73,7 +73,7 @@ internal sealed class AppointmentBook(
             Idempotency = idempotency is null ? null : new IdempotencyClaim(idempotency.KeyHash, new IdempotencyRecord(idempotency.RequestHash, appointment.Id, now)),
             MaxActiveAhead = ActiveLimit(caller),
         };
-        var outcome = await writer.TryWriteAsync(write, cancellationToken);
+        var (outcome, etag) = await writer.TryWriteAsync(write, cancellationToken);
         if (outcome != WriteOutcome.Written && idempotencyKey is not null
             && (await IdempotencyAsync(username, idempotencyKey, request, now, cancellationToken)).Answer is { } earlier)
         {
@@ -86,7 +86,7 @@ internal sealed class AppointmentBook(
         {
             case WriteOutcome.Written:
                 BookingLog.Booked(logger, appointment.Id, appointment.Doctor, appointment.StartUtc);
-                return (new Booked(appointment.Id, Replayed: false), null);
+                return (new Booked(appointment.Id, Replayed: false, etag is null ? null : new StoredAppointment(appointment, etag)), null);
             case WriteOutcome.PatientBusy:
                 BookingLog.Refused(logger, appointment.Doctor, appointment.StartUtc, "the patient has another appointment then");
                 return (null, BookingError.PatientBusy);
@@ -198,7 +198,7 @@ internal sealed class AppointmentBook(
                 MaxActiveAhead = ActiveLimit(caller),
                 BufferMinutes = schedule?.BufferMinutes ?? 0,
             };
-            switch (await writer.TryWriteAsync(write, cancellationToken))
+            switch ((await writer.TryWriteAsync(write, cancellationToken)).Outcome)
             {
                 case WriteOutcome.Written:
                     BookingLog.Changed(logger, id, action, next.Status, next.Doctor, next.StartUtc);
@@ -310,7 +310,8 @@ internal sealed class AppointmentBook(
 }
 
 /// <param name="Replayed">True when this is an earlier booking answered again for a repeated idempotent request.</param>
-internal sealed record Booked(string Id, bool Replayed);
+/// <param name="Written">What was written, with its ETag, when known without reading it back; null for a replay.</param>
+internal sealed record Booked(string Id, bool Replayed, StoredAppointment? Written = null);
 
 /// <summary>What Booking logs: appointment ids, doctors and times; never a patient's name, email or phone.</summary>
 internal static partial class BookingLog

@@ -72,15 +72,34 @@ public sealed class DaprStateStore : IStateStore
         return keys.Select(key => found.GetValueOrDefault(key) ?? StateEntry.Missing(key)).ToList();
     }
 
-    public Task<bool> TryExecuteAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default)
+    public async Task<bool> TryExecuteAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(operations);
         return operations.Count switch
         {
-            0 => Task.FromResult(true),
-            1 => TryExecuteOneAsync(operations[0], cancellationToken),
-            _ => TryExecuteTransactionAsync(operations, cancellationToken),
+            0 => true,
+            1 => await TryExecuteOneAsync(operations[0], cancellationToken),
+            _ => (await TryExecuteTransactionAsync(operations, cancellationToken)).Written,
         };
+    }
+
+    /// <summary>A transaction reads its witness back anyway: its ETag comes with that read, at no extra call.</summary>
+    public async Task<(bool Written, string? ETag)> TryExecuteWitnessedAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        if (operations.Count > 1)
+        {
+            return await TryExecuteTransactionAsync(operations, cancellationToken);
+        }
+
+        if (!await TryExecuteAsync(operations, cancellationToken))
+        {
+            return (false, null);
+        }
+
+        return operations is [{ Value: { } value } witness] && await GetAsync(witness.Key, cancellationToken) is var entry && entry.Holds(value)
+            ? (true, entry.ETag)
+            : (true, null);
     }
 
     /// <summary>
@@ -114,7 +133,7 @@ public sealed class DaprStateStore : IStateStore
     /// rows in opposite orders. Neither answer is trusted: a failure may commit after daprd answered, and MongoDB's
     /// <c>Multi</c> discards a failed commit's error. The witness decides both.
     /// </summary>
-    private async Task<bool> TryExecuteTransactionAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken)
+    private async Task<(bool Written, string? ETag)> TryExecuteTransactionAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken)
     {
         var requests = operations.OrderBy(operation => operation.Key, StringComparer.Ordinal).Select(operation => operation.Kind switch
         {
@@ -133,11 +152,11 @@ public sealed class DaprStateStore : IStateStore
         }
         catch (Exception ex) when (IsOutage(ex, cancellationToken))
         {
-            return await WitnessHoldsAsync(operations[0], ex, cancellationToken);
+            return await WitnessAsync(operations[0], ex, cancellationToken);
         }
 
         // A delete cannot witness anything (its key may have been missing all along): a reported commit is taken as it is.
-        return operations[0].Kind == StateOperationKind.Delete || await WitnessHoldsAsync(operations[0], null, cancellationToken);
+        return operations[0].Kind == StateOperationKind.Delete ? (true, null) : await WitnessAsync(operations[0], null, cancellationToken);
     }
 
     /// <summary>
@@ -145,7 +164,11 @@ public sealed class DaprStateStore : IStateStore
     /// a conflict, a store that failed the write, or a commit still on its way, which the caller's next read sees. A delete
     /// witnesses nothing: after a failure it counts as not written. Only a witness that cannot be read is an outage.
     /// </summary>
-    private async Task<bool> WitnessHoldsAsync(StateOperation witness, Exception? failure, CancellationToken cancellationToken)
+    private async Task<bool> WitnessHoldsAsync(StateOperation witness, Exception? failure, CancellationToken cancellationToken) =>
+        (await WitnessAsync(witness, failure, cancellationToken)).Written;
+
+    /// <summary><see cref="WitnessHoldsAsync"/>, and the witness's ETag when it holds.</summary>
+    private async Task<(bool Written, string? ETag)> WitnessAsync(StateOperation witness, Exception? failure, CancellationToken cancellationToken)
     {
         StateEntry entry;
         try
@@ -157,7 +180,7 @@ public sealed class DaprStateStore : IStateStore
             throw Unavailable(new AggregateException(failure, ex));
         }
 
-        return witness.Kind != StateOperationKind.Delete && entry.Holds(witness.Value);
+        return witness.Kind != StateOperationKind.Delete && entry.Holds(witness.Value) ? (true, entry.ETag) : (false, null);
     }
 
     private static byte[] ValueOf(StateOperation operation) =>

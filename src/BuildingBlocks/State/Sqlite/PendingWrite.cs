@@ -7,6 +7,9 @@ internal sealed class PendingWrite(IReadOnlyList<StateOperation> operations)
 
     public IReadOnlyList<StateOperation> Operations { get; } = operations;
 
+    /// <summary>The ETag the first operation writes with, known before it is written so the caller can be told it.</summary>
+    public string WitnessETag { get; } = Guid.NewGuid().ToString();
+
     public TaskCompletionSource<bool> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public bool TryTake() => Interlocked.CompareExchange(ref _state, 1, 0) == 0;

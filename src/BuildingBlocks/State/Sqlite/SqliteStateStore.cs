@@ -37,12 +37,15 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         return Task.FromResult(_reads.Get(keys));
     }
 
-    public async Task<bool> TryExecuteAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default)
+    public async Task<bool> TryExecuteAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default) =>
+        (await TryExecuteWitnessedAsync(operations, cancellationToken)).Written;
+
+    public async Task<(bool Written, string? ETag)> TryExecuteWitnessedAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(operations);
         if (operations.Count == 0)
         {
-            return true;
+            return (true, null);
         }
 
         // A malformed operation is the caller's error, not a reason to fail the transactions batched with it.
@@ -57,7 +60,10 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
 
         // Cancelled while still queued: nothing is written. Once the write loop has taken it, it runs to the end.
         await using var registration = cancellationToken.Register(() => write.TryAbandon(cancellationToken));
-        return await write.Result.Task;
+        var written = await write.Result.Task;
+        var witness = operations[0];
+        var lasts = witness.Kind != StateOperationKind.Delete && !operations.Skip(1).Any(o => o.Key == witness.Key);
+        return (written, written && lasts ? write.WitnessETag : null);
     }
 
     public void Dispose()

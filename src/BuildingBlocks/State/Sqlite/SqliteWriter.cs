@@ -67,7 +67,7 @@ internal sealed class SqliteWriter : IDisposable
         using var transaction = _connection.BeginTransaction(deferred: false);
         if (batch.Count == 1)
         {
-            results[0] = TryApplyAll(batch[0].Operations);
+            results[0] = TryApplyAll(batch[0]);
             if (!results[0])
             {
                 transaction.Rollback();
@@ -79,7 +79,7 @@ internal sealed class SqliteWriter : IDisposable
             for (var i = 0; i < batch.Count; i++)
             {
                 _savepoint.Execute();
-                results[i] = TryApplyAll(batch[i].Operations);
+                results[i] = TryApplyAll(batch[i]);
                 if (!results[i])
                 {
                     _rollbackToSavepoint.Execute();
@@ -103,11 +103,12 @@ internal sealed class SqliteWriter : IDisposable
         _connection.Dispose();
     }
 
-    private bool TryApplyAll(IReadOnlyList<StateOperation> operations)
+    private bool TryApplyAll(PendingWrite write)
     {
-        foreach (var operation in ETagChecksFirst(operations))
+        var witness = write.Operations[0];
+        foreach (var operation in ETagChecksFirst(write.Operations))
         {
-            if (!Apply(operation))
+            if (!Apply(operation, ReferenceEquals(operation, witness) ? write.WitnessETag : Guid.NewGuid().ToString()))
             {
                 return false;
             }
@@ -136,16 +137,16 @@ internal sealed class SqliteWriter : IDisposable
         return operations.Where(o => o.ETag is not null).Concat(operations.Where(o => o.ETag is null));
     }
 
-    private bool Apply(StateOperation operation)
+    private bool Apply(StateOperation operation, string etag)
     {
         switch (operation.Kind)
         {
             case StateOperationKind.Create:
-                return WithValue(_create, operation).Execute() == 1;
+                return WithValue(_create, operation, etag).Execute() == 1;
             case StateOperationKind.Save when operation.ETag is null:
-                return WithValue(_upsert, operation).Execute() == 1;
+                return WithValue(_upsert, operation, etag).Execute() == 1;
             case StateOperationKind.Save:
-                return WithValue(_save, operation).Bind(4, operation.ETag).Execute() == 1;
+                return WithValue(_save, operation, etag).Bind(4, operation.ETag).Execute() == 1;
             case StateOperationKind.Delete when operation.ETag is null:
                 _delete.Bind(1, operation.Key).Execute();
                 return true;
@@ -156,8 +157,8 @@ internal sealed class SqliteWriter : IDisposable
         }
     }
 
-    private static SqliteStatement WithValue(SqliteStatement statement, StateOperation operation) =>
+    private static SqliteStatement WithValue(SqliteStatement statement, StateOperation operation, string etag) =>
         statement.Bind(1, operation.Key)
             .Bind(2, operation.Value ?? throw new ArgumentException($"Operation on '{operation.Key}' has no value."))
-            .Bind(3, Guid.NewGuid().ToString());
+            .Bind(3, etag);
 }

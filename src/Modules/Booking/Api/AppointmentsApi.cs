@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Appointments.Booking.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -75,7 +76,10 @@ internal static class AppointmentsApi
             response.Headers[Headers.IdempotentReplayed] = "true";
         }
 
-        var document = await DocumentAsync(booked.Id, user, response, services, cancellationToken);
+        // A new booking has had no notice yet: what was written is the whole answer.
+        var document = booked.Written is { } written
+            ? Answer(written, Deliveries.None, user, response, services)
+            : await DocumentAsync(booked.Id, user, response, services, cancellationToken);
         return TypedResults.Created(services.Links.Location($"/api/appointments/{booked.Id}"), new CreatedResponse(Created, booked.Id, document));
     }
 
@@ -108,16 +112,16 @@ internal static class AppointmentsApi
     private static async Task<AppointmentDocument?> DocumentAsync(
         string id, ClaimsPrincipal user, HttpResponse response, BookingServices services, CancellationToken cancellationToken)
     {
-        var caller = Caller.From(user);
-        var (stored, deliveries, _) = await services.Book.ReadAsync(caller, id, cancellationToken);
-        if (stored is null)
-        {
-            return null;
-        }
+        var (stored, deliveries, _) = await services.Book.ReadAsync(Caller.From(user), id, cancellationToken);
+        return stored is null ? null : Answer(stored, deliveries, user, response, services);
+    }
 
+    /// <summary>The appointment as the caller may see it, its version in the <c>ETag</c> header.</summary>
+    private static AppointmentDocument Answer(StoredAppointment stored, Deliveries deliveries, ClaimsPrincipal user, HttpResponse response, BookingServices services)
+    {
         // How a patient's messages went is the patient's and the front desk's business, not their doctor's.
         response.Headers.ETag = $"\"{stored.ETag}\"";
-        return AppointmentDocument.From(stored.Appointment, services.Clinic, caller.Role == Caller.Doctor ? null : deliveries);
+        return AppointmentDocument.From(stored.Appointment, services.Clinic, Caller.From(user).Role == Caller.Doctor ? null : deliveries);
     }
 
     private static async Task<Results<Ok<StatusResponse>, ProblemHttpResult>> ReadStatus(

@@ -8,14 +8,15 @@ namespace Appointments.Booking.Storage;
 /// there first, or the store could not tell), it reads again and decides again, with a short random pause, for as long
 /// as <see cref="Patience"/> allows: bookings that really compete (one doctor's day) go one after another instead of
 /// failing. Every decision starts from the witness: a document holding this write's bytes means it landed, however the
-/// store answered before.
+/// store answered before. A write that landed comes back with the document's ETag, so the caller can answer with the
+/// document it wrote without reading it again.
 /// </summary>
 internal sealed class AppointmentWriter(IStateStore state, OutboxLanes lanes, Clinic clinic)
 {
     /// <summary>How long one write keeps trying while others of the same day, patient or month commit before it.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
-    public async Task<WriteOutcome> TryWriteAsync(AppointmentWrite write, CancellationToken cancellationToken)
+    public async Task<(WriteOutcome Outcome, string? ETag)> TryWriteAsync(AppointmentWrite write, CancellationToken cancellationToken)
     {
         var outboxEvent = OutboxEvent.Of(write.Current?.Appointment, write.Next, write.Notice, clinic.UtcNow);
         var plan = new WritePlan(write, outboxEvent, clinic.Zone, clinic.UtcNow);
@@ -46,31 +47,31 @@ internal sealed class AppointmentWriter(IStateStore state, OutboxLanes lanes, Cl
                     lane.Tail = -1;
                 }
 
-                return decided;
+                return (decided, decided == WriteOutcome.Written ? read.First(e => e.Key == plan.DocumentKey).ETag : null);
             }
 
-            if (await state.TryExecuteAsync(operations!, cancellationToken))
+            if (await state.TryExecuteWitnessedAsync(operations!, cancellationToken) is (true, var etag))
             {
                 if (lane is not null)
                 {
                     lane.Tail = tail + 1;
                 }
 
-                return WriteOutcome.Written;
+                return (WriteOutcome.Written, etag);
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 2 + Math.Min(attempt, 20))), cancellationToken);
         }
 
         // One last look before giving up: a write the store could not confirm may have landed since.
-        if ((await state.GetAsync(plan.DocumentKey, cancellationToken)).Holds(plan.Document))
+        if (await state.GetAsync(plan.DocumentKey, cancellationToken) is var document && document.Holds(plan.Document))
         {
             if (lane is not null)
             {
                 lane.Tail = -1;
             }
 
-            return WriteOutcome.Written;
+            return (WriteOutcome.Written, document.ETag);
         }
 
         throw new StateStoreUnavailableException($"Writing appointment {write.Next.Id} did not commit within {Patience}.");

@@ -1,0 +1,37 @@
+namespace Appointments.Host.Tests;
+
+/// <summary>
+/// What a booking costs the sidecar in Dapr mode, where every state call is a round trip: the doctor's schedule, one
+/// read of every key the booking decides from, the transaction, and the read of the witness that confirms it. The
+/// 201 answers with the document that was written and the witness's ETag, not with a read of it.
+/// </summary>
+public sealed class DaprBookingCallsTests(DaprApp app) : ApiTestBase<DaprApp>(app)
+{
+    [Fact]
+    public async Task A_booking_over_http_costs_four_state_calls_and_answers_the_version_it_wrote()
+    {
+        // The host's start-up scan of the outbox and the reminder index makes calls of its own: let it finish first.
+        for (var (last, waited) = (-1L, 0); App.Sidecar.StateCalls != last && waited < 60; waited++)
+        {
+            last = App.Sidecar.StateCalls;
+            await Task.Delay(500);
+        }
+
+        var calls = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            var patient = App.NewPatient(out _);
+            var before = App.Sidecar.StateCalls;
+            var response = await Book(patient, Booking(NewDoctor(), FromNow(TimeSpan.FromHours(3 + i))));
+            calls.Add(App.Sidecar.StateCalls - before);
+
+            var booked = await Json(response);
+            var read = await patient.GetAsync($"/api/appointments/{booked.GetProperty("_id").GetString()}");
+            response.Headers.ETag.Should().Be(read.Headers.ETag);
+            booked.GetProperty("appointment").ToString().Should().Be((await Json(read)).ToString());
+        }
+
+        // Background scans may add calls to one booking's window, never take any away.
+        calls.Min().Should().Be(4, string.Join(",", calls));
+    }
+}
