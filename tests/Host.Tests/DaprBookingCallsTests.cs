@@ -1,14 +1,15 @@
 namespace Appointments.Host.Tests;
 
 /// <summary>
-/// What a booking costs the sidecar in Dapr mode, where every state call is a round trip: the doctor's schedule, one
-/// read of every key the booking decides from, the transaction, and the read of the witness that confirms it. The
-/// 201 answers with the document that was written and the witness's ETag, not with a read of it.
+/// What a booking costs the sidecar in Dapr mode, where every state call is a round trip: one read of every key the
+/// booking decides from (the doctor's schedule among them, once this replica has read it for an earlier booking), the
+/// transaction, and the read of the witness that confirms it. The 201 answers with the document that was written and
+/// the witness's ETag, not with a read of it.
 /// </summary>
 public sealed class DaprBookingCallsTests(DaprApp app) : ApiTestBase<DaprApp>(app)
 {
     [Fact]
-    public async Task A_booking_over_http_costs_four_state_calls_and_answers_the_version_it_wrote()
+    public async Task A_booking_over_http_costs_three_state_calls_and_answers_the_version_it_wrote()
     {
         // The host's start-up scan of the outbox and the reminder index makes calls of its own: let it finish first.
         for (var (last, waited) = (-1L, 0); App.Sidecar.StateCalls != last && waited < 60; waited++)
@@ -17,12 +18,14 @@ public sealed class DaprBookingCallsTests(DaprApp app) : ApiTestBase<DaprApp>(ap
             await Task.Delay(500);
         }
 
+        var doctor = NewDoctor();
+        await BookOk(App.NewPatient(out _), Booking(doctor, FromNow(TimeSpan.FromHours(2))));
         var calls = new List<long>();
         for (var i = 0; i < 5; i++)
         {
             var patient = App.NewPatient(out _);
             var before = App.Sidecar.StateCalls;
-            var response = await Book(patient, Booking(NewDoctor(), FromNow(TimeSpan.FromHours(3 + i))));
+            var response = await Book(patient, Booking(doctor, FromNow(TimeSpan.FromHours(3 + i))));
             calls.Add(App.Sidecar.StateCalls - before);
 
             var booked = await Json(response);
@@ -32,6 +35,6 @@ public sealed class DaprBookingCallsTests(DaprApp app) : ApiTestBase<DaprApp>(ap
         }
 
         // Background scans may add calls to one booking's window, never take any away.
-        calls.Min().Should().Be(4, string.Join(",", calls));
+        calls.Min().Should().Be(3, string.Join(",", calls));
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Appointments.BuildingBlocks.State;
 using Appointments.Booking.Storage;
 using Appointments.Booking.Users;
 using Microsoft.Extensions.Logging;
@@ -25,6 +26,9 @@ internal sealed class AppointmentBook(
     // A change that finds the appointment changed under it starts again from a fresh read.
     private const int MaxChangeAttempts = 10;
 
+    // A booking whose doctor's schedule changed under it decides again with the new one.
+    private const int MaxScheduleAttempts = 5;
+
     /// <summary>
     /// Books, or with an <paramref name="idempotencyKey"/> the caller used before for the same request, answers
     /// that booking again (<see cref="Booked.Replayed"/>).
@@ -50,30 +54,54 @@ internal sealed class AppointmentBook(
         }
 
         // Booking for themself, the caller's profile (when the user service gave one) proves they exist and fills in contacts.
-        // Without a length, a visit with a doctor who has a schedule lasts one of their slots: booking a listed slot takes that slot only.
         var own = username == caller.Username;
-        // A visit type sets the length.
-        var schedule = await availability.ScheduleOfAsync(request.Doctor, cancellationToken);
-        var (minutes, wrongType) = VisitLength(request, schedule);
-        var appointment = Appointment.New(NewId(now), username, own ? caller.WithContacts(request) : request, minutes, now);
-        if ((wrongType ?? appointment.MissingContact() ?? RefuseStart(caller, appointment.StartUtc, now) ?? availability.RefuseOutsideHours(null, appointment, schedule)) is { } invalid)
+        var userChecked = own && caller.IsKnown;
+        Appointment appointment;
+        WriteOutcome outcome;
+        string? etag;
+        for (var attempt = 1; ; attempt++)
         {
-            return (null, invalid);
-        }
+            // The schedule remembered from an earlier booking decides, confirmed by the write; a refusal only by a fresh one.
+            var seen = await availability.SeenScheduleAsync(request.Doctor, cancellationToken);
+            var (minutes, wrongType) = VisitLength(request, seen.Schedule);
+            appointment = Appointment.New(NewId(now), username, own ? caller.WithContacts(request) : request, minutes, now);
+            if ((wrongType ?? appointment.MissingContact() ?? RefuseStart(caller, appointment.StartUtc, now) ?? availability.RefuseOutsideHours(null, appointment, seen.Schedule)) is { } invalid)
+            {
+                if (seen.Fresh)
+                {
+                    return (null, invalid);
+                }
 
-        if (!(own && caller.IsKnown) && !await users.ExistsAsync(username, cancellationToken))
-        {
-            return (null, BookingError.UserMissing);
-        }
+                availability.ForgetSchedule(request.Doctor);
+                continue;
+            }
 
-        var write = new AppointmentWrite(null, appointment, HistoryEntry.Of(caller, HistoryActions.Create, null, appointment, clinic, now))
-        {
-            BufferMinutes = schedule?.BufferMinutes ?? 0,
-            Notice = NoticeFor(HistoryActions.Create, null, appointment, now),
-            Idempotency = idempotency is null ? null : new IdempotencyClaim(idempotency.KeyHash, new IdempotencyRecord(idempotency.RequestHash, appointment.Id, now)),
-            MaxActiveAhead = ActiveLimit(caller),
-        };
-        var (outcome, etag) = await writer.TryWriteAsync(write, cancellationToken);
+            if (!userChecked && !await users.ExistsAsync(username, cancellationToken))
+            {
+                return (null, BookingError.UserMissing);
+            }
+
+            userChecked = true;
+            var write = new AppointmentWrite(null, appointment, HistoryEntry.Of(caller, HistoryActions.Create, null, appointment, clinic, now))
+            {
+                BufferMinutes = seen.Schedule?.BufferMinutes ?? 0,
+                Schedule = seen,
+                Notice = NoticeFor(HistoryActions.Create, null, appointment, now),
+                Idempotency = idempotency is null ? null : new IdempotencyClaim(idempotency.KeyHash, new IdempotencyRecord(idempotency.RequestHash, appointment.Id, now)),
+                MaxActiveAhead = ActiveLimit(caller),
+            };
+            (outcome, etag) = await writer.TryWriteAsync(write, cancellationToken);
+            if (outcome != WriteOutcome.ScheduleChanged)
+            {
+                break;
+            }
+
+            availability.ForgetSchedule(request.Doctor);
+            if (attempt == MaxScheduleAttempts)
+            {
+                throw new StateStoreUnavailableException($"The schedule of {request.Doctor} kept changing while booking.");
+            }
+        }
         if (outcome != WriteOutcome.Written && idempotencyKey is not null
             && (await IdempotencyAsync(username, idempotencyKey, request, now, cancellationToken)).Answer is { } earlier)
         {
@@ -312,16 +340,3 @@ internal sealed class AppointmentBook(
 /// <param name="Replayed">True when this is an earlier booking answered again for a repeated idempotent request.</param>
 /// <param name="Written">What was written, with its ETag, when known without reading it back; null for a replay.</param>
 internal sealed record Booked(string Id, bool Replayed, StoredAppointment? Written = null);
-
-/// <summary>What Booking logs: appointment ids, doctors and times; never a patient's name, email or phone.</summary>
-internal static partial class BookingLog
-{
-    [LoggerMessage(1, LogLevel.Information, "Booked appointment {Id} with {Doctor} at {Start:o}")]
-    public static partial void Booked(ILogger logger, string id, string doctor, DateTimeOffset start);
-
-    [LoggerMessage(2, LogLevel.Information, "Refused a booking with {Doctor} at {Start:o}: {Reason}")]
-    public static partial void Refused(ILogger logger, string doctor, DateTimeOffset start, string reason);
-
-    [LoggerMessage(3, LogLevel.Information, "Appointment {Id}: {Action}, now {Status} with {Doctor} at {Start:o}")]
-    public static partial void Changed(ILogger logger, string id, string action, string status, string doctor, DateTimeOffset start);
-}

@@ -22,7 +22,9 @@ internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Fre
             return BookingError.NotAllowed;
         }
 
-        return await schedules.TrySaveAsync(doctor, schedule, ifMatch, cancellationToken) ? null : BookingError.ScheduleChanged;
+        var saved = await schedules.TrySaveAsync(doctor, schedule, ifMatch, cancellationToken);
+        schedules.Forget(doctor);
+        return saved ? null : BookingError.ScheduleChanged;
     }
 
     public async Task<(StoredSchedule? Schedule, BookingError? Error)> ReadScheduleAsync(string doctor, CancellationToken cancellationToken) =>
@@ -99,6 +101,12 @@ internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Fre
     /// <summary>A <c>visit_type</c> the doctor does not offer: which they do.</summary>
     public static BookingError UnknownVisitType(Schedule? schedule) => BookingError.Invalid("visit_type",
         schedule is { VisitTypes.Count: > 0 } ? $"must be one of the doctor's visit types: {string.Join(", ", schedule.VisitTypes.Select(v => v.Code))}" : "the doctor has no visit types");
+
+    /// <summary>The doctor's schedule for a booking to decide with and confirm in its write (<see cref="ScheduleStore.SeenAsync"/>).</summary>
+    public Task<SeenSchedule> SeenScheduleAsync(string doctor, CancellationToken cancellationToken) => schedules.SeenAsync(doctor, cancellationToken);
+
+    /// <summary>Forgets the remembered schedule, so the next booking reads it.</summary>
+    public void ForgetSchedule(string doctor) => schedules.Forget(doctor);
 
     /// <summary>The doctor's schedule, or null when they have none.</summary>
     public async Task<Schedule?> ScheduleOfAsync(string doctor, CancellationToken cancellationToken) =>

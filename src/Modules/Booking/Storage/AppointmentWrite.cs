@@ -18,6 +18,9 @@ internal enum WriteOutcome
 
     /// <summary>The <c>Idempotency-Key</c> was used by another request meanwhile.</summary>
     KeyTaken,
+
+    /// <summary>The doctor's schedule is no longer the version the change was decided with.</summary>
+    ScheduleChanged,
 }
 
 internal sealed record StoredAppointment(Appointment Appointment, string ETag);
@@ -41,6 +44,9 @@ internal sealed record AppointmentWrite(StoredAppointment? Current, Appointment 
 
     /// <summary>The doctor's buffer: minutes kept free after every appointment of theirs, this one's included.</summary>
     public int BufferMinutes { get; init; }
+
+    /// <summary>The doctor's schedule the change was decided with: confirmed in the same read as the lists.</summary>
+    public SeenSchedule? Schedule { get; init; }
 }
 
 /// <param name="KeyHash">The hash of the caller's <c>Idempotency-Key</c>.</param>

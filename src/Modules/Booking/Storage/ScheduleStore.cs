@@ -5,6 +5,13 @@ namespace Appointments.Booking.Storage;
 
 internal sealed record StoredSchedule(Schedule Schedule, string ETag);
 
+/// <summary>A doctor's schedule as a booking decides with it (null: none), and the ETag that version had ("" for none).</summary>
+internal sealed record SeenSchedule(string Key, Schedule? Schedule, string ETag)
+{
+    /// <summary>Read from the store just now, rather than remembered from an earlier booking.</summary>
+    public bool Fresh { get; init; }
+}
+
 /// <summary>
 /// Doctors' schedules, one key each (<c>doctor-schedule|{doctor}</c>), every write under the ETag it read, and the
 /// directory of doctors who have one (<see cref="BookingKeys.Doctors"/>).
@@ -13,6 +20,37 @@ internal sealed class ScheduleStore(IStateStore state)
 {
     // A schedule written without If-Match replaces whatever is there; a conflict only means someone else wrote first.
     private const int MaxAttempts = 10;
+
+    // Schedules remembered for bookings; past this many doctors they are all read afresh once.
+    private const int MaxSeen = 4096;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SeenSchedule> _seen = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The doctor's schedule as this replica last read it for a booking, or read now. Only a hint: a booking confirms its
+    /// ETag in the same read as the lists it decides from, and reads it again (<see cref="Forget"/>) when it moved, so a
+    /// remembered schedule never decides a booking once it has changed, on any replica.
+    /// </summary>
+    public async Task<SeenSchedule> SeenAsync(string doctor, CancellationToken cancellationToken)
+    {
+        if (_seen.TryGetValue(doctor, out var seen))
+        {
+            return seen;
+        }
+
+        var key = BookingKeys.Schedule(doctor);
+        var entry = await state.GetAsync(key, cancellationToken);
+        if (_seen.Count >= MaxSeen)
+        {
+            _seen.Clear();
+        }
+
+        seen = new SeenSchedule(key, entry.Value is { } value ? JsonSerializer.Deserialize(value, StorageJson.Default.Schedule) : null, entry.ETag);
+        _seen[doctor] = seen;
+        return seen with { Fresh = true };
+    }
+
+    public void Forget(string doctor) => _seen.TryRemove(doctor, out _);
 
     /// <summary>Every doctor with a schedule, sorted.</summary>
     public async Task<IReadOnlyList<string>> DoctorsAsync(CancellationToken cancellationToken) =>

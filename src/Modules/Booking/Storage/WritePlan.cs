@@ -97,6 +97,11 @@ internal sealed class WritePlan
             keys.Add(BookingKeys.OutboxEvent(lane, tail));
         }
 
+        if (_write.Schedule is { } schedule)
+        {
+            keys.Add(schedule.Key);
+        }
+
         return keys;
     }
 
@@ -117,6 +122,11 @@ internal sealed class WritePlan
         if (_write.Current is { } stored ? document.ETag != stored.ETag : document.Exists)
         {
             return (WriteOutcome.Changed, null, false);
+        }
+
+        if (_write.Schedule is { } schedule && entries[schedule.Key].ETag != schedule.ETag)
+        {
+            return (WriteOutcome.ScheduleChanged, null, false);
         }
 
         List<StateOperation> operations = [_write.Current is { } was ? StateOperation.Save(DocumentKey, _document, was.ETag) : StateOperation.Create(DocumentKey, _document)];
