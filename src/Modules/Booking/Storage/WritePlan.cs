@@ -132,13 +132,14 @@ internal sealed class WritePlan
         List<StateOperation> operations = [_write.Current is { } was ? StateOperation.Save(DocumentKey, _document, was.ETag) : StateOperation.Create(DocumentKey, _document)];
         operations.Add(StateOperation.Create(BookingKeys.History(_next.Id, _next.Version), JsonSerializer.SerializeToUtf8Bytes(_write.History, StorageJson.Default.HistoryEntry)));
 
-        var refusal = PlanDays(entries, operations) ?? PlanSlots(entries, operations) ?? PlanPatient(entries, operations);
+        var (days, months) = (Parsed(entries, DayList.Read), Parsed(entries, IndexList.Read));
+        var refusal = PlanDays(entries, days, operations) ?? PlanSlots(entries, operations) ?? PlanPatient(entries, months, operations);
         if (refusal is not null)
         {
             return (refusal, null, false);
         }
 
-        PlanMonths(entries, operations);
+        PlanMonths(entries, months, operations);
         PlanDeleted(entries, operations);
         if (_write.Idempotency is { } claim)
         {
@@ -164,19 +165,26 @@ internal sealed class WritePlan
         return (null, operations, false);
     }
 
-    private WriteOutcome? PlanDays(Dictionary<string, StateEntry> entries, List<StateOperation> operations)
+    /// <summary>Each list of the read parsed at most once, however many of the plan's checks and writes look at it.</summary>
+    private static Func<string, List<T>> Parsed<T>(Dictionary<string, StateEntry> entries, Func<StateEntry, List<T>> read)
+    {
+        var parsed = new Dictionary<string, List<T>>(StringComparer.Ordinal);
+        return key => parsed.TryGetValue(key, out var list) ? list : parsed[key] = read(entries[key]);
+    }
+
+    private WriteOutcome? PlanDays(Dictionary<string, StateEntry> entries, Func<string, List<DayEntry>> days, List<StateOperation> operations)
     {
         var after = DaysOf(_next).ToHashSet(StringComparer.Ordinal);
         var entry = DayEntry.Of(_next);
         var buffer = TimeSpan.FromMinutes(_write.BufferMinutes).Ticks;
-        if (TakesTime && CheckKeys.Any(key => DayList.Taken(DayList.Read(entries[key]), _next.Id, entry.Start, entry.End, buffer)))
+        if (TakesTime && CheckKeys.Any(key => DayList.Taken(days(key), _next.Id, entry.Start, entry.End, buffer)))
         {
             return WriteOutcome.TimeTaken;
         }
 
         foreach (var key in DayKeys)
         {
-            var list = DayList.Read(entries[key]);
+            var list = days(key);
             var next = DayList.With(list, _next.Id, after.Contains(key) ? entry : null);
             if (!next.SequenceEqual(list))
             {
@@ -188,7 +196,7 @@ internal sealed class WritePlan
         // booking landing there meanwhile fail one of the two, as the lists this one changes do.
         if (TakesTime)
         {
-            operations.AddRange(CheckKeys.Except(DayKeys, StringComparer.Ordinal).Select(key => DayList.Write(entries[key], DayList.Read(entries[key]))));
+            operations.AddRange(CheckKeys.Except(DayKeys, StringComparer.Ordinal).Select(key => DayList.Write(entries[key], days(key))));
         }
 
         return null;
@@ -218,7 +226,7 @@ internal sealed class WritePlan
         return null;
     }
 
-    private WriteOutcome? PlanPatient(Dictionary<string, StateEntry> entries, List<StateOperation> operations)
+    private WriteOutcome? PlanPatient(Dictionary<string, StateEntry> entries, Func<string, List<IndexEntry>> months, List<StateOperation> operations)
     {
         if (!TouchesPatient)
         {
@@ -227,14 +235,14 @@ internal sealed class WritePlan
 
         // Every change of what these lists say about the patient's time also writes the record: its ETag orders them.
         var (start, end) = (_next.StartUtc.UtcTicks, _next.EndUtc.UtcTicks);
-        if (CheckMonthKeys.Any(key => IndexList.Read(entries[key]).Any(e => e.Id != _next.Id && e.Holds && e.Start < end && start < e.End)))
+        if (CheckMonthKeys.Any(key => months(key).Any(e => e.Id != _next.Id && e.Holds && e.Start < end && start < e.End)))
         {
             return WriteOutcome.PatientBusy;
         }
 
         var stored = entries[PatientKey];
         var record = PatientRecord.Read(stored);
-        if (ThisMonthKey is not null && _write.MaxActiveAhead is { } max && record.HoldingAhead(_next.Id, IndexList.Read(entries[ThisMonthKey]), _now) >= max)
+        if (ThisMonthKey is not null && _write.MaxActiveAhead is { } max && record.HoldingAhead(_next.Id, months(ThisMonthKey), _now) >= max)
         {
             return WriteOutcome.TooManyActive;
         }
@@ -245,12 +253,12 @@ internal sealed class WritePlan
         return null;
     }
 
-    private void PlanMonths(Dictionary<string, StateEntry> entries, List<StateOperation> operations)
+    private void PlanMonths(Dictionary<string, StateEntry> entries, Func<string, List<IndexEntry>> months, List<StateOperation> operations)
     {
         var after = MonthOf(_next);
         foreach (var key in MonthKeys)
         {
-            var list = IndexList.Read(entries[key]);
+            var list = months(key).ToList();
             list.RemoveAll(e => e.Id == _next.Id);
             if (key == after)
             {
