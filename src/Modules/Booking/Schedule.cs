@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
 
 namespace Appointments.Booking;
 
@@ -113,9 +114,23 @@ internal sealed record Schedule(
 }
 
 /// <summary>A kind of visit and how long it lasts.</summary>
-internal sealed record VisitType(
+internal sealed partial record VisitType(
     [property: JsonPropertyName("code")] string Code,
-    [property: JsonPropertyName("minutes")] int Minutes);
+    [property: JsonPropertyName("minutes")] int Minutes)
+{
+    /// <summary>What a code may be, as an error message says it.</summary>
+    public const string CodeRule = "1 to 64 characters of a-z, 0-9 and -";
+
+    /// <summary>A code as a JSON Schema pattern, for the OpenAPI document.</summary>
+    public const string CodePattern = "^" + CodeCharacters + "$";
+
+    private const string CodeCharacters = "[a-z0-9-]{1,64}";
+
+    public static bool IsCode(string text) => CodeExpression().IsMatch(text);
+
+    [GeneratedRegex("^" + CodeCharacters + @"\z", RegexOptions.CultureInvariant)]
+    private static partial Regex CodeExpression();
+}
 
 /// <summary>A span of a working day in minutes after local midnight: [Start, End), End at most 24:00.</summary>
 internal sealed record Window(

@@ -153,7 +153,7 @@ internal static class OpenApiOperations
         }
     }
 
-    private static OpenApiSchema VisitCode() => new() { Type = JsonSchemaType.String, Pattern = "^[a-z0-9-]{1,64}$" };
+    private static OpenApiSchema VisitCode() => new() { Type = JsonSchemaType.String, Pattern = VisitType.CodePattern };
 
     private static OpenApiSchema Date() => new() { Type = JsonSchemaType.String, Format = "date" };
 

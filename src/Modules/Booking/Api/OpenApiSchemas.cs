@@ -28,7 +28,6 @@ internal static class OpenApiSchemas
     private const string Email = "Where email notices and the reminder go; at most 254 characters.";
     private const string Phone = "Where SMS notices and the reminder go: E.164, `+` and 8 to 15 digits.";
     private const string Duration = "How long the visit lasts, in minutes.";
-    private const string VisitCode = "^[a-z0-9-]{1,64}$";
     private const string LocalDateTime = "`YYYY-MM-DD HH:MM:SS` in the clinic's time zone.";
     private const string WithOffset = "ISO 8601 with the clinic's offset at that instant.";
     private const string InputDateTime =
@@ -72,7 +71,7 @@ internal static class OpenApiSchemas
                 NotNull: true, Minimum: 5, Maximum: 480),
             ["visit_type"] = new(
                 "One of the doctor's visit types (its code): the visit lasts its minutes, and a `duration_minutes` that disagrees is refused.",
-                NotNull: true, Pattern: VisitCode),
+                NotNull: true, Pattern: VisitType.CodePattern),
             ["username"] = new("Admins only: the patient to book for (their username). Anyone else always books for themselves, and this is ignored.", NotNull: true),
         },
         ["UpdateAppointmentRequest"] = new(StringComparer.Ordinal)
@@ -154,7 +153,7 @@ internal static class OpenApiSchemas
         },
         [VisitTypeId] = new(StringComparer.Ordinal)
         {
-            ["code"] = new("What a booking or a slot search names it by: 1 to 64 characters of `a-z`, `0-9` and `-`.", Pattern: VisitCode),
+            ["code"] = new("What a booking or a slot search names it by: 1 to 64 characters of `a-z`, `0-9` and `-`.", Pattern: VisitType.CodePattern),
             ["minutes"] = new("How long such a visit lasts, 5 to 480 minutes.", Minimum: 5, Maximum: 480),
         },
         ["DirectoryDocument"] = new(StringComparer.Ordinal)

@@ -167,8 +167,7 @@ internal sealed class RequestFields
                     input.Reason = input.ReasonText(value);
                     break;
                 case "visit_type":
-                    input.VisitType = input.Checked(value, "visit_type", text =>
-                        text.Length is >= 1 and <= 64 && text.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-') ? null : "must be a visit type's code: 1 to 64 characters of a-z, 0-9 and -");
+                    input.VisitType = input.Checked(value, "visit_type", text => Booking.VisitType.IsCode(text) ? null : $"must be a visit type's code: {Booking.VisitType.CodeRule}");
                     break;
                 default:
                     break;

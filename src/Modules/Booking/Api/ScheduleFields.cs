@@ -159,9 +159,9 @@ internal sealed partial class ScheduleFields
         {
             var at = $"visit_types[{index++}]";
             var code = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? Text(c.GetString) : null;
-            if (code is null || !VisitCodePattern().IsMatch(code))
+            if (code is null || !VisitType.IsCode(code))
             {
-                Add($"{at}.code", "must be 1 to 64 characters of a-z, 0-9 and -");
+                Add($"{at}.code", $"must be {VisitType.CodeRule}");
                 continue;
             }
 
@@ -263,7 +263,4 @@ internal sealed partial class ScheduleFields
 
     [GeneratedRegex(@"^(?<h>[0-9]{2}):(?<m>[0-9]{2})\z", RegexOptions.CultureInvariant)]
     private static partial Regex TimePattern();
-
-    [GeneratedRegex(@"^[a-z0-9-]{1,64}\z", RegexOptions.CultureInvariant)]
-    private static partial Regex VisitCodePattern();
 }
