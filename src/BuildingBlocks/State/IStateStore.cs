@@ -38,10 +38,17 @@ public interface IStateStore
     /// null when nothing was written, or when the witness already holds something else (changed again since). A store
     /// that learns the ETag as it writes, or reads the witness anyway, answers without another call.
     /// </summary>
-    async Task<(bool Written, string? ETag)> TryExecuteWitnessedAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default)
+    Task<(bool Written, string? ETag)> TryExecuteWitnessedAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default) =>
+        StateStoreWitness.ExecuteThenReadAsync(this, operations, cancellationToken);
+}
+
+/// <summary>How a store that does not learn the witness's ETag as it writes finds it: by reading the witness back.</summary>
+internal static class StateStoreWitness
+{
+    public static async Task<(bool Written, string? ETag)> ExecuteThenReadAsync(IStateStore store, IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(operations);
-        if (!await TryExecuteAsync(operations, cancellationToken))
+        if (!await store.TryExecuteAsync(operations, cancellationToken))
         {
             return (false, null);
         }
@@ -51,7 +58,7 @@ public interface IStateStore
             return (true, null);
         }
 
-        var witness = await GetAsync(operations[0].Key, cancellationToken);
+        var witness = await store.GetAsync(operations[0].Key, cancellationToken);
         return (true, witness.Holds(value) ? witness.ETag : null);
     }
 }

@@ -84,22 +84,12 @@ public sealed class DaprStateStore : IStateStore
     }
 
     /// <summary>A transaction reads its witness back anyway: its ETag comes with that read, at no extra call.</summary>
-    public async Task<(bool Written, string? ETag)> TryExecuteWitnessedAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default)
+    public Task<(bool Written, string? ETag)> TryExecuteWitnessedAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(operations);
-        if (operations.Count > 1)
-        {
-            return await TryExecuteTransactionAsync(operations, cancellationToken);
-        }
-
-        if (!await TryExecuteAsync(operations, cancellationToken))
-        {
-            return (false, null);
-        }
-
-        return operations is [{ Value: { } value } witness] && await GetAsync(witness.Key, cancellationToken) is var entry && entry.Holds(value)
-            ? (true, entry.ETag)
-            : (true, null);
+        return operations.Count > 1
+            ? TryExecuteTransactionAsync(operations, cancellationToken)
+            : StateStoreWitness.ExecuteThenReadAsync(this, operations, cancellationToken);
     }
 
     /// <summary>
