@@ -61,7 +61,7 @@ internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Fre
             return (null, UnknownVisitType(stored.Schedule));
         }
 
-        var held = await days.EntriesAsync(doctor, FreeSlots.ReadFrom(stored.Schedule, first), last, cancellationToken);
+        var held = await days.EntriesAsync(doctor, FreeSlots.ReadFrom([stored.Schedule], first), last, cancellationToken);
         return (freeSlots.Of(stored.Schedule, held, first, last, visit), null);
     }
 

@@ -32,7 +32,7 @@ internal sealed class ClinicDirectory(ScheduleStore schedules, DoctorDays days, 
             }
 
             var waiting = found.Keys.Where(d => !nextFree.ContainsKey(d)).ToList();
-            foreach (var (doctor, entries) in await days.EntriesOfAsync(waiting, first.AddDays(-1), last, cancellationToken))
+            foreach (var (doctor, entries) in await days.EntriesOfAsync(waiting, FreeSlots.ReadFrom(waiting.Select(d => found[d]), first), last, cancellationToken))
             {
                 if (freeSlots.Of(found[doctor], entries, first, last) is [var slot, ..])
                 {
@@ -64,7 +64,7 @@ internal sealed class ClinicDirectory(ScheduleStore schedules, DoctorDays days, 
 
         var found = (await schedules.FindAllAsync(await schedules.DoctorsAsync(cancellationToken), cancellationToken))
             .Where(d => visitType is null || d.Value.VisitTypeOf(visitType) is not null).ToDictionary(StringComparer.Ordinal);
-        var entries = await days.EntriesOfAsync(found.Keys.ToList(), first.AddDays(-1), last, cancellationToken);
+        var entries = await days.EntriesOfAsync(found.Keys.ToList(), FreeSlots.ReadFrom(found.Values, first), last, cancellationToken);
         return (found.SelectMany(d => freeSlots.Of(d.Value, entries[d.Key], first, last, visitType is null ? null : d.Value.VisitTypeOf(visitType))
                 .Select(s => (Doctor: d.Key, s.Start, s.End)))
             .OrderBy(s => s.Start).ThenBy(s => s.Doctor, StringComparer.Ordinal).ToList(), null);

@@ -66,9 +66,12 @@ internal sealed class FreeSlots(Clinic clinic, IOptions<BookingOptions> options)
         return slots;
     }
 
-    /// <summary>The first day whose list a free-slot search reads: the day before too when a buffer may reach over midnight.</summary>
-    public static DateOnly ReadFrom(Schedule schedule, DateOnly first) =>
-        schedule.BufferMinutes > 0 && first > DateOnly.MinValue ? first.AddDays(-1) : first;
+    /// <summary>
+    /// The first day whose lists a free-slot search of <paramref name="schedules"/> reads: the day before too when a buffer
+    /// may reach over midnight.
+    /// </summary>
+    public static DateOnly ReadFrom(IEnumerable<Schedule> schedules, DateOnly first) =>
+        schedules.Any(s => s.BufferMinutes > 0) && first > DateOnly.MinValue ? first.AddDays(-1) : first;
 
     private static DateOnly Max(DateOnly a, DateOnly b) => a > b ? a : b;
 
