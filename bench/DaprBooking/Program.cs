@@ -76,7 +76,7 @@ async Task BookAsync(long n)
     var (doctor, patient) = ($"dr-{n % 50:D2}", $"p{n % 1000:D4}");
     var start = first.AddMinutes(30 * (n / 50));
     var request = new NewAppointment(doctor, start) { Email = $"{patient}@example.com", Username = patient };
-    var (booked, error) = await book.BookAsync(admin, request, null, CancellationToken.None);
+    var (booked, error) = await book.BookAsync(admin, request, null, null, CancellationToken.None);
     if (booked is null)
     {
         throw new InvalidOperationException($"Booking {n} was refused: {error?.Message}");

@@ -19,7 +19,7 @@ internal static class OpenApiProblems
     [
         "invalid_request", "invalid_date", "date_in_past", "too_soon", "too_far_ahead", "nonexistent_local_time",
         "unauthorized", "forbidden", "not_found", "user_not_found",
-        "doctor_booked", "patient_busy", "doctor_unavailable", "slot_held", "too_many_active", "appointment_closed",
+        "doctor_booked", "patient_busy", "doctor_unavailable", "slot_held", "too_many_active", "appointment_closed", "offer_expired",
         "precondition_failed", "idempotency_mismatch", "rate_limited", "unavailable",
         "method_not_allowed", "payload_too_large", "unsupported_media_type", "internal_error", "error",
     ];
@@ -31,8 +31,8 @@ internal static class OpenApiProblems
         [401] = "`unauthorized`: no bearer token, or one that is invalid, expired, or of a user the user service does not know.",
         [403] = "`forbidden`: the caller's role may not do this (see the table in the description).",
         [404] = "`not_found`: there is none, or none the caller may see (the same answer either way); `user_not_found`: the user service does not know the patient.",
-        [409] = "Conflicts with what is booked: `doctor_booked`, `patient_busy`, `doctor_unavailable` (outside the doctor's schedule), `slot_held`, " +
-                "`too_many_active`, `appointment_closed` (completed or no-show: final).",
+        [409] = "Conflicts with what is booked: `doctor_booked`, `patient_busy`, `doctor_unavailable` (outside the doctor's schedule), `slot_held` " +
+                "(held for a patient on the waitlist), `too_many_active`, `appointment_closed` (completed or no-show: final), `offer_expired` (a waitlist offer past its `expires_at`).",
         [412] = "`precondition_failed`: `If-Match` names another version; `etag` is the current one, to read it and decide again.",
         [413] = "`payload_too_large`: the body is over `Booking:MaxBodyBytes` (64 KiB by default).",
         [422] = "`idempotency_mismatch`: this `Idempotency-Key` came before with a different body.",

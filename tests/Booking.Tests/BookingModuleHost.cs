@@ -51,7 +51,7 @@ internal sealed class BookingModuleHost : IDisposable
     /// <summary>Books as an admin for <paramref name="caller"/>, so no notice or horizon limits what a test sets up.</summary>
     public async Task<string> BookOkAsync(Caller caller, NewAppointment request)
     {
-        var (booked, error) = await Book.BookAsync(new Caller("admin", Caller.Admin), request with { Username = caller.Username }, null, CancellationToken.None);
+        var (booked, error) = await Book.BookAsync(new Caller("admin", Caller.Admin), request with { Username = caller.Username }, null, null, CancellationToken.None);
         error.Should().BeNull();
         return booked!.Id;
     }

@@ -59,7 +59,7 @@ public sealed class BufferTests : IDisposable
 
     private async Task<BookingError?> BookAsync(string patient, DateTimeOffset start)
     {
-        var (_, error) = await _booking.Book.BookAsync(Admin, BookingModuleHost.At(start, "dr-night") with { Username = patient }, null, CancellationToken.None);
+        var (_, error) = await _booking.Book.BookAsync(Admin, BookingModuleHost.At(start, "dr-night") with { Username = patient }, null, null, CancellationToken.None);
         return error;
     }
 

@@ -69,7 +69,7 @@ public sealed class IdempotencyKeysTests : IDisposable
         {
             Username = caller.IsAdmin ? "alice" : null,
         };
-        var (booked, error) = await _booking.Book.BookAsync(caller, request, key, CancellationToken.None);
+        var (booked, error) = await _booking.Book.BookAsync(caller, request, key, null, CancellationToken.None);
         error.Should().BeNull();
         booked!.Replayed.Should().BeFalse();
         return booked.Id;

@@ -19,7 +19,7 @@ public sealed class OutboxTests : IDisposable
     {
         var alice = BookingModuleHost.Patient("alice");
         var start = _booking.Clock.GetUtcNow().AddDays(3);
-        var (booked, _) = await _booking.Book.BookAsync(alice, BookingModuleHost.At(start), null, CancellationToken.None);
+        var (booked, _) = await _booking.Book.BookAsync(alice, BookingModuleHost.At(start), null, null, CancellationToken.None);
         var id = booked!.Id;
 
         await ShouldSucceed(_booking.Book.UpdateAsync(alice, id, new AppointmentChanges { Phone = new Optional<string?>("+15555550100") }, null, CancellationToken.None));
@@ -44,8 +44,8 @@ public sealed class OutboxTests : IDisposable
         using var off = new BookingModuleHost(new Dictionary<string, string?> { ["Notices:Enabled"] = "false" });
         var request = BookingModuleHost.At(_booking.Clock.GetUtcNow().AddDays(3));
 
-        await _booking.Book.BookAsync(BookingModuleHost.Patient("quiet"), request with { ReminderMethod = ReminderMethods.None }, null, CancellationToken.None);
-        await off.Book.BookAsync(BookingModuleHost.Patient("alice"), request, null, CancellationToken.None);
+        await _booking.Book.BookAsync(BookingModuleHost.Patient("quiet"), request with { ReminderMethod = ReminderMethods.None }, null, null, CancellationToken.None);
+        await off.Book.BookAsync(BookingModuleHost.Patient("alice"), request, null, null, CancellationToken.None);
 
         (await Events.PendingAsync(100)).Events.Should().ContainSingle().Which.Notice.Should().BeNull();
         (await off.Services.GetRequiredService<IAppointmentEvents>().PendingAsync(100)).Events.Should().ContainSingle().Which.Notice.Should().BeNull();

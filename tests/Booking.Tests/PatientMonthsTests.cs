@@ -55,12 +55,12 @@ public sealed class PatientMonthsTests : IDisposable
     private async Task<BookingError?> BookAsync(string patient, DateTimeOffset start, string doctor, int minutes = 30)
     {
         var request = BookingModuleHost.At(start, doctor) with { DurationMinutes = minutes };
-        return (await _booking.Book.BookAsync(BookingModuleHost.Patient(patient), request, null, CancellationToken.None)).Error;
+        return (await _booking.Book.BookAsync(BookingModuleHost.Patient(patient), request, null, null, CancellationToken.None)).Error;
     }
 
     private async Task<string> BookOkAsync(string patient, DateTimeOffset start, string doctor)
     {
-        var (booked, error) = await _booking.Book.BookAsync(BookingModuleHost.Patient(patient), BookingModuleHost.At(start, doctor), null, CancellationToken.None);
+        var (booked, error) = await _booking.Book.BookAsync(BookingModuleHost.Patient(patient), BookingModuleHost.At(start, doctor), null, null, CancellationToken.None);
         error.Should().BeNull();
         return booked!.Id;
     }

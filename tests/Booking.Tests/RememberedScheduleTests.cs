@@ -68,5 +68,5 @@ public sealed class RememberedScheduleTests : IDisposable
     }
 
     private static async Task<BookingError?> BookAsync(BookingModuleHost host, string patient, DateTimeOffset start) =>
-        (await host.Book.BookAsync(BookingModuleHost.Patient(patient), BookingModuleHost.At(start, "dr-hours"), null, CancellationToken.None)).Error;
+        (await host.Book.BookAsync(BookingModuleHost.Patient(patient), BookingModuleHost.At(start, "dr-hours"), null, null, CancellationToken.None)).Error;
 }

@@ -20,7 +20,7 @@ public sealed class RetentionTests : IDisposable
     {
         var first = await _booking.BookOkAsync(BookingModuleHost.Patient("alice"), BookingModuleHost.At(_booking.Clock.GetUtcNow().AddHours(2)) with { Slot = "slot-1" });
         var later = BookingModuleHost.At(_booking.Clock.GetUtcNow().AddDays(7)) with { Slot = "slot-1" };
-        var (whileHeld, refused) = await _booking.Book.BookAsync(Admin, later with { Username = "bob" }, null, CancellationToken.None);
+        var (whileHeld, refused) = await _booking.Book.BookAsync(Admin, later with { Username = "bob" }, null, null, CancellationToken.None);
         _booking.Clock.Advance(TimeSpan.FromHours(3));
 
         var second = await _booking.BookOkAsync(BookingModuleHost.Patient("bob"), later);

@@ -32,7 +32,7 @@ public sealed class StoreLayoutTests : IDisposable
         await SeedAsync(_booking, patients: 50, doctors: 10);
         var request = BookingModuleHost.At(Day(40, 23), "dr-1") with { Slot = "late-1", DurationMinutes = 90, Username = "p-1" };
 
-        var written = await WrittenByAsync(() => _booking.Book.BookAsync(Admin, request, "key-1", CancellationToken.None));
+        var written = await WrittenByAsync(() => _booking.Book.BookAsync(Admin, request, "key-1", null, CancellationToken.None));
 
         written.Keys.Select(Kind).Order().Should().Equal(
             "appointment", "doctor-day", "doctor-day", "doctor-slot", "history", "idempotency", "outbox", "patient", "patient-month");

@@ -17,7 +17,7 @@ public abstract class ApiTestBase<TApp>(TApp app) : IClassFixture<TApp>
     [
         "invalid_request", "invalid_date", "date_in_past", "too_soon", "too_far_ahead", "nonexistent_local_time", "unauthorized",
         "forbidden", "not_found", "user_not_found", "doctor_booked", "patient_busy", "doctor_unavailable", "slot_held", "too_many_active",
-        "appointment_closed", "precondition_failed", "idempotency_mismatch", "rate_limited", "unavailable", "payload_too_large",
+        "appointment_closed", "offer_expired", "precondition_failed", "idempotency_mismatch", "rate_limited", "unavailable", "payload_too_large",
         "method_not_allowed", "unsupported_media_type",
     ];
 

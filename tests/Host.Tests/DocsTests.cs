@@ -13,14 +13,8 @@ public sealed class DocsTests(EmbeddedApp app) : IClassFixture<EmbeddedApp>
     /// Routes the contract promises that are not built yet. Each must be absent from the OpenAPI document: once one
     /// is served, take it off this list (and off "planned" in docs/api.md).
     /// </summary>
-    private static readonly string[] NotBuilt =
-    [
-        Docs.Route("POST", "/api/waitlist"),
-        Docs.Route("GET", "/api/waitlist"),
-        Docs.Route("DELETE", "/api/waitlist/{id}"),
-        Docs.Route("POST", "/api/waitlist/{id}/accept"),
-        Docs.Route("POST", "/api/waitlist/{id}/decline"),
-    ];
+    /// <summary>Routes of the contract the service does not serve yet: none now; a route added to the contract first goes here.</summary>
+    private static readonly string[] NotBuilt = [];
 
     [Fact]
     public async Task Every_route_the_service_serves_is_in_the_contracts_route_tables()

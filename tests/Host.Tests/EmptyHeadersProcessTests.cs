@@ -39,8 +39,8 @@ public sealed class EmptyHeadersProcessTests : IAsyncLifetime
         var id = booked[(booked.IndexOf("\"_id\":\"", StringComparison.Ordinal) + 7)..][..24];
         var cancelled = await SendAsync(host.Url, $"POST /api/appointments/{id}/cancel", token, "If-Match:", "{}");
 
-        booked.Should().StartWith("HTTP/1.1 201", "an empty Idempotency-Key is no key");
-        cancelled.Should().StartWith("HTTP/1.1 200", "an empty If-Match is no condition");
+        booked.Should().StartWith("HTTP/1.1 201", "an empty Idempotency-Key is no key; {0}", host.Output);
+        cancelled.Should().StartWith("HTTP/1.1 200", "an empty If-Match is no condition; {0}", host.Output);
     }
 
     /// <summary>One request as bytes on a socket, with <paramref name="emptyHeader"/> exactly as given; the whole answer.</summary>

@@ -113,6 +113,13 @@ internal static class HostileGen
         select (byte[])[.. Encoding.UTF8.GetBytes("{\"doctor\": \"dr-"), .. bad, .. Encoding.UTF8.GetBytes("\", \"x\": " + prefix + "}")];
 
     /// <summary>A JSON string literal; surrogates (paired or lone) and controls as <c>\uXXXX</c> escapes.</summary>
+    // FsCheck waits for each case's task; off the test's own thread, so that wait blocks nothing the case needs.
+    public static Task Property<T>(Gen<T> inputs, Func<T, Task> property, int cases) =>
+        Task.Run(() => Check.One(Config.QuickThrowOnFailure.WithMaxTest(cases), Prop.ForAll(inputs.ToArbitrary(), property)));
+
+    public static void ShouldNotBeServerError(HttpResponseMessage response, string input) =>
+        ((int)response.StatusCode).Should().BeLessThan(500, "no input may produce a 5xx; input: {0}", input);
+
     public static string Quote(string text)
     {
         var json = new StringBuilder("\"");

@@ -222,7 +222,7 @@ public sealed class NoticeDeliveryTests : IDisposable
         using var clinic = new ClinicHost(_clock, Database, email: email);
         await clinic.BookAsync("quiet", ClinicHost.Start.AddDays(3), method: "none");
         var taken = await clinic.Book.BookAsync(new Caller("late", Caller.Patient),
-            new NewAppointment("dr-house", ClinicHost.Start.AddDays(3)) { Email = "late@example.com" }, null, CancellationToken.None);
+            new NewAppointment("dr-house", ClinicHost.Start.AddDays(3)) { Email = "late@example.com" }, null, null, CancellationToken.None);
         await clinic.Notices.RunAsync(CancellationToken.None);
 
         var offEmail = new ScriptedChannel();

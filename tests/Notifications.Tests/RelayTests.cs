@@ -175,7 +175,7 @@ public sealed class RelayTests : IDisposable
     private static async Task<string> BookAsync(ClinicHost clinic, string username, string phone, DateTimeOffset start, string method = "sms")
     {
         var request = new NewAppointment("dr-house", start) { Email = $"{username}@example.com", Phone = phone, ReminderMethod = method };
-        var (booked, error) = await clinic.Book.BookAsync(new Caller(username, Caller.Patient), request, null, CancellationToken.None);
+        var (booked, error) = await clinic.Book.BookAsync(new Caller(username, Caller.Patient), request, null, null, CancellationToken.None);
         error.Should().BeNull();
         return booked!.Id;
     }

@@ -33,7 +33,9 @@ internal sealed class AppointmentBook(
     /// Books, or with an <paramref name="idempotencyKey"/> the caller used before for the same request, answers
     /// that booking again (<see cref="Booked.Replayed"/>).
     /// </summary>
-    public async Task<(Booked? Booked, BookingError? Error)> BookAsync(Caller caller, NewAppointment request, string? idempotencyKey, CancellationToken cancellationToken)
+    /// <param name="acceptance">The waitlist offer this booking takes, whose hold it replaces (<see cref="Waitlist.WaitlistDesk.AcceptAsync"/>).</param>
+    public async Task<(Booked? Booked, BookingError? Error)> BookAsync(
+        Caller caller, NewAppointment request, string? idempotencyKey, WaitlistAcceptance? acceptance, CancellationToken cancellationToken)
     {
         if (Appointment.RefuseBooking(caller) is { } refused)
         {
@@ -89,6 +91,7 @@ internal sealed class AppointmentBook(
                 Notice = NoticeFor(HistoryActions.Create, null, appointment, now),
                 Idempotency = idempotency is null ? null : new IdempotencyClaim(idempotency.KeyHash, new IdempotencyRecord(idempotency.RequestHash, appointment.Id, now)),
                 MaxActiveAhead = ActiveLimit(caller),
+                Acceptance = acceptance,
             };
             (outcome, etag) = await writer.TryWriteAsync(write, cancellationToken);
             if (outcome != WriteOutcome.ScheduleChanged)
@@ -121,6 +124,9 @@ internal sealed class AppointmentBook(
             case WriteOutcome.TooManyActive:
                 BookingLog.Refused(logger, appointment.Doctor, appointment.StartUtc, "the patient holds as many appointments ahead as allowed");
                 return (null, BookingError.TooManyActive(options.Value.MaxActivePerPatient));
+            case WriteOutcome.SlotHeld or WriteOutcome.OfferGone:
+                BookingLog.Refused(logger, appointment.Doctor, appointment.StartUtc, "the time is held for the waitlist");
+                return (null, outcome == WriteOutcome.SlotHeld ? BookingError.SlotHeld : BookingError.OfferExpired);
             default:
                 BookingLog.Refused(logger, appointment.Doctor, appointment.StartUtc, "the time or slot is taken");
                 return (null, BookingError.TimeTaken);
@@ -235,6 +241,8 @@ internal sealed class AppointmentBook(
                     return BookingError.TimeTaken;
                 case WriteOutcome.PatientBusy:
                     return BookingError.PatientBusy;
+                case WriteOutcome.SlotHeld:
+                    return BookingError.SlotHeld;
                 case WriteOutcome.TooManyActive:
                     return BookingError.TooManyActive(options.Value.MaxActivePerPatient);
                 case WriteOutcome.Changed when ifMatch is not null:
@@ -326,7 +334,7 @@ internal sealed class AppointmentBook(
     private static bool IsAppointmentId(string id) => id.Length == 24 && id.All(char.IsAsciiHexDigitLower);
 
     /// <summary>Like a MongoDB ObjectId: 24 hex digits, seconds first, so ids sort roughly by creation.</summary>
-    private static string NewId(DateTimeOffset now)
+    internal static string NewId(DateTimeOffset now)
     {
         Span<byte> bytes = stackalloc byte[12];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes, (uint)now.ToUnixTimeSeconds());

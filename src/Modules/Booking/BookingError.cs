@@ -25,6 +25,8 @@ internal sealed record BookingError(int Status, string Code, string Message, IRe
     public static readonly BookingError Unavailable = new(409, "doctor_unavailable", "Doctor is not available at this time");
     public static readonly BookingError NoSchedule = new(404, "not_found", "Schedule not found");
     public static readonly BookingError ScheduleChanged = new(412, "precondition_failed", "Schedule was changed by someone else");
+    public static readonly BookingError SlotHeld = new(409, "slot_held", "This time is held for a patient on the waitlist");
+    public static readonly BookingError OfferExpired = new(409, "offer_expired", "The offer has expired or ended") { Detail = "Join the waitlist again, or book one of the free slots." };
     public static readonly BookingError NotYourAgenda = new(403, "forbidden", "Not allowed to see this doctor's appointments");
 
     /// <summary>What to do about it, in words: the limit broken, the format expected.</summary>

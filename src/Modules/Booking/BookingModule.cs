@@ -3,6 +3,7 @@ using Appointments.Booking.Api;
 using Appointments.Booking.Contracts;
 using Appointments.Booking.Storage;
 using Appointments.Booking.Users;
+using Appointments.Booking.Waitlist;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -51,10 +52,14 @@ public static class BookingModule
         services.AddSingleton<PublicLinks>();
         services.AddSingleton<IAppointmentSchedule, AppointmentSchedule>();
         services.AddSingleton<IAppointmentEvents, AppointmentEvents>();
+        services.AddOptions<WaitlistOptions>().BindConfiguration(WaitlistOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<WaitlistOffers>();
+        services.AddSingleton<WaitlistDesk>();
         services.Configure<JsonOptions>(o =>
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, BookingApiJson.Default);
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, DoctorsApiJson.Default);
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, WaitlistApiJson.Default);
         });
 
         // Ahead of the host's default writer, which would otherwise answer /fhir with a problem document.
@@ -74,6 +79,7 @@ public static class BookingModule
         app.MapDoctorsApi();
         app.MapClinicApi();
         app.MapFhirApi();
+        app.MapWaitlistApi();
         return app;
     }
 

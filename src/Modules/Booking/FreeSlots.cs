@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Appointments.Booking;
 
 /// <summary>
-/// What a schedule leaves free: its grid, less the time the doctor's appointments hold, from the minimum notice to the
+/// What a schedule leaves free: its grid, less the time the doctor's appointments (and waitlist offers) hold, from the minimum notice to the
 /// horizon. Pure, given the day lists; reading them is the caller's.
 /// </summary>
 internal sealed class FreeSlots(Clinic clinic, IOptions<BookingOptions> options)
@@ -36,7 +36,7 @@ internal sealed class FreeSlots(Clinic clinic, IOptions<BookingOptions> options)
         var (now, o) = (clinic.UtcNow, options.Value);
         var (earliest, latest) = (now + o.MinimumNotice, now + o.Horizon);
         var buffer = TimeSpan.FromMinutes(schedule.BufferMinutes).Ticks;
-        var held = entries.Where(e => e.HoldsTime).OrderBy(e => e.Start).ToList();
+        var held = entries.Where(e => e.Blocks(now.UtcTicks)).OrderBy(e => e.Start).ToList();
         var slots = new List<(DateTimeOffset Start, DateTimeOffset End)>();
         var next = 0;
         for (var day = first; day <= last; day = day.AddDays(1))

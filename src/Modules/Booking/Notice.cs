@@ -8,6 +8,9 @@ internal static class NoticeKinds
     public const string Confirmation = "confirmation";
     public const string Rescheduled = "rescheduled";
     public const string Cancelled = "cancelled";
+
+    /// <summary>Time freed for a waitlist entry, held for its patient until the notice's <c>expires_at</c>.</summary>
+    public const string Offer = "offer";
 }
 
 /// <summary>
@@ -26,7 +29,8 @@ internal sealed record Notice(
     [property: JsonPropertyName("email")] string? Email,
     [property: JsonPropertyName("phone")] string? Phone,
     [property: JsonPropertyName("reason")] string? Reason,
-    [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt)
+    [property: JsonPropertyName("created_at")] DateTimeOffset CreatedAt,
+    [property: JsonPropertyName("expires_at")] DateTimeOffset? ExpiresAt = null)
 {
     /// <summary>
     /// The notice a change owes, if any: a confirmation for a booking or a restored cancellation, a reschedule
@@ -52,4 +56,11 @@ internal sealed record Notice(
             $"{after.Id}-{after.Version.ToString(CultureInfo.InvariantCulture)}", after.Id, kind, after.Version, after.Doctor, after.StartUtc,
             after.DurationMinutes, after.ReminderMethod, after.Email, after.Phone, kind == NoticeKinds.Cancelled ? after.Cancellation?.Reason : null, now);
     }
+
+    /// <summary>The notice of an offer to a waitlist entry (its id stands where an appointment's would), unless its patient asked for no messages.</summary>
+    public static Notice? ForOffer(Waitlist.WaitlistEntry entry, DateTimeOffset now) =>
+        entry is { Offer: { } offer } && entry.ReminderMethod != ReminderMethods.None
+            ? new Notice($"{entry.Id}-offer-{entry.Offers.ToString(CultureInfo.InvariantCulture)}", entry.Id, NoticeKinds.Offer, entry.Offers, entry.Doctor,
+                offer.Start, offer.Minutes, entry.ReminderMethod, entry.Email, entry.Phone, null, now, offer.ExpiresAt)
+            : null;
 }

@@ -122,7 +122,7 @@ internal sealed class ClinicHost : IDisposable
     public async Task<string> BookAsync(string username, DateTimeOffset start, string method = "email", string doctor = "dr-house")
     {
         var request = new NewAppointment(doctor, start) { Email = $"{username}@example.com", Phone = "+15555550100", ReminderMethod = method };
-        var (booked, error) = await Book.BookAsync(new Caller(username, Caller.Patient), request, null, CancellationToken.None);
+        var (booked, error) = await Book.BookAsync(new Caller(username, Caller.Patient), request, null, null, CancellationToken.None);
         error.Should().BeNull();
         return booked!.Id;
     }

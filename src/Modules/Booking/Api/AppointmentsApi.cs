@@ -65,7 +65,7 @@ internal static class AppointmentsApi
             return Problems.From(refusal);
         }
 
-        var (booked, refused) = await services.Book.BookAsync(Caller.From(user), request!, idempotencyKey, cancellationToken);
+        var (booked, refused) = await services.Book.BookAsync(Caller.From(user), request!, idempotencyKey, null, cancellationToken);
         if (booked is null)
         {
             return Problems.From(refused!);

@@ -13,6 +13,7 @@ internal static class OpenApiOperations
 {
     private const string IfMatch = "Change only this version: the `ETag` of the last answer about it. Without it, the change applies to whatever version is there.";
     private const string Id = "The appointment's id (`_id`).";
+    private const string WaitlistId = "The waitlist entry's id (`_id`).";
     private const string DoctorPath = "The doctor's id: 1 to 128 letters, digits or `-_.:@`.";
     private const string VisitTypeQuery =
         "A visit type's code: only starts where a visit of its minutes fits (and the doctor's buffer after it); without it, one slot's.";
@@ -102,6 +103,24 @@ internal static class OpenApiOperations
                 ["to"] = new("The last day, included, at most 7 days after `from`.", _ => Date(), Required: true),
                 ["visit_type"] = new($"{VisitTypeQuery} Only doctors who offer it are searched.", _ => VisitCode()),
             }),
+        ["POST /api/waitlist"] = new("joinWaitlist", "Wait for a doctor's time to free up",
+            "Adds the caller (an admin may name the patient in `username`) to the doctor's waitlist for the clinic-local days " +
+            "`from` to `to`. When time that suits frees up, the oldest entry that fits is offered it and the time is held for that " +
+            "patient for `Waitlist:Hold`; they hear through `reminder_method`. At most 5 waiting entries per patient.",
+            new()),
+        ["GET /api/waitlist"] = new("listWaitlist", "List waitlist entries",
+            "The caller's own entries, oldest first; with `doctor`, that doctor's waiting and offered entries, for admins and the doctor.",
+            new() { ["doctor"] = new("Admins and the doctor: that doctor's waitlist, oldest first.") }),
+        ["DELETE /api/waitlist/{id}"] = new("leaveWaitlist", "Leave the waitlist",
+            "Ends the entry (its patient, or an admin); time held for it goes to the next one waiting.",
+            new() { ["id"] = new(WaitlistId) }),
+        ["POST /api/waitlist/{id}/accept"] = new("acceptWaitlistOffer", "Book the time offered",
+            "Books the time held for the caller's entry, under every rule a booking follows; answers as a booking does. After " +
+            "`expires_at` it is `409 offer_expired`.",
+            new() { ["id"] = new(WaitlistId) }),
+        ["POST /api/waitlist/{id}/decline"] = new("declineWaitlistOffer", "Turn the offered time down",
+            "The entry waits on for other times; the time goes to the next entry that fits, or becomes free.",
+            new() { ["id"] = new(WaitlistId) }),
         ["GET /fhir/Appointment/{id}"] = new("readFhirAppointment", "Read an appointment as a FHIR R4 Appointment",
             "The same appointment as `GET /api/appointments/{id}`, as an R4 `Appointment`, under the same visibility rules.",
             new() { ["id"] = new("The appointment's id.") }),

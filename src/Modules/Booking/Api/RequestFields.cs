@@ -28,6 +28,8 @@ internal sealed class RequestFields
     public Optional<string> Username { get; private set; }
     public Optional<string> Reason { get; private set; }
     public Optional<string?> VisitType { get; private set; }
+    public Optional<string> From { get; private set; }
+    public Optional<string> To { get; private set; }
 
     public (NewAppointment? Request, BookingError? Error) ToNewAppointment(Clinic clinic)
     {
@@ -76,6 +78,26 @@ internal sealed class RequestFields
             Phone = Phone,
             ReminderMethod = ReminderMethod.OrNull(),
             Status = Status.OrNull(),
+        }, null);
+    }
+
+    /// <summary>The waitlist's <c>doctor</c>, <c>from</c> and <c>to</c> (dates), and the booking's optional fields.</summary>
+    public (Waitlist.WaitlistRequest? Request, BookingError? Error) ToWaitlistRequest()
+    {
+        Require(Doctor, "doctor");
+        var (from, to) = (DoctorQuery.ReadDate(From.OrNull() ?? ""), DoctorQuery.ReadDate(To.OrNull() ?? ""));
+        foreach (var (name, date) in new[] { ("from", from), ("to", to) }.Where(d => d.Item2 is null && !_errors.ContainsKey(d.Item1)))
+        {
+            AddError(name, "is required as a date YYYY-MM-DD");
+        }
+
+        return _errors.Count > 0 ? (null, ToError()) : (new Waitlist.WaitlistRequest(Doctor.Value, from!.Value, to!.Value)
+        {
+            VisitType = VisitType.Or(null),
+            Email = Email.Or(null),
+            Phone = Phone.Or(null),
+            ReminderMethod = ReminderMethod.OrNull(),
+            Username = Username.OrNull(),
         }, null);
     }
 
@@ -165,6 +187,12 @@ internal sealed class RequestFields
                     break;
                 case "reason":
                     input.Reason = input.ReasonText(value);
+                    break;
+                case "from":
+                    input.From = input.Text(value, "from");
+                    break;
+                case "to":
+                    input.To = input.Text(value, "to");
                     break;
                 case "visit_type":
                     input.VisitType = input.Checked(value, "visit_type", text => Booking.VisitType.IsCode(text) ? null : $"must be a visit type's code: {Booking.VisitType.CodeRule}");

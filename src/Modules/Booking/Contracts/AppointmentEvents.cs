@@ -1,12 +1,19 @@
 using Appointments.Booking.Storage;
+using Appointments.Booking.Waitlist;
 using Appointments.BuildingBlocks.State;
 
 namespace Appointments.Booking.Contracts;
 
-internal sealed class AppointmentEvents(OutboxStore outbox, DeliveriesRecord deliveries, Clinic clinic) : IAppointmentEvents
+/// <summary>
+/// The outbox as Notifications reads it. Booking's waitlist rides on the same passes: each read first ends the waitlist
+/// holds that expired (their time goes to the next entry, whose offer is then an event like any other), and time an event
+/// freed is offered before the event ends, so a crash in between offers it on the next pass instead of never.
+/// </summary>
+internal sealed class AppointmentEvents(OutboxStore outbox, DeliveriesRecord deliveries, WaitlistOffers waitlist, Clinic clinic) : IAppointmentEvents
 {
     public async Task<EventBatch> PendingAsync(int max, CancellationToken cancellationToken = default)
     {
+        await waitlist.SweepAsync(cancellationToken);
         var (events, lanes, more) = await outbox.PendingAsync(max, cancellationToken);
         return new EventBatch(events.Select(e => ToEvent(e.Position, e.Event)).ToList(), lanes, more);
     }
@@ -31,6 +38,11 @@ internal sealed class AppointmentEvents(OutboxStore outbox, DeliveriesRecord del
         ArgumentNullException.ThrowIfNull(done);
         ArgumentNullException.ThrowIfNull(retrying);
         ArgumentNullException.ThrowIfNull(keptFor);
+        foreach (var freed in done.Concat(retrying).Where(e => e.Before is { } before && e.Before != e.After).Select(e => e.Before!).Distinct())
+        {
+            await waitlist.SettleAsync(freed.Doctor, freed.Start, null, cancellationToken);
+        }
+
         foreach (var lane in batch.Lanes.Where(l => l.Read.Count > 0 || l.Holes.Count > 0))
         {
             var ended = done.Where(e => e.Position.Lane == lane.Lane).ToList();
@@ -47,6 +59,13 @@ internal sealed class AppointmentEvents(OutboxStore outbox, DeliveriesRecord del
     {
         ArgumentNullException.ThrowIfNull(notice);
         ArgumentNullException.ThrowIfNull(state);
+
+        // An offer belongs to a waitlist entry, not an appointment: there are no deliveries to record it with.
+        if (notice.Kind == NoticeKind.Offer)
+        {
+            return Task.CompletedTask;
+        }
+
         return deliveries.RecordNoticeAsync(notice.AppointmentId, new NoticeDelivery(notice.Id, Kind(notice.Kind), state.Status, state.Attempts, state.SentAt, state.LastError), cancellationToken);
     }
 
@@ -70,6 +89,7 @@ internal sealed class AppointmentEvents(OutboxStore outbox, DeliveriesRecord del
         {
             NoticeKinds.Cancelled => NoticeKind.Cancelled,
             NoticeKinds.Rescheduled => NoticeKind.Rescheduled,
+            NoticeKinds.Offer => NoticeKind.Offer,
             _ => NoticeKind.Confirmation,
         },
         n.Sequence,
@@ -82,7 +102,10 @@ internal sealed class AppointmentEvents(OutboxStore outbox, DeliveriesRecord del
         n.Email,
         n.Phone,
         n.Reason,
-        n.CreatedAt);
+        n.CreatedAt)
+    {
+        HeldUntil = n.ExpiresAt is { } expires ? clinic.ToLocal(expires) : null,
+    };
 
     private static string Kind(NoticeKind kind) => kind switch
     {

@@ -77,6 +77,9 @@ public enum NoticeKind
     Rescheduled,
 
     Cancelled,
+
+    /// <summary>Freed time held for a patient on the waitlist until <see cref="PendingNotice.HeldUntil"/>.</summary>
+    Offer,
 }
 
 /// <summary>
@@ -87,6 +90,7 @@ public enum NoticeKind
 /// <param name="Sequence">Grows with every change of the appointment: a calendar invite's SEQUENCE.</param>
 /// <param name="LocalStart">The start in the clinic's time zone, as patients read it.</param>
 /// <param name="Reason">Why it was cancelled, when the canceller said.</param>
+/// <param name="AppointmentId">The appointment's id; for an offer, the waitlist entry's.</param>
 public sealed record PendingNotice(
     string Id,
     string AppointmentId,
@@ -101,4 +105,8 @@ public sealed record PendingNotice(
     string? Email,
     string? Phone,
     string? Reason,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>For an offer: until when, in the clinic's zone, the time is held.</summary>
+    public DateTime? HeldUntil { get; init; }
+}

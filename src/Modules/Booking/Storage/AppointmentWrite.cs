@@ -21,6 +21,12 @@ internal enum WriteOutcome
 
     /// <summary>The doctor's schedule is no longer the version the change was decided with.</summary>
     ScheduleChanged,
+
+    /// <summary>The time is held for a patient on the waitlist.</summary>
+    SlotHeld,
+
+    /// <summary>The waitlist offer the booking takes has expired, or ended otherwise.</summary>
+    OfferGone,
 }
 
 internal sealed record StoredAppointment(Appointment Appointment, string ETag);
@@ -47,7 +53,17 @@ internal sealed record AppointmentWrite(StoredAppointment? Current, Appointment 
 
     /// <summary>The doctor's schedule the change was decided with: confirmed in the same read as the lists.</summary>
     public SeenSchedule? Schedule { get; init; }
+
+    /// <summary>The waitlist offer a booking takes: its hold ends and its entry is written booked, in the same transaction.</summary>
+    public WaitlistAcceptance? Acceptance { get; init; }
 }
+
+/// <summary>
+/// An offered waitlist entry as it was read (<paramref name="ETag"/>), and what it becomes once booked, given the new
+/// appointment's id. The booking fails with <see cref="WriteOutcome.OfferGone"/> when the entry changed or its hold is
+/// gone or expired.
+/// </summary>
+internal sealed record WaitlistAcceptance(string EntryId, string ETag, Func<string, byte[]> Booked);
 
 /// <param name="KeyHash">The hash of the caller's <c>Idempotency-Key</c>.</param>
 internal sealed record IdempotencyClaim(string KeyHash, IdempotencyRecord Record);

@@ -58,6 +58,21 @@ internal static class BookingKeys
 
     public static int DeletedShardOf(string id) => Convert.ToInt32(id[^1..], 16) % DeletedShards;
 
+    /// <summary>One waitlist entry (<see cref="Waitlist.WaitlistEntry"/>).</summary>
+    public static string WaitlistEntry(string id) => $"waitlist|{id}";
+
+    /// <summary>A doctor's waitlist entries, oldest first (<see cref="Waitlist.WaitlistLists"/>).</summary>
+    public static string WaitlistQueue(string doctor) => $"waitlist-doctor|{doctor}";
+
+    /// <summary>The times held for a doctor's waitlist entries, with when each expires.</summary>
+    public static string WaitlistOffers(string doctor) => $"waitlist-offers|{doctor}";
+
+    /// <summary>A patient's waitlist entries, oldest first.</summary>
+    public static string WaitlistPatient(string username) => $"waitlist-patient|{Uri.EscapeDataString(username)}";
+
+    /// <summary>The doctors who have had a waitlist: where a sweep looks for offers that expired.</summary>
+    public const string WaitlistDoctors = "waitlist-doctors";
+
     /// <summary>How far a retention pass has got, so the next one starts there.</summary>
     public static string RetentionMark(string name) => $"retention|{name}";
 

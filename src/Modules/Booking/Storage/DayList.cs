@@ -4,14 +4,29 @@ using Appointments.BuildingBlocks.State;
 
 namespace Appointments.Booking.Storage;
 
-/// <summary>One appointment in a doctor's day list: its time and status, enough for overlap, agenda and free slots.</summary>
+/// <summary>
+/// One appointment in a doctor's day list: its time and status, enough for overlap, agenda and free slots. Or a time
+/// held for a waitlist entry (<see cref="Held"/>, the entry's id, until <see cref="Expires"/>): nobody else may book it
+/// meanwhile, and it is decided here, where overlap is, so no booking can slip past it.
+/// </summary>
 internal sealed record DayEntry(
     [property: JsonPropertyName("id")] string Id,
     [property: JsonPropertyName("s")] long Start,
     [property: JsonPropertyName("e")] long End,
-    [property: JsonPropertyName("st")] string Status)
+    [property: JsonPropertyName("st")] string Status,
+    [property: JsonPropertyName("x")] long? Expires = null)
 {
+    public const string Held = "held";
+
     [JsonIgnore] public bool HoldsTime => AppointmentStatus.IsActive(Status);
+
+    [JsonIgnore] public bool IsHold => Status == Held;
+
+    /// <summary>A hold that has not expired by <paramref name="nowTicks"/>.</summary>
+    public bool IsLiveHold(long nowTicks) => IsHold && Expires > nowTicks;
+
+    /// <summary>Whether it keeps the time from anyone else: an active appointment, or a live hold.</summary>
+    public bool Blocks(long nowTicks) => HoldsTime || IsLiveHold(nowTicks);
 
     public static DayEntry Of(Appointment appointment) =>
         new(appointment.Id, appointment.StartUtc.UtcTicks, appointment.EndUtc.UtcTicks, appointment.Status);
@@ -58,6 +73,13 @@ internal static class DayList
     /// </summary>
     public static bool Taken(IEnumerable<DayEntry> list, string id, long start, long end, long buffer = 0) =>
         list.Any(e => e.Id != id && e.HoldsTime && e.Start < end + buffer && start < e.End + buffer);
+
+    /// <summary>
+    /// Whether a live hold other than <paramref name="except"/> keeps [start, end) (with the buffer, as appointments do)
+    /// for someone on the waitlist.
+    /// </summary>
+    public static bool HeldForOthers(IEnumerable<DayEntry> list, string? except, long start, long end, long buffer, long nowTicks) =>
+        list.Any(e => e.Id != except && e.IsLiveHold(nowTicks) && e.Start < end + buffer && start < e.End + buffer);
 
     public static StateOperation Write(StateEntry stored, List<DayEntry> list) =>
         Lists.Write(stored, JsonSerializer.SerializeToUtf8Bytes(list, StorageJson.Default.ListDayEntry));

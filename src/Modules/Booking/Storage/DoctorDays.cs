@@ -44,7 +44,7 @@ internal sealed class DoctorDays(IStateStore state, AppointmentDocuments documen
     public async Task<IReadOnlyList<Appointment>> AppointmentsAsync(string doctor, DateOnly first, DateOnly last, TimeZoneInfo zone, CancellationToken cancellationToken)
     {
         var entries = await EntriesAsync(doctor, first, last, cancellationToken);
-        var starting = entries.Where(e => Schedule.DayOf(new DateTimeOffset(e.Start, TimeSpan.Zero), zone) >= first).Select(e => e.Id).ToList();
+        var starting = entries.Where(e => !e.IsHold && Schedule.DayOf(new DateTimeOffset(e.Start, TimeSpan.Zero), zone) >= first).Select(e => e.Id).ToList();
         return await documents.LoadAsync(starting, cancellationToken);
     }
 }

@@ -102,6 +102,11 @@ internal sealed class WritePlan
             keys.Add(schedule.Key);
         }
 
+        if (_write.Acceptance is { } acceptance)
+        {
+            keys.Add(BookingKeys.WaitlistEntry(acceptance.EntryId));
+        }
+
         return keys;
     }
 
@@ -129,6 +134,11 @@ internal sealed class WritePlan
             return (WriteOutcome.ScheduleChanged, null, false);
         }
 
+        if (_write.Acceptance is { } acceptance && entries[BookingKeys.WaitlistEntry(acceptance.EntryId)].ETag != acceptance.ETag)
+        {
+            return (WriteOutcome.OfferGone, null, false);
+        }
+
         List<StateOperation> operations = [_write.Current is { } was ? StateOperation.Save(DocumentKey, _document, was.ETag) : StateOperation.Create(DocumentKey, _document)];
         operations.Add(StateOperation.Create(BookingKeys.History(_next.Id, _next.Version), JsonSerializer.SerializeToUtf8Bytes(_write.History, StorageJson.Default.HistoryEntry)));
 
@@ -150,6 +160,11 @@ internal sealed class WritePlan
             }
 
             operations.Add(claim.Record.Write(key));
+        }
+
+        if (_write.Acceptance is { } accepted)
+        {
+            operations.Add(StateOperation.Save(BookingKeys.WaitlistEntry(accepted.EntryId), accepted.Booked(_next.Id), accepted.ETag));
         }
 
         if (_event is not null)
@@ -182,10 +197,23 @@ internal sealed class WritePlan
             return WriteOutcome.TimeTaken;
         }
 
+        // A time held for a waitlist entry is that entry's to book: the accepting booking removes the hold it takes.
+        var (now, accepted) = (_now.UtcTicks, _write.Acceptance?.EntryId);
+        if (TakesTime && CheckKeys.Any(key => DayList.HeldForOthers(days(key), accepted, entry.Start, entry.End, buffer, now)))
+        {
+            return WriteOutcome.SlotHeld;
+        }
+
+        if (accepted is not null && !DayKeys.Any(key => days(key).Any(e => e.Id == accepted && e.IsLiveHold(now) && e.Start == entry.Start)))
+        {
+            return WriteOutcome.OfferGone;
+        }
+
         foreach (var key in DayKeys)
         {
             var list = days(key);
             var next = DayList.With(list, _next.Id, after.Contains(key) ? entry : null);
+            next.RemoveAll(e => e.Id == accepted);
             if (!next.SequenceEqual(list))
             {
                 operations.Add(DayList.Write(entries[key], next));

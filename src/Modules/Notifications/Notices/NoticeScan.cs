@@ -123,7 +123,8 @@ internal sealed class NoticeScan(
     private OutgoingMessage Message(string to, PendingNotice notice)
     {
         CalendarPart? invite = null;
-        if (notice.Method == ReminderMethod.Email)
+        // An offer is not an appointment yet: no calendar entry until the patient accepts it.
+        if (notice.Method == ReminderMethod.Email && notice.Kind != NoticeKind.Offer)
         {
             var (method, text) = CalendarInvite.For(notice, smtp.Value.Sender ?? "appointments@localhost");
             invite = new CalendarPart(method, text);

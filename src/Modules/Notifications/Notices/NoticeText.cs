@@ -6,7 +6,7 @@ using Appointments.Notifications.Channels;
 namespace Appointments.Notifications.Notices;
 
 /// <summary>
-/// The wording of a notice: the doctor and the local date and time. Email says the reason a cancel gave (HTML-encoded
+/// The wording of a notice: the doctor and the local date and time (for a waitlist offer, also until when it is held). Email says the reason a cancel gave (HTML-encoded
 /// in its HTML part); an SMS carries no text from any request, names the clinic and fits one segment
 /// (<see cref="SmsText"/>), so nobody can make the clinic's number send their words or a long message.
 /// </summary>
@@ -16,6 +16,7 @@ internal static class NoticeText
     {
         NoticeKind.Rescheduled => "Appointment Rescheduled",
         NoticeKind.Cancelled => "Appointment Cancelled",
+        NoticeKind.Offer => "Appointment Available",
         _ => "Appointment Confirmation",
     };
 
@@ -34,6 +35,7 @@ internal static class NoticeText
         {
             NoticeKind.Rescheduled => $"{doctor} moved to {at}.",
             NoticeKind.Cancelled => $"{doctor} {at} cancelled.",
+            NoticeKind.Offer => $"{doctor} {at} free, held till {Until(notice)}.",
             _ => $"{doctor} {at} confirmed.",
         });
     }
@@ -50,8 +52,11 @@ internal static class NoticeText
     {
         NoticeKind.Rescheduled => $"Your appointment with {doctor} has moved to {when}.",
         NoticeKind.Cancelled => $"Your appointment with {doctor} on {when} is cancelled.",
+        NoticeKind.Offer => $"A visit with {doctor} on {when} has come free and is held for you until {Until(notice)}. Accept it or decline it in your waitlist.",
         _ => $"Your appointment with {doctor} on {when} is confirmed.",
     };
+
+    private static string Until(PendingNotice notice) => notice.HeldUntil?.ToString("HH:mm", CultureInfo.InvariantCulture) ?? "";
 
     private static string When(PendingNotice notice) =>
         $"{notice.LocalStart.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} ({notice.TimeZoneId})";

@@ -1,0 +1,160 @@
+using Appointments.Booking.Storage;
+using Appointments.BuildingBlocks.State;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Appointments.Booking.Waitlist;
+
+/// <summary>
+/// Offers freed time to the waitlist, one start of one doctor at a time (<see cref="SettleAsync"/>). The hold is an entry in
+/// the doctor's day lists, where overlap is decided, so one transaction under those lists' ETags both ends the hold that was
+/// there and gives the time to the next entry: two replicas settling one time write the same lists, and only one commits.
+/// Settling is safe to repeat, which is what makes it exactly once: a replica that dies after committing leaves nothing
+/// undone, and one that dies before leaves the freed time's event (or the expired hold) for the next pass.
+/// </summary>
+internal sealed partial class WaitlistOffers(
+    IStateStore state,
+    OutboxLanes lanes,
+    ScheduleStore schedules,
+    Clinic clinic,
+    IOptions<WaitlistOptions> options,
+    IOptions<BookingOptions> booking,
+    IOptions<NoticeOptions> notices,
+    ILogger<WaitlistOffers> logger)
+{
+    private const int MaxAttempts = 10;
+
+    // Waiting entries read per settle: the oldest ones that fit, of which nearly always the first takes it.
+    private const int CandidatesPerRead = 16;
+
+    /// <summary>
+    /// Settles the time starting at <paramref name="start"/> with <paramref name="doctor"/>: the hold there ends if it
+    /// expired, or if it is <paramref name="release"/>'s; then, unless an appointment or a live hold keeps the time, it is
+    /// held for the oldest waiting entry whose days contain it and whose visit fits, who hears of it through the outbox.
+    /// </summary>
+    public async Task<OfferOutcome> SettleAsync(string doctor, DateTimeOffset start, Release? release, CancellationToken cancellationToken)
+    {
+        using var lane = notices.Value.Enabled ? await lanes.RentAsync(cancellationToken) : null;
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            var read = await ReadAsync(doctor, start, cancellationToken);
+            var plan = new OfferPlan(read, release, clinic.UtcNow, options.Value.Hold, clinic.Zone);
+            if (plan.Refusal is { } refusal)
+            {
+                return refusal;
+            }
+
+            if (plan.NothingToDo)
+            {
+                return OfferOutcome.Unchanged;
+            }
+
+            var schedule = (await schedules.FindAsync(doctor, cancellationToken))?.Schedule;
+            var candidates = Offerable(start, plan.Now) ? plan.Candidates(schedule, CandidatesPerRead) : [];
+            if (lane is { Tail: < 0 })
+            {
+                lane.Tail = await lanes.FindTailAsync(lane.Lane, 0, cancellationToken);
+            }
+
+            List<string> keys = [.. plan.EndingKey, .. candidates.Select(c => BookingKeys.WaitlistEntry(c.Id))];
+            if (lane is not null)
+            {
+                keys.AddRange([BookingKeys.OutboxLane(lane.Lane), BookingKeys.OutboxEvent(lane.Lane, lane.Tail)]);
+            }
+
+            var entries = (await state.GetBulkAsync(keys, cancellationToken)).ToDictionary(e => e.Key, StringComparer.Ordinal);
+            var (operations, chosen) = plan.Operations(entries, candidates);
+            if (chosen is not null && lane is not null && OfferEvent(chosen, plan.Now) is { } offerEvent)
+            {
+                var (laneState, slot) = (entries[BookingKeys.OutboxLane(lane.Lane)], entries[BookingKeys.OutboxEvent(lane.Lane, lane.Tail)]);
+                if (slot.Exists || lane.Tail < OutboxLane.Read(laneState).Head)
+                {
+                    lane.Tail = await lanes.FindTailAsync(lane.Lane, lane.Tail + 1, cancellationToken);
+                    continue;
+                }
+
+                operations.Add(StateOperation.Create(slot.Key, offerEvent.ToBytes()));
+            }
+
+            if (operations.Count == 0)
+            {
+                return OfferOutcome.Unchanged;
+            }
+
+            if (await state.TryExecuteAsync(operations, cancellationToken))
+            {
+                if (lane is not null && chosen is not null)
+                {
+                    lane.Tail++;
+                }
+
+                if (plan.Ending is { } ended)
+                {
+                    Ended(logger, ended.Id, doctor, start, release?.Status ?? WaitlistStatus.Expired);
+                }
+
+                if (chosen is null)
+                {
+                    return OfferOutcome.Unchanged;
+                }
+
+                Offered(logger, chosen.Id, doctor, start, chosen.Offer!.ExpiresAt);
+                return OfferOutcome.Offered;
+            }
+
+            // Another replica or request wrote one of these keys first: read again and decide again.
+            if (lane is not null)
+            {
+                lane.Tail = -1;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 + attempt * 5)), cancellationToken);
+        }
+
+        throw new StateStoreUnavailableException($"Offering {doctor}'s time at {start:o} did not commit after {MaxAttempts} attempts.");
+    }
+
+    /// <summary>
+    /// Ends every hold of the doctors with a waitlist that has expired, handing its time on: a hold whose replica died
+    /// expires like any other. Reads one offer list per doctor, in bounded chunks.
+    /// </summary>
+    public async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        var doctors = WaitlistLists.Names(await state.GetAsync(BookingKeys.WaitlistDoctors, cancellationToken));
+        var now = clinic.UtcNow.UtcTicks;
+        foreach (var chunk in doctors.Chunk(200))
+        {
+            var offers = await state.GetManyAsync(chunk.Select(BookingKeys.WaitlistOffers).ToList(), cancellationToken);
+            foreach (var (doctor, list) in chunk.Zip(offers))
+            {
+                foreach (var start in WaitlistLists.Offers(list).Where(m => m.Expires <= now).Select(m => m.Start).Distinct())
+                {
+                    await SettleAsync(doctor, new DateTimeOffset(start, TimeSpan.Zero), null, cancellationToken);
+                }
+            }
+        }
+    }
+
+    /// <summary>Only a time the patient could still book when the hold ends is offered: far enough ahead, not beyond the horizon.</summary>
+    private bool Offerable(DateTimeOffset start, DateTimeOffset now) =>
+        start - now >= booking.Value.MinimumNotice + options.Value.Hold && start - now <= booking.Value.Horizon;
+
+    private async Task<OfferRead> ReadAsync(string doctor, DateTimeOffset start, CancellationToken cancellationToken)
+    {
+        // Every appointment (or hold) the longest visit and the longest buffer could meet is on these days' lists.
+        var reach = TimeSpan.FromMinutes(Schedule.MaxBufferMinutes);
+        var days = BookingKeys.DaysOf(start - reach, start.AddMinutes(Appointment.MaxMinutes) + reach, clinic.Zone)
+            .Select(day => BookingKeys.DoctorDay(doctor, day)).ToList();
+        var read = await state.GetBulkAsync([BookingKeys.WaitlistQueue(doctor), BookingKeys.WaitlistOffers(doctor), .. days], cancellationToken);
+        return new OfferRead(doctor, start, read[0], read[1], read.Skip(2).ToList());
+    }
+
+    private static OutboxEvent? OfferEvent(WaitlistEntry offered, DateTimeOffset now) =>
+        Notice.ForOffer(offered, now) is { } notice ? new OutboxEvent(offered.Id, offered.Offers, now, null, null, notice) : null;
+
+    [LoggerMessage(20, LogLevel.Information, "Waitlist entry {EntryId} offered {Doctor}'s time at {Start:o}, held until {ExpiresAt:o}")]
+    private static partial void Offered(ILogger logger, string entryId, string doctor, DateTimeOffset start, DateTimeOffset expiresAt);
+
+    [LoggerMessage(21, LogLevel.Information, "Waitlist entry {EntryId}'s hold on {Doctor}'s time at {Start:o} ended: {Status}")]
+    private static partial void Ended(ILogger logger, string entryId, string doctor, DateTimeOffset start, string status);
+}

@@ -1,0 +1,84 @@
+using Appointments.Booking;
+using Appointments.Booking.Waitlist;
+using Appointments.Notifications.Tests.TestDoubles;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Appointments.Notifications.Tests;
+
+/// <summary>
+/// A waitlist offer reaches its patient as notices do (API.md, "Waitlist"): through their channel, worded with the
+/// doctor, the local time and until when it is held, no calendar invite for a time not yet booked, and counted towards
+/// the per-recipient cap. The clinic is in Europe/Berlin.
+/// </summary>
+public sealed class WaitlistOfferNoticeTests
+{
+    private static readonly DateTimeOffset Freed = new(2031, 3, 10, 9, 0, 0, TimeSpan.Zero);
+    private readonly FakeTimeProvider _clock = new(ClinicHost.Start);
+
+    [Fact]
+    public async Task The_offer_names_the_doctor_the_local_time_and_until_when_it_is_held_without_an_invite()
+    {
+        var (email, sms) = (new ScriptedChannel(), new ScriptedChannel());
+        using var clinic = new ClinicHost(_clock, email: email, sms: sms);
+        await JoinAsync(clinic, "wendy", ReminderMethods.Email);
+        await JoinAsync(clinic, "tom", ReminderMethods.Sms);
+
+        await FreeAndOfferAsync(clinic);
+
+        var offer = email.Sent.Should().ContainSingle(m => m.To == "wendy@example.com").Which;
+        offer.Subject.Should().Be("Appointment Available");
+        offer.Text.Should().Be("A visit with dr-house on 2031-03-10 10:00 (Europe/Berlin) has come free and is held for you until 09:15. Accept it or decline it in your waitlist.");
+        offer.Invite.Should().BeNull("the time is not booked until the patient accepts it");
+        sms.Sent.Should().BeEmpty("one offer per freed time: tom waits behind wendy");
+    }
+
+    [Fact]
+    public async Task An_sms_offer_fits_one_segment_and_names_the_clinic()
+    {
+        var sms = new ScriptedChannel();
+        using var clinic = new ClinicHost(_clock, sms: sms, email: new ScriptedChannel());
+        await JoinAsync(clinic, "tom", ReminderMethods.Sms);
+
+        await FreeAndOfferAsync(clinic);
+
+        sms.Sent.Should().ContainSingle().Which.Text.Should().Be("Your clinic: A visit with dr-house on 2031-03-10 10:00 (Europe/Berlin) has come free and is held for you until 09:15. Accept it or decline it in your waitlist.");
+        Channels.SmsText.IsOneSegment(sms.Sent.Single().Text).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task An_offer_counts_towards_the_recipients_daily_cap()
+    {
+        var email = new ScriptedChannel();
+        using var clinic = new ClinicHost(_clock, email: email, settings: new Dictionary<string, string?> { ["Notices:MaxPerRecipientPerDay"] = "1" });
+        await clinic.BookAsync("wendy", Freed.AddDays(2));
+        await clinic.Notices.RunAsync(CancellationToken.None);
+        await JoinAsync(clinic, "wendy", ReminderMethods.Email);
+
+        await FreeAndOfferAsync(clinic);
+
+        email.Sent.Where(m => m.To == "wendy@example.com").Select(m => m.Subject).Should().Equal(["Appointment Confirmation"], "her one message of the day was the confirmation");
+    }
+
+    private static async Task JoinAsync(ClinicHost clinic, string username, string method)
+    {
+        var (id, error) = await clinic.Services.GetRequiredService<WaitlistDesk>().JoinAsync(
+            new Caller(username, Caller.Patient),
+            new WaitlistRequest("dr-house", DateOnly.FromDateTime(Freed.UtcDateTime), DateOnly.FromDateTime(Freed.UtcDateTime))
+            {
+                Email = $"{username}@example.com", Phone = "+15555550100", ReminderMethod = method,
+            },
+            CancellationToken.None);
+        error.Should().BeNull();
+        id.Should().NotBeNull();
+    }
+
+    /// <summary>Books and cancels the time, then runs the notice passes: the first offers the freed time, the next sends the offer.</summary>
+    private static async Task FreeAndOfferAsync(ClinicHost clinic)
+    {
+        var booked = await clinic.BookAsync("carl", Freed);
+        (await clinic.Book.CancelAsync(new Caller("carl", Caller.Patient), booked, null, null, CancellationToken.None)).Should().BeNull();
+        await clinic.Notices.RunAsync(CancellationToken.None);
+        await clinic.Notices.RunAsync(CancellationToken.None);
+    }
+}
