@@ -38,6 +38,9 @@ public abstract class WaitlistApiTests<TApp>(TApp app) : DoctorsTestBase<TApp>(a
             .Should().BeCloseTo(App.Clock.GetUtcNow().AddMinutes(15), TimeSpan.FromMinutes(1));
         var taken = await ShouldBeProblem(await Book(other, Booking(doctor, $"{Day} 09:00:00")), HttpStatusCode.Conflict);
         taken.GetProperty("code").GetString().Should().Be("slot_held");
+        var later = await BookOk(other, Booking(doctor, $"{Day} 10:00:00"));
+        var moved = await other.PutAsJsonAsync($"/api/appointments/{later}/reschedule", new { new_date_time = $"{Day} 09:00:00" });
+        (await ShouldBeProblem(moved, HttpStatusCode.Conflict)).GetProperty("code").GetString().Should().Be("slot_held", "a move into held time is refused like a booking");
         (await Slots(doctor, Day, Day)).Should().NotContain(s => s.StartsWith($"{Day} 09:00", StringComparison.Ordinal));
 
         var accepted = await waiting.PostAsync($"/api/waitlist/{entry}/accept", null);

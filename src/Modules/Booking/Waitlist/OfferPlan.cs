@@ -48,6 +48,8 @@ internal sealed class OfferPlan
 
     public DateTimeOffset Now { get; }
 
+    public string Doctor => _read.Doctor;
+
     /// <summary>Set when there is nothing to settle, or the release asked for cannot be done.</summary>
     public OfferOutcome? Refusal { get; }
 
@@ -63,15 +65,15 @@ internal sealed class OfferPlan
     private DateOnly Today => Schedule.DayOf(Now, _zone);
 
     /// <summary>
-    /// The oldest queued entries (at most <paramref name="max"/>) whose days contain the time and whose visit fits it: inside
-    /// the doctor's hours, and meeting no appointment or live hold, each with the doctor's buffer, as a booking would.
+    /// The queued entries whose days contain the time and whose visit fits it (inside the doctor's hours, meeting no
+    /// appointment or live hold, each with the doctor's buffer, as a booking would), oldest first.
     /// </summary>
-    public List<QueuedEntry> Candidates(Schedule? schedule, int max)
+    public List<QueuedEntry> Candidates(Schedule? schedule)
     {
         var (nowTicks, buffer) = (Now.UtcTicks, TimeSpan.FromMinutes(schedule?.BufferMinutes ?? 0).Ticks);
         var blocking = _days.SelectMany(d => d.List).Where(e => e.Id != Ending?.Id && e.Blocks(nowTicks)).DistinctBy(e => e.Id).ToList();
         var (day, today) = (Day, Today);
-        return _queue.Where(q => q.From <= day && day <= q.To && q.To >= today && q.Id != Ending?.Id && Fits(q.Minutes)).Take(max).ToList();
+        return _queue.Where(q => q.From <= day && day <= q.To && q.To >= today && q.Id != Ending?.Id && Fits(q.Minutes)).ToList();
 
         bool Fits(int minutes)
         {
@@ -80,6 +82,9 @@ internal sealed class OfferPlan
                 && !blocking.Any(e => e.Start < end.UtcTicks + buffer && _start < e.End + buffer);
         }
     }
+
+    /// <summary>Whether the entry read is still waiting for a time like this one.</summary>
+    public bool Wants(StateEntry stored) => WaitlistEntry.Read(stored)?.Wants(_read.Start, Day, Today) == true;
 
     /// <summary>
     /// The operations, given the entries read for the ending hold and the candidates: the first candidate still waiting for

@@ -96,9 +96,8 @@ internal sealed partial class WaitlistDesk(
                 return (null, TooManyWaiting);
             }
 
-            var listed = mine.Where(e => WaitlistStatus.IsActive(e.StatusOn(today)))
-                .Concat(mine.Where(e => !WaitlistStatus.IsActive(e.StatusOn(today))).TakeLast(MaxListed - WaitlistOptions.MaxActivePerPatient))
-                .OrderBy(e => e.CreatedAt).Select(e => e.Id).Append(entry.Id).ToList();
+            var kept = mine.Where(e => !WaitlistStatus.IsActive(e.StatusOn(today))).TakeLast(MaxListed - WaitlistOptions.MaxActivePerPatient).ToHashSet();
+            var listed = mine.Where(e => WaitlistStatus.IsActive(e.StatusOn(today)) || kept.Contains(e)).Select(e => e.Id).Append(entry.Id).ToList();
             var queue = WaitlistLists.Queue(read[1]).Where(q => q.To >= today).Append(new QueuedEntry(entry.Id, entry.From, entry.To, entry.Minutes)).ToList();
             List<StateOperation> operations =
             [
@@ -254,6 +253,7 @@ internal sealed partial class WaitlistDesk(
         return entry is not null && (entry.Username == caller.Username || (allowAdmin && caller.IsAdmin)) ? (stored, entry) : (stored, null);
     }
 
+    /// <summary>The entries <paramref name="ids"/> name, in that order: the order they joined in.</summary>
     private async Task<List<WaitlistEntry>> LoadAsync(List<string> ids, CancellationToken cancellationToken)
     {
         var entries = new List<WaitlistEntry>(ids.Count);
@@ -262,7 +262,7 @@ internal sealed partial class WaitlistDesk(
             entries.AddRange((await state.GetManyAsync(chunk.Select(BookingKeys.WaitlistEntry).ToList(), cancellationToken)).Select(WaitlistEntry.Read).OfType<WaitlistEntry>());
         }
 
-        return [.. entries.OrderBy(e => e.CreatedAt).ThenBy(e => e.Id, StringComparer.Ordinal)];
+        return entries;
     }
 
     [LoggerMessage(22, LogLevel.Information, "Waitlist entry {EntryId} joined {Doctor}'s waitlist for {From} to {To}")]

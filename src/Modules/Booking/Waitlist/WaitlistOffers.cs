@@ -24,7 +24,7 @@ internal sealed partial class WaitlistOffers(
 {
     private const int MaxAttempts = 10;
 
-    // Waiting entries read per settle: the oldest ones that fit, of which nearly always the first takes it.
+    // Entries read at a time, oldest first, until one still waits for the time: nearly always the first page's first.
     private const int CandidatesPerRead = 16;
 
     /// <summary>
@@ -34,81 +34,46 @@ internal sealed partial class WaitlistOffers(
     /// </summary>
     public async Task<OfferOutcome> SettleAsync(string doctor, DateTimeOffset start, Release? release, CancellationToken cancellationToken)
     {
-        using var lane = notices.Value.Enabled ? await lanes.RentAsync(cancellationToken) : null;
-        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        // An outbox lane is rented only once someone could be offered the time: most freed times have nobody waiting.
+        OutboxLanes.LaneLease? lane = null;
+        try
         {
-            var read = await ReadAsync(doctor, start, cancellationToken);
-            var plan = new OfferPlan(read, release, clinic.UtcNow, options.Value.Hold, clinic.Zone);
-            if (plan.Refusal is { } refusal)
+            for (var attempt = 1; attempt <= MaxAttempts; attempt++)
             {
-                return refusal;
-            }
-
-            if (plan.NothingToDo)
-            {
-                return OfferOutcome.Unchanged;
-            }
-
-            var schedule = (await schedules.FindAsync(doctor, cancellationToken))?.Schedule;
-            var candidates = Offerable(start, plan.Now) ? plan.Candidates(schedule, CandidatesPerRead) : [];
-            if (lane is { Tail: < 0 })
-            {
-                lane.Tail = await lanes.FindTailAsync(lane.Lane, 0, cancellationToken);
-            }
-
-            List<string> keys = [.. plan.EndingKey, .. candidates.Select(c => BookingKeys.WaitlistEntry(c.Id))];
-            if (lane is not null)
-            {
-                keys.AddRange([BookingKeys.OutboxLane(lane.Lane), BookingKeys.OutboxEvent(lane.Lane, lane.Tail)]);
-            }
-
-            var entries = (await state.GetBulkAsync(keys, cancellationToken)).ToDictionary(e => e.Key, StringComparer.Ordinal);
-            var (operations, chosen) = plan.Operations(entries, candidates);
-            if (chosen is not null && lane is not null && OfferEvent(chosen, plan.Now) is { } offerEvent)
-            {
-                var (laneState, slot) = (entries[BookingKeys.OutboxLane(lane.Lane)], entries[BookingKeys.OutboxEvent(lane.Lane, lane.Tail)]);
-                if (slot.Exists || lane.Tail < OutboxLane.Read(laneState).Head)
+                var plan = new OfferPlan(await ReadAsync(doctor, start, cancellationToken), release, clinic.UtcNow, options.Value.Hold, clinic.Zone);
+                if (plan.Refusal is { } refusal)
                 {
-                    lane.Tail = await lanes.FindTailAsync(lane.Lane, lane.Tail + 1, cancellationToken);
-                    continue;
+                    return refusal;
                 }
 
-                operations.Add(StateOperation.Create(slot.Key, offerEvent.ToBytes()));
-            }
-
-            if (operations.Count == 0)
-            {
-                return OfferOutcome.Unchanged;
-            }
-
-            if (await state.TryExecuteAsync(operations, cancellationToken))
-            {
-                if (lane is not null && chosen is not null)
-                {
-                    lane.Tail++;
-                }
-
-                if (plan.Ending is { } ended)
-                {
-                    Ended(logger, ended.Id, doctor, start, release?.Status ?? WaitlistStatus.Expired);
-                }
-
-                if (chosen is null)
+                if (plan.NothingToDo)
                 {
                     return OfferOutcome.Unchanged;
                 }
 
-                Offered(logger, chosen.Id, doctor, start, chosen.Offer!.ExpiresAt);
-                return OfferOutcome.Offered;
-            }
+                var schedule = (await schedules.FindAsync(doctor, cancellationToken))?.Schedule;
+                var candidates = Offerable(start, plan.Now) ? plan.Candidates(schedule) : [];
+                if (candidates.Count > 0 && notices.Value.Enabled)
+                {
+                    lane ??= await lanes.RentAsync(cancellationToken);
+                }
 
-            // Another replica or request wrote one of these keys first: read again and decide again.
-            if (lane is not null)
-            {
-                lane.Tail = -1;
-            }
+                if (await TryCommitAsync(plan, candidates, lane, cancellationToken) is { } outcome)
+                {
+                    if (plan.Ending is { } ended)
+                    {
+                        Ended(logger, ended.Id, doctor, start, release?.Status ?? WaitlistStatus.Expired);
+                    }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 + attempt * 5)), cancellationToken);
+                    return outcome;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 + attempt * 5)), cancellationToken);
+            }
+        }
+        finally
+        {
+            lane?.Dispose();
         }
 
         throw new StateStoreUnavailableException($"Offering {doctor}'s time at {start:o} did not commit after {MaxAttempts} attempts.");
@@ -133,6 +98,85 @@ internal sealed partial class WaitlistOffers(
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Reads the entries the plan needs and writes its operations, the offer's event with them: the outcome, or null when
+    /// another write got there first (or the outbox lane's number was taken) and the settle must read and decide again.
+    /// </summary>
+    private async Task<OfferOutcome?> TryCommitAsync(OfferPlan plan, List<QueuedEntry> candidates, OutboxLanes.LaneLease? lane, CancellationToken cancellationToken)
+    {
+        if (lane is { Tail: < 0 })
+        {
+            lane.Tail = await lanes.FindTailAsync(lane.Lane, 0, cancellationToken);
+        }
+
+        List<string> keys = [.. plan.EndingKey];
+        if (lane is not null)
+        {
+            keys.AddRange([BookingKeys.OutboxLane(lane.Lane), BookingKeys.OutboxEvent(lane.Lane, lane.Tail)]);
+        }
+
+        // The first page comes with the keys above; later pages only while none of the entries read so far waits for it.
+        var entries = new Dictionary<string, StateEntry>(StringComparer.Ordinal);
+        var considered = new List<QueuedEntry>();
+        var pages = candidates.Chunk(CandidatesPerRead).DefaultIfEmpty([]);
+        foreach (var page in pages)
+        {
+            List<string> reading = [.. keys, .. page.Select(c => BookingKeys.WaitlistEntry(c.Id))];
+            foreach (var entry in reading.Count == 0 ? [] : await state.GetBulkAsync(reading, cancellationToken))
+            {
+                entries[entry.Key] = entry;
+            }
+
+            considered.AddRange(page);
+            keys.Clear();
+            if (page.Any(c => plan.Wants(entries[BookingKeys.WaitlistEntry(c.Id)])))
+            {
+                break;
+            }
+        }
+
+        var (operations, chosen) = plan.Operations(entries, considered);
+        if (chosen is not null && lane is not null && OfferEvent(chosen, plan.Now) is { } offerEvent)
+        {
+            var (laneState, slot) = (entries[BookingKeys.OutboxLane(lane.Lane)], entries[BookingKeys.OutboxEvent(lane.Lane, lane.Tail)]);
+            if (slot.Exists || lane.Tail < OutboxLane.Read(laneState).Head)
+            {
+                lane.Tail = await lanes.FindTailAsync(lane.Lane, lane.Tail + 1, cancellationToken);
+                return null;
+            }
+
+            operations.Add(StateOperation.Create(slot.Key, offerEvent.ToBytes()));
+        }
+
+        if (operations.Count == 0)
+        {
+            return OfferOutcome.Unchanged;
+        }
+
+        if (!await state.TryExecuteAsync(operations, cancellationToken))
+        {
+            if (lane is not null)
+            {
+                lane.Tail = -1;
+            }
+
+            return null;
+        }
+
+        if (chosen is null)
+        {
+            return OfferOutcome.Unchanged;
+        }
+
+        if (lane is not null)
+        {
+            lane.Tail++;
+        }
+
+        Offered(logger, chosen.Id, plan.Doctor, chosen.Offer!.Start, chosen.Offer.ExpiresAt);
+        return OfferOutcome.Offered;
     }
 
     /// <summary>Only a time the patient could still book when the hold ends is offered: far enough ahead, not beyond the horizon.</summary>

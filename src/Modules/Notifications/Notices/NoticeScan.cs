@@ -11,7 +11,7 @@ namespace Appointments.Notifications.Notices;
 /// One pass over Booking's outbox (<see cref="IAppointmentEvents"/>): each event's new start goes into the reminder index,
 /// its notice is sent under its own claim with the protocol reminders use, and then the event ends; a notice that will
 /// be tried again keeps its event, out of the way of the ones behind it. Racing scanners and replicas send each notice
-/// once. A pass reads a bounded number of events, and goes on while there are more.
+/// once. A pass reads a bounded number of events, and goes on while there are more, or while ending them wrote more.
 /// </summary>
 internal sealed class NoticeScan(
     IAppointmentEvents events,
@@ -45,15 +45,16 @@ internal sealed class NoticeScan(
                 return;
             }
 
-            await ConsumeAsync(batch, cancellationToken);
-            if (!batch.HasMore)
+            // Ending events may write new ones (a waitlist offer for the time a cancel freed): look again while that happens.
+            if (await ConsumeAsync(batch, cancellationToken) == 0 && !batch.HasMore)
             {
                 return;
             }
         }
     }
 
-    private async Task ConsumeAsync(EventBatch batch, CancellationToken cancellationToken)
+    /// <summary>Works through one batch; returns how many of its events ended.</summary>
+    private async Task<int> ConsumeAsync(EventBatch batch, CancellationToken cancellationToken)
     {
         // Reminders first: an event ends only once its new start is in the index.
         await reminders.AddAsync(batch.Events.Select(DueEntry.Of), cancellationToken);
@@ -85,6 +86,7 @@ internal sealed class NoticeScan(
             });
 
         await events.CompleteAsync(batch, done, retrying, e => e.Notice is { } n ? [ClaimKey(n.Id)] : [], cancellationToken);
+        return done.Count;
     }
 
     private async Task<DeliveryOutcome> SendOnceAsync(AppointmentEvent appointmentEvent, PendingNotice notice, CancellationToken cancellationToken)
