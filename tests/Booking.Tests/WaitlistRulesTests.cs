@@ -51,19 +51,19 @@ public sealed class WaitlistRulesTests : IDisposable
     }
 
     [Fact]
-    public async Task A_time_goes_to_the_oldest_entry_still_waiting_however_many_ahead_of_it_hold_offers()
+    public async Task A_time_goes_to_the_oldest_entry_still_waiting_however_many_ahead_of_it_hold_offers_even_past_the_queues_head()
     {
         var first = new DateTimeOffset(2031, 3, 10, 8, 0, 0, TimeSpan.Zero);
         var day = DateOnly.FromDateTime(first.UtcDateTime);
         var entries = new List<string>();
-        for (var i = 0; i < 30; i++)
+        for (var i = 0; i < 80; i++)
         {
-            var (id, error) = await Desk.JoinAsync(BookingModuleHost.Patient($"p{i:D2}"), new WaitlistRequest("dr-house", day, day) { Email = "p@example.com" }, CancellationToken.None);
+            var (id, error) = await Desk.JoinAsync(BookingModuleHost.Patient($"p{i:D2}"), new WaitlistRequest("dr-house", day, day.AddDays(2)) { Email = "p@example.com" }, CancellationToken.None);
             error.Should().BeNull();
             entries.Add(id!);
         }
 
-        for (var i = 0; i < 25; i++)
+        for (var i = 0; i < 70; i++)
         {
             var start = first.AddMinutes(30 * i);
             var id = await _booking.BookOkAsync(BookingModuleHost.Patient("carl"), BookingModuleHost.At(start));
@@ -73,7 +73,7 @@ public sealed class WaitlistRulesTests : IDisposable
         }
 
         var (listed, _) = await Desk.ListAsync(new Caller("admin", Caller.Admin), "dr-house", CancellationToken.None);
-        listed!.Select(e => e.Status).Should().Equal([.. Enumerable.Repeat(WaitlistStatus.Offered, 25), .. Enumerable.Repeat(WaitlistStatus.Waiting, 5)]);
+        listed!.Select(e => e.Status).Should().Equal([.. Enumerable.Repeat(WaitlistStatus.Offered, 70), .. Enumerable.Repeat(WaitlistStatus.Waiting, 10)]);
         listed!.Select(e => e.Id).Should().Equal(entries, "first come, first served");
     }
 

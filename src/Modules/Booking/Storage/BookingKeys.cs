@@ -61,8 +61,11 @@ internal static class BookingKeys
     /// <summary>One waitlist entry (<see cref="Waitlist.WaitlistEntry"/>).</summary>
     public static string WaitlistEntry(string id) => $"waitlist|{id}";
 
-    /// <summary>A doctor's waitlist entries, oldest first (<see cref="Waitlist.WaitlistLists"/>).</summary>
+    /// <summary>A doctor's oldest waitlist entries, oldest first (<see cref="Waitlist.WaitlistLists"/>): the queue's head.</summary>
     public static string WaitlistQueue(string doctor) => $"waitlist-doctor|{doctor}";
+
+    /// <summary>The rest of a doctor's waitlist entries, after those of its head.</summary>
+    public static string WaitlistQueueLater(string doctor) => $"waitlist-doctor|{doctor}|later";
 
     /// <summary>The times held for a doctor's waitlist entries, with when each expires.</summary>
     public static string WaitlistOffers(string doctor) => $"waitlist-offers|{doctor}";

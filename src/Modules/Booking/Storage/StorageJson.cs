@@ -16,6 +16,7 @@ namespace Appointments.Booking.Storage;
 [JsonSerializable(typeof(OutboxEvent))]
 [JsonSerializable(typeof(OutboxLane))]
 [JsonSerializable(typeof(Waitlist.WaitlistEntry))]
+[JsonSerializable(typeof(Waitlist.QueuedEntry))]
 [JsonSerializable(typeof(List<Waitlist.QueuedEntry>))]
 [JsonSerializable(typeof(List<Waitlist.OfferMark>))]
 [JsonSerializable(typeof(string))]

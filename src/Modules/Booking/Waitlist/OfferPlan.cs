@@ -17,7 +17,6 @@ internal sealed class OfferPlan
     private readonly TimeSpan _hold;
     private readonly TimeZoneInfo _zone;
     private readonly List<(StateEntry Entry, List<DayEntry> List)> _days;
-    private readonly List<QueuedEntry> _queue;
     private readonly List<OfferMark> _marks;
     private readonly long _start;
 
@@ -25,7 +24,6 @@ internal sealed class OfferPlan
     {
         (_read, _release, Now, _hold, _zone, _start) = (read, release, now, hold, zone, read.Start.UtcTicks);
         _days = read.Days.Select(d => (d, DayList.Read(d))).ToList();
-        _queue = WaitlistLists.Queue(read.Queue);
         _marks = WaitlistLists.Offers(read.Offers);
         var nowTicks = now.UtcTicks;
         var holds = _days.SelectMany(d => d.List).Where(e => e.IsHold && e.Start == _start).DistinctBy(e => e.Id).ToList();
@@ -43,12 +41,15 @@ internal sealed class OfferPlan
             Ending = holds.FirstOrDefault();
         }
 
-        NothingToDo = Refusal is null && Ending is null && _queue.Count == 0 && !_marks.Any(m => m.Start == _start);
+        NothingToDo = Refusal is null && Ending is null && !WaitlistLists.Oldest(read.Queue).Any() && !_marks.Any(m => m.Start == _start);
     }
 
     public DateTimeOffset Now { get; }
 
     public string Doctor => _read.Doctor;
+
+    /// <summary>The head of the doctor's queue, as read.</summary>
+    public StateEntry Head => _read.Queue;
 
     /// <summary>Set when there is nothing to settle, or the release asked for cannot be done.</summary>
     public OfferOutcome? Refusal { get; }
@@ -66,14 +67,15 @@ internal sealed class OfferPlan
 
     /// <summary>
     /// The queued entries whose days contain the time and whose visit fits it (inside the doctor's hours, meeting no
-    /// appointment or live hold, each with the doctor's buffer, as a booking would), oldest first.
+    /// appointment or live hold, each with the doctor's buffer, as a booking would), oldest first, read as far as enumerated:
+    /// of the queue's head (<see cref="Head"/>), or of the rest of it.
     /// </summary>
-    public List<QueuedEntry> Candidates(Schedule? schedule)
+    public IEnumerable<QueuedEntry> Candidates(Schedule? schedule, StateEntry list)
     {
         var (nowTicks, buffer) = (Now.UtcTicks, TimeSpan.FromMinutes(schedule?.BufferMinutes ?? 0).Ticks);
         var blocking = _days.SelectMany(d => d.List).Where(e => e.Id != Ending?.Id && e.Blocks(nowTicks)).DistinctBy(e => e.Id).ToList();
         var (day, today) = (Day, Today);
-        return _queue.Where(q => q.From <= day && day <= q.To && q.To >= today && q.Id != Ending?.Id && Fits(q.Minutes)).ToList();
+        return WaitlistLists.Oldest(list).Where(q => q.From <= day && day <= q.To && q.To >= today && q.Id != Ending?.Id && Fits(q.Minutes));
 
         bool Fits(int minutes)
         {
@@ -86,11 +88,16 @@ internal sealed class OfferPlan
     /// <summary>Whether the entry read is still waiting for a time like this one.</summary>
     public bool Wants(StateEntry stored) => WaitlistEntry.Read(stored)?.Wants(_read.Start, Day, Today) == true;
 
+    /// <summary>Whether the entry read has ended (or is gone): it leaves the queue.</summary>
+    public bool Ended(StateEntry stored) => WaitlistEntry.Read(stored) is not { } entry || !WaitlistStatus.IsActive(entry.StatusOn(Today));
+
     /// <summary>
     /// The operations, given the entries read for the ending hold and the candidates: the first candidate still waiting for
     /// this time gets it (null: none does). Candidates found ended, and entries whose days have passed, leave the queue.
     /// </summary>
-    public (List<StateOperation> Operations, WaitlistEntry? Offered) Operations(IReadOnlyDictionary<string, StateEntry> entries, IReadOnlyList<QueuedEntry> candidates)
+    /// <param name="later">The rest of the queue, read when candidates were found ended (they leave it) or the head had none.</param>
+    public (List<StateOperation> Operations, WaitlistEntry? Offered) Operations(
+        IReadOnlyDictionary<string, StateEntry> entries, IReadOnlyList<QueuedEntry> candidates, StateEntry? later)
     {
         var (day, today) = (Day, Today);
         var operations = new List<StateOperation>();
@@ -151,10 +158,10 @@ internal sealed class OfferPlan
             operations.Add(WaitlistLists.Write(_read.Offers, marks));
         }
 
-        var queue = _queue.Where(q => q.To >= today && !stale.Contains(q.Id)).ToList();
-        if (queue.Count != _queue.Count)
+        // Entries found ended leave the queue, and with them those whose days have passed; joins drop those too.
+        if (stale.Count > 0 && later is not null)
         {
-            operations.Add(WaitlistLists.Write(_read.Queue, queue));
+            operations.AddRange(WaitlistLists.WriteQueue(_read.Queue, later, [.. WaitlistLists.Queue(_read.Queue, later).Where(q => q.To >= today && !stale.Contains(q.Id))]));
         }
 
         return (operations, chosen?.Entry);

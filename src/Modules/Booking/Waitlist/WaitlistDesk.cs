@@ -89,7 +89,8 @@ internal sealed partial class WaitlistDesk(
 
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            var read = await state.GetBulkAsync([BookingKeys.WaitlistPatient(username), BookingKeys.WaitlistQueue(entry.Doctor), BookingKeys.WaitlistDoctors], cancellationToken);
+            var read = await state.GetBulkAsync(
+                [BookingKeys.WaitlistPatient(username), BookingKeys.WaitlistQueue(entry.Doctor), BookingKeys.WaitlistQueueLater(entry.Doctor), BookingKeys.WaitlistDoctors], cancellationToken);
             var mine = await LoadAsync(WaitlistLists.Names(read[0]), cancellationToken);
             if (mine.Count(e => WaitlistStatus.IsActive(e.StatusOn(today))) >= WaitlistOptions.MaxActivePerPatient)
             {
@@ -98,17 +99,17 @@ internal sealed partial class WaitlistDesk(
 
             var kept = mine.Where(e => !WaitlistStatus.IsActive(e.StatusOn(today))).TakeLast(MaxListed - WaitlistOptions.MaxActivePerPatient).ToHashSet();
             var listed = mine.Where(e => WaitlistStatus.IsActive(e.StatusOn(today)) || kept.Contains(e)).Select(e => e.Id).Append(entry.Id).ToList();
-            var queue = WaitlistLists.Queue(read[1]).Where(q => q.To >= today).Append(new QueuedEntry(entry.Id, entry.From, entry.To, entry.Minutes)).ToList();
+            var queue = WaitlistLists.Queue(read[1], read[2]).Where(q => q.To >= today).Append(new QueuedEntry(entry.Id, entry.From, entry.To, entry.Minutes)).ToList();
             List<StateOperation> operations =
             [
                 StateOperation.Create(BookingKeys.WaitlistEntry(entry.Id), entry.ToBytes()),
                 WaitlistLists.Write(read[0], listed),
-                WaitlistLists.Write(read[1], queue),
+                .. WaitlistLists.WriteQueue(read[1], read[2], queue),
             ];
-            var doctors = WaitlistLists.Names(read[2]);
+            var doctors = WaitlistLists.Names(read[3]);
             if (!doctors.Contains(entry.Doctor))
             {
-                operations.Add(WaitlistLists.Write(read[2], [.. doctors.Append(entry.Doctor).Order(StringComparer.Ordinal)]));
+                operations.Add(WaitlistLists.Write(read[3], [.. doctors.Append(entry.Doctor).Order(StringComparer.Ordinal)]));
             }
 
             if (await state.TryExecuteAsync(operations, cancellationToken))
@@ -137,8 +138,8 @@ internal sealed partial class WaitlistDesk(
             return (null, BookingError.NotAllowed);
         }
 
-        var queue = WaitlistLists.Queue(await state.GetAsync(BookingKeys.WaitlistQueue(doctor), cancellationToken));
-        var entries = await LoadAsync(queue.Select(q => q.Id).ToList(), cancellationToken);
+        var queue = await state.GetBulkAsync([BookingKeys.WaitlistQueue(doctor), BookingKeys.WaitlistQueueLater(doctor)], cancellationToken);
+        var entries = await LoadAsync(WaitlistLists.Queue(queue[0], queue[1]).Select(q => q.Id).ToList(), cancellationToken);
         return (entries.Where(e => WaitlistStatus.IsActive(e.StatusOn(Today))).ToList(), null);
     }
 
@@ -160,8 +161,8 @@ internal sealed partial class WaitlistDesk(
                 continue;
             }
 
-            var queueStored = await state.GetAsync(BookingKeys.WaitlistQueue(entry.Doctor), cancellationToken);
-            var queue = WaitlistLists.Queue(queueStored);
+            var lists = await state.GetBulkAsync([BookingKeys.WaitlistQueue(entry.Doctor), BookingKeys.WaitlistQueueLater(entry.Doctor)], cancellationToken);
+            var queue = WaitlistLists.Queue(lists[0], lists[1]);
             List<StateOperation> operations = [];
             if (WaitlistStatus.IsActive(entry.StatusOn(Today)))
             {
@@ -170,7 +171,7 @@ internal sealed partial class WaitlistDesk(
 
             if (queue.RemoveAll(q => q.Id == id) > 0)
             {
-                operations.Add(WaitlistLists.Write(queueStored, queue));
+                operations.AddRange(WaitlistLists.WriteQueue(lists[0], lists[1], queue));
             }
 
             if (operations.Count == 0 || await state.TryExecuteAsync(operations, cancellationToken))

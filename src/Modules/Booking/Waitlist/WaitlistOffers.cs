@@ -52,13 +52,13 @@ internal sealed partial class WaitlistOffers(
                 }
 
                 var schedule = (await schedules.FindAsync(doctor, cancellationToken))?.Schedule;
-                var candidates = Offerable(start, plan.Now) ? plan.Candidates(schedule) : [];
-                if (candidates.Count > 0 && notices.Value.Enabled)
+                var offerable = Offerable(start, plan.Now);
+                if (notices.Value.Enabled && lane is null && offerable && plan.Candidates(schedule, plan.Head).Any())
                 {
-                    lane ??= await lanes.RentAsync(cancellationToken);
+                    lane = await lanes.RentAsync(cancellationToken);
                 }
 
-                if (await TryCommitAsync(plan, candidates, lane, cancellationToken) is { } outcome)
+                if (await TryCommitAsync(plan, offerable ? schedule : null, offerable, lane, cancellationToken) is { } outcome)
                 {
                     if (plan.Ending is { } ended)
                     {
@@ -104,7 +104,7 @@ internal sealed partial class WaitlistOffers(
     /// Reads the entries the plan needs and writes its operations, the offer's event with them: the outcome, or null when
     /// another write got there first (or the outbox lane's number was taken) and the settle must read and decide again.
     /// </summary>
-    private async Task<OfferOutcome?> TryCommitAsync(OfferPlan plan, List<QueuedEntry> candidates, OutboxLanes.LaneLease? lane, CancellationToken cancellationToken)
+    private async Task<OfferOutcome?> TryCommitAsync(OfferPlan plan, Schedule? schedule, bool offerable, OutboxLanes.LaneLease? lane, CancellationToken cancellationToken)
     {
         if (lane is { Tail: < 0 })
         {
@@ -117,27 +117,28 @@ internal sealed partial class WaitlistOffers(
             keys.AddRange([BookingKeys.OutboxLane(lane.Lane), BookingKeys.OutboxEvent(lane.Lane, lane.Tail)]);
         }
 
-        // The first page comes with the keys above; later pages only while none of the entries read so far waits for it.
+        // Those keys come with the first page of candidates, or alone when there is none.
         var entries = new Dictionary<string, StateEntry>(StringComparer.Ordinal);
         var considered = new List<QueuedEntry>();
-        var pages = candidates.Chunk(CandidatesPerRead).DefaultIfEmpty([]);
-        foreach (var page in pages)
+        StateEntry? later = null;
+        if (offerable && !await ReadUntilOneWantsAsync(plan.Candidates(schedule, plan.Head)))
         {
-            List<string> reading = [.. keys, .. page.Select(c => BookingKeys.WaitlistEntry(c.Id))];
-            foreach (var entry in reading.Count == 0 ? [] : await state.GetBulkAsync(reading, cancellationToken))
-            {
-                entries[entry.Key] = entry;
-            }
-
-            considered.AddRange(page);
-            keys.Clear();
-            if (page.Any(c => plan.Wants(entries[BookingKeys.WaitlistEntry(c.Id)])))
-            {
-                break;
-            }
+            // Nobody in the head waits for this time: the rest of the queue is read only now.
+            later = await state.GetAsync(BookingKeys.WaitlistQueueLater(plan.Doctor), cancellationToken);
+            await ReadUntilOneWantsAsync(plan.Candidates(schedule, later));
         }
 
-        var (operations, chosen) = plan.Operations(entries, considered);
+        if (keys.Count > 0)
+        {
+            await ReadWithAsync([]);
+        }
+
+        if (later is null && considered.Any(c => plan.Ended(entries[BookingKeys.WaitlistEntry(c.Id)])))
+        {
+            later = await state.GetAsync(BookingKeys.WaitlistQueueLater(plan.Doctor), cancellationToken);
+        }
+
+        var (operations, chosen) = plan.Operations(entries, considered, later);
         if (chosen is not null && lane is not null && OfferEvent(chosen, plan.Now) is { } offerEvent)
         {
             var (laneState, slot) = (entries[BookingKeys.OutboxLane(lane.Lane)], entries[BookingKeys.OutboxEvent(lane.Lane, lane.Tail)]);
@@ -177,6 +178,32 @@ internal sealed partial class WaitlistOffers(
 
         Offered(logger, chosen.Id, plan.Doctor, chosen.Offer!.Start, chosen.Offer.ExpiresAt);
         return OfferOutcome.Offered;
+
+        // Reads the candidates' entries a page at a time, oldest first, until one of them still waits for the time.
+        async Task<bool> ReadUntilOneWantsAsync(IEnumerable<QueuedEntry> candidates)
+        {
+            foreach (var page in candidates.Chunk(CandidatesPerRead))
+            {
+                await ReadWithAsync(page);
+                considered.AddRange(page);
+                if (page.Any(c => plan.Wants(entries[BookingKeys.WaitlistEntry(c.Id)])))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        async Task ReadWithAsync(QueuedEntry[] page)
+        {
+            foreach (var entry in await state.GetBulkAsync([.. keys, .. page.Select(c => BookingKeys.WaitlistEntry(c.Id))], cancellationToken))
+            {
+                entries[entry.Key] = entry;
+            }
+
+            keys.Clear();
+        }
     }
 
     /// <summary>Only a time the patient could still book when the hold ends is offered: far enough ahead, not beyond the horizon.</summary>
