@@ -60,11 +60,29 @@ public sealed class WaitlistOfferNoticeTests
         email.Sent.Where(m => m.To == "wendy@example.com").Select(m => m.Subject).Should().Equal(["Appointment Confirmation"], "her one message of the day was the confirmation");
     }
 
-    private static async Task JoinAsync(ClinicHost clinic, string username, string method)
+    [Fact]
+    public async Task An_offer_to_an_entry_behind_the_queues_head_is_sent_too()
     {
+        var email = new ScriptedChannel();
+        using var clinic = new ClinicHost(_clock, email: email);
+        for (var i = 0; i < WaitlistLists.HeadSize; i++)
+        {
+            await JoinAsync(clinic, $"early{i}", ReminderMethods.Email, DateOnly.FromDateTime(Freed.UtcDateTime).AddDays(1));
+        }
+
+        await JoinAsync(clinic, "wendy", ReminderMethods.Email);
+
+        await FreeAndOfferAsync(clinic);
+
+        email.Sent.Should().ContainSingle(m => m.To == "wendy@example.com").Which.Subject.Should().Be("Appointment Available");
+    }
+
+    private static async Task JoinAsync(ClinicHost clinic, string username, string method, DateOnly? day = null)
+    {
+        var waitsFor = day ?? DateOnly.FromDateTime(Freed.UtcDateTime);
         var (id, error) = await clinic.Services.GetRequiredService<WaitlistDesk>().JoinAsync(
             new Caller(username, Caller.Patient),
-            new WaitlistRequest("dr-house", DateOnly.FromDateTime(Freed.UtcDateTime), DateOnly.FromDateTime(Freed.UtcDateTime))
+            new WaitlistRequest("dr-house", waitsFor, waitsFor)
             {
                 Email = $"{username}@example.com", Phone = "+15555550100", ReminderMethod = method,
             },

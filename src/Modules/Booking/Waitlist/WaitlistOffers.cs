@@ -34,7 +34,8 @@ internal sealed partial class WaitlistOffers(
     /// </summary>
     public async Task<OfferOutcome> SettleAsync(string doctor, DateTimeOffset start, Release? release, CancellationToken cancellationToken)
     {
-        // An outbox lane is rented only once someone could be offered the time: most freed times have nobody waiting.
+        // An outbox lane is rented only when someone waits (the head is empty only when the whole queue is): most freed
+        // times have nobody waiting for them.
         OutboxLanes.LaneLease? lane = null;
         try
         {
@@ -53,7 +54,7 @@ internal sealed partial class WaitlistOffers(
 
                 var schedule = (await schedules.FindAsync(doctor, cancellationToken))?.Schedule;
                 var offerable = Offerable(start, plan.Now);
-                if (notices.Value.Enabled && lane is null && offerable && plan.Candidates(schedule, plan.Head).Any())
+                if (notices.Value.Enabled && lane is null && offerable && WaitlistLists.Oldest(plan.Head).Any())
                 {
                     lane = await lanes.RentAsync(cancellationToken);
                 }
