@@ -77,6 +77,25 @@ public sealed class WaitlistOfferNoticeTests
         email.Sent.Should().ContainSingle(m => m.To == "wendy@example.com").Which.Subject.Should().Be("Appointment Available");
     }
 
+    [Fact]
+    public async Task An_offer_declined_before_its_notice_went_out_is_never_sent()
+    {
+        var email = new ScriptedChannel();
+        using var clinic = new ClinicHost(_clock, email: email);
+        await JoinAsync(clinic, "wendy", ReminderMethods.Email);
+        var booked = await clinic.BookAsync("carl", Freed, method: ReminderMethods.None);
+        (await clinic.Book.CancelAsync(new Caller("carl", Caller.Patient), booked, null, null, CancellationToken.None)).Should().BeNull();
+        (await clinic.Services.GetRequiredService<WaitlistOffers>().SettleAsync("dr-house", Freed, null, CancellationToken.None)).Should().Be(OfferOutcome.Offered);
+        var desk = clinic.Services.GetRequiredService<WaitlistDesk>();
+        var (entries, _) = await desk.ListAsync(new Caller("wendy", Caller.Patient), null, CancellationToken.None);
+        (await desk.DeclineAsync(new Caller("wendy", Caller.Patient), entries!.Single().Id, CancellationToken.None)).Should().BeNull();
+
+        await clinic.Notices.RunAsync(CancellationToken.None);
+
+        email.Sent.Should().NotContain(m => m.To == "wendy@example.com", "the time is no longer held for her");
+        (await clinic.PendingEventsAsync()).Should().BeEmpty("the offer's event ends without a message");
+    }
+
     private static async Task JoinAsync(ClinicHost clinic, string username, string method, DateOnly? day = null)
     {
         var waitsFor = day ?? DateOnly.FromDateTime(Freed.UtcDateTime);

@@ -15,7 +15,8 @@ internal sealed class AppointmentEvents(OutboxStore outbox, DeliveriesRecord del
     {
         await waitlist.SweepAsync(cancellationToken);
         var (events, lanes, more) = await outbox.PendingAsync(max, cancellationToken);
-        return new EventBatch(events.Select(e => ToEvent(e.Position, e.Event)).ToList(), lanes, more);
+        var ended = await waitlist.EndedOffersAsync([.. events.Select(e => e.Event.Notice).OfType<Notice>().Where(n => n.Kind == NoticeKinds.Offer)], cancellationToken);
+        return new EventBatch(events.Select(e => ToEvent(e.Position, e.Event, ended)).ToList(), lanes, more);
     }
 
     public IReadOnlyList<StateOperation> StillPending(AppointmentEvent appointmentEvent)
@@ -69,12 +70,13 @@ internal sealed class AppointmentEvents(OutboxStore outbox, DeliveriesRecord del
         return deliveries.RecordNoticeAsync(notice.AppointmentId, new NoticeDelivery(notice.Id, Kind(notice.Kind), state.Status, state.Attempts, state.SentAt, state.LastError), cancellationToken);
     }
 
-    private AppointmentEvent ToEvent(OutboxPosition position, OutboxEvent stored) => new(
+    /// <param name="endedOffers">Offers (by notice id) that ended before their notice went out: nobody is told of those.</param>
+    private AppointmentEvent ToEvent(OutboxPosition position, OutboxEvent stored, IReadOnlySet<string> endedOffers) => new(
         $"{position.Lane}.{position.Number}",
         stored.AppointmentId,
         Time(stored.Before),
         Time(stored.After),
-        stored.Notice is { } notice ? ToPending(notice) : null,
+        stored.Notice is { } notice && !endedOffers.Contains(notice.Id) ? ToPending(notice) : null,
         stored.At)
     {
         Position = position,

@@ -207,6 +207,25 @@ internal sealed partial class WaitlistOffers(
         }
     }
 
+    /// <summary>
+    /// Of these offers' notices, the ones whose offer has ended already (declined, taken back, expired, or the entry has had
+    /// another since): telling the patient of a time no longer held for them would only send them to a 409.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> EndedOffersAsync(IReadOnlyList<Notice> offers, CancellationToken cancellationToken)
+    {
+        if (offers.Count == 0)
+        {
+            return new HashSet<string>();
+        }
+
+        var entries = await state.GetManyAsync([.. offers.Select(n => BookingKeys.WaitlistEntry(n.AppointmentId))], cancellationToken);
+        var now = clinic.UtcNow;
+        return offers.Zip(entries)
+            .Where(o => WaitlistEntry.Read(o.Second) is not { Status: WaitlistStatus.Offered, Offer: { } offer } entry
+                || entry.Offers != o.First.Sequence || offer.ExpiresAt <= now)
+            .Select(o => o.First.Id).ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>Only a time the patient could still book when the hold ends is offered: far enough ahead, not beyond the horizon.</summary>
     private bool Offerable(DateTimeOffset start, DateTimeOffset now) =>
         start - now >= booking.Value.MinimumNotice + options.Value.Hold && start - now <= booking.Value.Horizon;
