@@ -60,6 +60,33 @@ public sealed class RememberedScheduleTests : IDisposable
         (_here.Store.KeysRead - before).Should().Be(second + 1, "a booking that must read the schedule reads that one key more");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Hours_changed_on_another_replica_decide_the_next_move_here(bool newHoursFirst)
+    {
+        await SaveHoursAsync(_there, from: 9, to: 12);
+        var (early, late) = (await BookIdAsync("p-1", Monday(9)), await BookIdAsync("p-2", Monday(10)));
+
+        await SaveHoursAsync(_there, from: 13, to: 17);
+        var ((first, firstTo), (second, secondTo)) = newHoursFirst ? ((early, Monday(14)), (late, Monday(11))) : ((late, Monday(11)), (early, Monday(14)));
+        var answers = new Dictionary<int, BookingError?>
+        {
+            [firstTo.Hour] = await _here.Book.RescheduleAsync(Admin, first, firstTo, null, CancellationToken.None),
+            [secondTo.Hour] = await _here.Book.RescheduleAsync(Admin, second, secondTo, null, CancellationToken.None),
+        };
+
+        answers[11]!.Code.Should().Be("doctor_unavailable");
+        answers[14].Should().BeNull();
+    }
+
+    private async Task<string> BookIdAsync(string patient, DateTimeOffset start)
+    {
+        var (booked, error) = await _here.Book.BookAsync(BookingModuleHost.Patient(patient), BookingModuleHost.At(start, "dr-hours"), null, null, CancellationToken.None);
+        error.Should().BeNull();
+        return booked!.Id;
+    }
+
     private static async Task SaveHoursAsync(BookingModuleHost host, int from, int to)
     {
         var hours = Schedule.Days.ToDictionary(day => day, IReadOnlyList<Window> (_) => [new Window(from * 60, to * 60)]);

@@ -65,7 +65,7 @@ internal sealed class AppointmentBook(
         {
             // The schedule remembered from an earlier booking decides, confirmed by the write; a refusal only by a fresh one.
             var seen = await availability.SeenScheduleAsync(request.Doctor, cancellationToken);
-            var (minutes, wrongType) = VisitLength(request, seen.Schedule);
+            var (minutes, wrongType) = availability.VisitLength(request, seen.Schedule);
             appointment = Appointment.New(NewId(now), username, own ? caller.WithContacts(request) : request, minutes, now);
             if ((wrongType ?? appointment.MissingContact() ?? RefuseStart(caller, appointment.StartUtc, now) ?? availability.RefuseOutsideHours(null, appointment, seen.Schedule)) is { } invalid)
             {
@@ -217,10 +217,22 @@ internal sealed class AppointmentBook(
                 return null;
             }
 
-            var schedule = await availability.ScheduleOfAsync(next.Doctor, cancellationToken);
-            if ((RefuseTimeChange(caller, current, next) ?? availability.RefuseOutsideHours(current, next, schedule)) is { } refused)
+            if (RefuseTimeChange(caller, current, next) is { } refused)
             {
                 return refused;
+            }
+
+            // Only time newly taken is checked against the hours and the buffer: a cancel reads no schedule.
+            var seen = Availability.TakesTime(current, next) ? await availability.SeenScheduleAsync(next.Doctor, cancellationToken) : null;
+            if (availability.RefuseOutsideHours(current, next, seen?.Schedule) is { } outside)
+            {
+                if (seen is { Fresh: false })
+                {
+                    availability.ForgetSchedule(next.Doctor);
+                    continue;
+                }
+
+                return outside;
             }
 
             var now = clinic.UtcNow;
@@ -230,10 +242,14 @@ internal sealed class AppointmentBook(
             {
                 Notice = NoticeFor(action, current, next, now),
                 MaxActiveAhead = ActiveLimit(caller),
-                BufferMinutes = schedule?.BufferMinutes ?? 0,
+                BufferMinutes = seen?.Schedule?.BufferMinutes ?? 0,
+                Schedule = seen,
             };
             switch ((await writer.TryWriteAsync(write, cancellationToken)).Outcome)
             {
+                case WriteOutcome.ScheduleChanged:
+                    availability.ForgetSchedule(next.Doctor);
+                    continue;
                 case WriteOutcome.Written:
                     BookingLog.Changed(logger, id, action, next.Status, next.Doctor, next.StartUtc);
                     return null;
@@ -253,24 +269,6 @@ internal sealed class AppointmentBook(
         }
 
         return BookingError.Changed;
-    }
-
-    /// <summary>
-    /// How long a new visit lasts: its visit type's minutes (a <c>duration_minutes</c> that disagrees is refused), else the
-    /// minutes it asks for, else one of its doctor's slots, else <c>Booking:DefaultDuration</c>.
-    /// </summary>
-    private (int Minutes, BookingError? Error) VisitLength(NewAppointment request, Schedule? schedule)
-    {
-        var fallback = request.DurationMinutes ?? schedule?.SlotMinutes ?? (int)options.Value.DefaultDuration.TotalMinutes;
-        if (request.VisitType is null)
-        {
-            return (fallback, null);
-        }
-
-        return schedule?.VisitTypeOf(request.VisitType) is not { } visit ? (fallback, Availability.UnknownVisitType(schedule))
-            : request.DurationMinutes is { } asked && asked != visit.Minutes
-                ? (fallback, BookingError.Invalid("duration_minutes", $"must be {visit.Minutes} for visit_type {visit.Code}, or left out"))
-                : (visit.Minutes, null);
     }
 
     /// <summary>Patients (and doctors, who never book) may hold only so many active appointments ahead; admins are exempt.</summary>

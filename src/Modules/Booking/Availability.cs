@@ -91,26 +91,42 @@ internal sealed class Availability(ScheduleStore schedules, DoctorDays days, Fre
     /// <param name="schedule">The schedule of <paramref name="next"/>'s doctor, or null when they have none.</param>
     public BookingError? RefuseOutsideHours(Appointment? current, Appointment next, Schedule? schedule)
     {
-        var takesTime = next.HoldsTime
-            && (current is not { HoldsTime: true } || current.Doctor != next.Doctor || current.StartUtc != next.StartUtc || current.EndUtc != next.EndUtc);
-        return !takesTime ? null
+        return !TakesTime(current, next) ? null
             : schedule is null ? (options.Value.RequireSchedule ? BookingError.Unavailable : null)
             : schedule.Covers(next.StartUtc, next.EndUtc, clinic.Zone) ? null : BookingError.Unavailable;
     }
+
+    /// <summary>
+    /// How long a new visit lasts: its visit type's minutes (a <c>duration_minutes</c> that disagrees is refused), else the
+    /// minutes it asks for, else one of its doctor's slots, else <c>Booking:DefaultDuration</c>.
+    /// </summary>
+    public (int Minutes, BookingError? Error) VisitLength(NewAppointment request, Schedule? schedule)
+    {
+        var fallback = request.DurationMinutes ?? schedule?.SlotMinutes ?? (int)options.Value.DefaultDuration.TotalMinutes;
+        if (request.VisitType is null)
+        {
+            return (fallback, null);
+        }
+
+        return schedule?.VisitTypeOf(request.VisitType) is not { } visit ? (fallback, UnknownVisitType(schedule))
+            : request.DurationMinutes is { } asked && asked != visit.Minutes
+                ? (fallback, BookingError.Invalid("duration_minutes", $"must be {visit.Minutes} for visit_type {visit.Code}, or left out"))
+                : (visit.Minutes, null);
+    }
+
+    /// <summary>Whether <paramref name="next"/> holds time <paramref name="current"/> did not: a booking, a move, a new doctor, an un-cancel.</summary>
+    public static bool TakesTime(Appointment? current, Appointment next) =>
+        next.HoldsTime && (current is not { HoldsTime: true } || current.Doctor != next.Doctor || current.StartUtc != next.StartUtc || current.EndUtc != next.EndUtc);
 
     /// <summary>A <c>visit_type</c> the doctor does not offer: which they do.</summary>
     public static BookingError UnknownVisitType(Schedule? schedule) => BookingError.Invalid("visit_type",
         schedule is { VisitTypes.Count: > 0 } ? $"must be one of the doctor's visit types: {string.Join(", ", schedule.VisitTypes.Select(v => v.Code))}" : "the doctor has no visit types");
 
-    /// <summary>The doctor's schedule for a booking to decide with and confirm in its write (<see cref="ScheduleStore.SeenAsync"/>).</summary>
+    /// <summary>The doctor's schedule for a booking or a move to decide with and confirm in its write (<see cref="ScheduleStore.SeenAsync"/>).</summary>
     public Task<SeenSchedule> SeenScheduleAsync(string doctor, CancellationToken cancellationToken) => schedules.SeenAsync(doctor, cancellationToken);
 
-    /// <summary>Forgets the remembered schedule, so the next booking reads it.</summary>
+    /// <summary>Forgets the remembered schedule, so the next booking or move reads it.</summary>
     public void ForgetSchedule(string doctor) => schedules.Forget(doctor);
-
-    /// <summary>The doctor's schedule, or null when they have none.</summary>
-    public async Task<Schedule?> ScheduleOfAsync(string doctor, CancellationToken cancellationToken) =>
-        (await schedules.FindAsync(doctor, cancellationToken))?.Schedule;
 
     /// <summary>
     /// The clinic-local days an instant range [<paramref name="from"/>, <paramref name="to"/>) touches, or null when it
