@@ -11,6 +11,7 @@
 #   HOST_ENV="Storage__Synchronous=Normal" bench/run-http.sh                              # extra host settings
 #   USER_CHECK=0 SMTP_SINK=0 bench/run-http.sh      # no user service stub; email unconfigured (notices fail at once)
 #   SPREAD=0 SCENARIOS="floor post" bench/run-http.sh   # each patient books consecutive half-hours (post.lua)
+#   DOCTORS=50 SCENARIOS="floor post" bench/run-http.sh # issue 18's clinic: 50 doctors filling their days (post.lua)
 #
 #   BUSY_APPOINTMENTS=50000 SCENARIOS="floor slots slots-busy agenda agenda-busy" bench/run-http.sh
 #

@@ -9,6 +9,11 @@
 -- those: step 1, every visit of a run in the same month). BASE is at least an hour ahead (the minimum notice) and
 -- BASE + SLOTS half-hours stays inside the 365-day horizon. Patients are the tokens in $TOKENS_FILE; the doctor
 -- is "dr-<RUN>-<thread>-<n>".
+-- DOCTORS=50 books the clinic-shaped load of issue 18 instead: DOCTORS doctors shared by every run ("dr-clinic-<d>",
+-- d = k % DOCTORS), each booking its half-hours one after another (slot k / DOCTORS): a doctor's day fills up, and
+-- bookings of one doctor's day really compete. A patient (p = k % P, P a multiple of DOCTORS) then always books the
+-- same doctor, 20 half-hours apart, so never twice at one time. The slots run on from each run's block of k, so a
+-- bench run can hold one post scenario in this mode (the second's slots would pass the horizon).
 -- IDEMPOTENCY=1 sends a unique Idempotency-Key with every request. Every answer but 201 is counted.
 package.path = (os.getenv("LUA_DIR") or ".") .. "/?.lua;" .. package.path
 local common = require("common")
@@ -16,7 +21,7 @@ local common = require("common")
 setup = common.setup
 done = common.done
 
-local tokens, run, n, threads, k0, base, slots, stride, step, keyed
+local tokens, run, n, threads, k0, base, slots, stride, step, keyed, doctors
 response = common.counter(function(status) return status == 201 end)
 
 function init(args)
@@ -34,6 +39,7 @@ function init(args)
     if slots % step == 0 then step = 7927 end
   end
   keyed = os.getenv("IDEMPOTENCY") == "1"
+  doctors = tonumber(os.getenv("DOCTORS") or "0")
   n = 0
 end
 
@@ -42,9 +48,14 @@ function request()
   n = n + 1
   local p = k % #tokens
   local slot = (math.floor(k / #tokens) * step + p * stride) % slots
+  local doctor = string.format("dr-%s-%d-%d", run, id, n)
+  if doctors > 0 then
+    slot = math.floor(k / doctors)
+    doctor = string.format("dr-clinic-%d", k % doctors)
+  end
   local body = string.format(
-    '{"doctor":"dr-%s-%d-%d","date_time":"%s","email":"patient%d@example.com","reminder_method":"email"}',
-    run, id, n, os.date("!%Y-%m-%d %H:%M:%S", base + slot * 1800), p)
+    '{"doctor":"%s","date_time":"%s","email":"patient%d@example.com","reminder_method":"email"}',
+    doctor, os.date("!%Y-%m-%d %H:%M:%S", base + slot * 1800), p)
   local headers = { ["Authorization"] = tokens[p + 1], ["Content-Type"] = "application/json" }
   if keyed then headers["Idempotency-Key"] = run .. "-" .. k end
   return wrk.format("POST", "/api/appointments", headers, body)
