@@ -125,12 +125,7 @@ internal sealed record Appointment
         IsClosed ? BookingError.Closed : May(caller, Change.Delete) ? null : BookingError.NotAllowed;
 
     /// <summary>A reminder that can never be sent is refused up front: email needs an address, SMS a number.</summary>
-    public BookingError? MissingContact() => ReminderMethod switch
-    {
-        ReminderMethods.Email when Email is null => BookingError.Invalid("email", "is required when reminder_method is email"),
-        ReminderMethods.Sms when Phone is null => BookingError.Invalid("phone", "is required when reminder_method is sms"),
-        _ => null,
-    };
+    public BookingError? MissingContact() => Contacts.Missing(ReminderMethod, Email, Phone);
 
     private (string Action, BookingError? Refusal) StatusChange(Caller caller, string status, DateTimeOffset now)
     {

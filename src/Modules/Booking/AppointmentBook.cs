@@ -135,14 +135,14 @@ internal sealed class AppointmentBook(
 
     public async Task<(StoredAppointment? Appointment, Deliveries Deliveries, BookingError? Error)> ReadAsync(Caller caller, string id, CancellationToken cancellationToken)
     {
-        var (stored, deliveries) = IsAppointmentId(id) ? await documents.FindWithDeliveriesAsync(id, cancellationToken) : (null, Deliveries.None);
+        var (stored, deliveries) = IsId(id) ? await documents.FindWithDeliveriesAsync(id, cancellationToken) : (null, Deliveries.None);
         return stored is not null && caller.CanRead(stored.Appointment) ? (stored, deliveries, null) : (null, Deliveries.None, BookingError.NotFound);
     }
 
     /// <summary>The appointment's audit trail; a deleted appointment's only for admins.</summary>
     public async Task<(IReadOnlyList<HistoryEntry>? History, BookingError? Error)> HistoryAsync(Caller caller, string id, CancellationToken cancellationToken)
     {
-        var stored = IsAppointmentId(id) ? await documents.FindIncludingDeletedAsync(id, cancellationToken) : null;
+        var stored = IsId(id) ? await documents.FindIncludingDeletedAsync(id, cancellationToken) : null;
         if (stored is null || !caller.CanRead(stored.Appointment) || (stored.Appointment.IsDeleted && !caller.IsAdmin))
         {
             return (null, BookingError.NotFound);
@@ -187,7 +187,7 @@ internal sealed class AppointmentBook(
         Func<Appointment, (Appointment? Next, string Action, BookingError? Error)> change,
         CancellationToken cancellationToken)
     {
-        if (!IsAppointmentId(id))
+        if (!IsId(id))
         {
             return BookingError.NotFound;
         }
@@ -328,8 +328,8 @@ internal sealed class AppointmentBook(
             : (null, BookingError.KeyReused));
     }
 
-    /// <summary>Ids are 24 lower-case hex digits; anything else cannot name an appointment (nor become a key).</summary>
-    private static bool IsAppointmentId(string id) => id.Length == 24 && id.All(char.IsAsciiHexDigitLower);
+    /// <summary>Ids (of appointments and waitlist entries) are 24 lower-case hex digits; anything else names none (nor becomes a key).</summary>
+    internal static bool IsId(string id) => id.Length == 24 && id.All(char.IsAsciiHexDigitLower);
 
     /// <summary>Like a MongoDB ObjectId: 24 hex digits, seconds first, so ids sort roughly by creation.</summary>
     internal static string NewId(DateTimeOffset now)

@@ -77,7 +77,7 @@ internal sealed partial class WaitlistDesk(
             Status = WaitlistStatus.Waiting,
             CreatedAt = now,
         };
-        if (MissingContact(entry) is { } missing)
+        if (Contacts.Missing(entry.ReminderMethod, entry.Email, entry.Phone) is { } missing)
         {
             return (null, missing);
         }
@@ -234,17 +234,10 @@ internal sealed partial class WaitlistDesk(
         : request.From > Schedule.DayOf(now + options.Value.Horizon, clinic.Zone) ? BookingError.Invalid("from", "must be within the booking horizon")
         : null;
 
-    private static BookingError? MissingContact(WaitlistEntry entry) => entry.ReminderMethod switch
-    {
-        ReminderMethods.Email when entry.Email is null => BookingError.Invalid("email", "is required when reminder_method is email"),
-        ReminderMethods.Sms when entry.Phone is null => BookingError.Invalid("phone", "is required when reminder_method is sms"),
-        _ => null,
-    };
-
     /// <summary>The entry if the caller may see it: its patient's, or with <paramref name="allowAdmin"/> any for an admin.</summary>
     private async Task<(StateEntry Stored, WaitlistEntry? Entry)> FindAsync(Caller caller, string id, bool allowAdmin, CancellationToken cancellationToken)
     {
-        if (id.Length != 24 || !id.All(char.IsAsciiHexDigitLower))
+        if (!AppointmentBook.IsId(id))
         {
             return (null!, null);
         }
