@@ -114,7 +114,7 @@ internal sealed record WaitlistDocument(
     public static WaitlistDocument Of(WaitlistEntry entry, Clinic clinic)
     {
         // An offer past its time has ended, whether or not a sweep has written that yet.
-        var live = entry.Offer is { } offer && offer.ExpiresAt > clinic.UtcNow ? offer : null;
+        var live = entry.LiveOffer(clinic.UtcNow);
         var status = entry.Status == WaitlistStatus.Offered && live is null ? WaitlistStatus.Expired : entry.StatusOn(Schedule.DayOf(clinic.UtcNow, clinic.Zone));
         return new(entry.Id, entry.Username, entry.Doctor, Date(entry.From), Date(entry.To), entry.VisitType, entry.Minutes, status, entry.CreatedAt,
             live is null ? null : new OfferDocument(clinic.FormatWithOffset(live.Start), clinic.FormatWithOffset(live.End), clinic.Format(live.Start), live.Minutes, clinic.FormatWithOffset(live.ExpiresAt)),

@@ -154,7 +154,7 @@ internal sealed partial class WaitlistDesk(
                 return EntryNotFound;
             }
 
-            if (entry is { Status: WaitlistStatus.Offered, Offer: { } offer } && offer.ExpiresAt > clinic.UtcNow)
+            if (entry.LiveOffer(clinic.UtcNow) is { } offer)
             {
                 // The hold ends as the entry does, in one transaction; then the queue forgets it below.
                 await offers.SettleAsync(entry.Doctor, offer.Start, new Release(id, WaitlistStatus.Removed), cancellationToken);
@@ -192,7 +192,7 @@ internal sealed partial class WaitlistDesk(
             return (null, EntryNotFound);
         }
 
-        if (entry is not { Status: WaitlistStatus.Offered, Offer: { } offer } || offer.ExpiresAt <= clinic.UtcNow)
+        if (entry.LiveOffer(clinic.UtcNow) is not { } offer)
         {
             return (null, BookingError.OfferExpired);
         }
@@ -219,7 +219,7 @@ internal sealed partial class WaitlistDesk(
             return EntryNotFound;
         }
 
-        return entry is { Status: WaitlistStatus.Offered, Offer: { } offer } && offer.ExpiresAt > clinic.UtcNow
+        return entry.LiveOffer(clinic.UtcNow) is { } offer
             && await offers.SettleAsync(entry.Doctor, offer.Start, new Release(id, WaitlistStatus.Waiting), cancellationToken) != OfferOutcome.Stale
             ? null
             : BookingError.OfferExpired;

@@ -58,6 +58,9 @@ internal sealed record WaitlistEntry
     /// <summary>The appointment an accepted offer became.</summary>
     [JsonPropertyName("appointment_id")] public string? AppointmentId { get; init; }
 
+    /// <summary>The time held for it at <paramref name="now"/>: its offer while it is offered and the hold has not expired.</summary>
+    public WaitlistOffer? LiveOffer(DateTimeOffset now) => Status == WaitlistStatus.Offered && Offer is { } offer && offer.ExpiresAt > now ? offer : null;
+
     /// <summary>What the entry is now: a waiting entry whose last day has passed has ended, whether or not a sweep wrote it.</summary>
     public string StatusOn(DateOnly today) => Status == WaitlistStatus.Waiting && To < today ? WaitlistStatus.Expired : Status;
 

@@ -221,8 +221,7 @@ internal sealed partial class WaitlistOffers(
         var entries = await state.GetManyAsync([.. offers.Select(n => BookingKeys.WaitlistEntry(n.AppointmentId))], cancellationToken);
         var now = clinic.UtcNow;
         return offers.Zip(entries)
-            .Where(o => WaitlistEntry.Read(o.Second) is not { Status: WaitlistStatus.Offered, Offer: { } offer } entry
-                || entry.Offers != o.First.Sequence || offer.ExpiresAt <= now)
+            .Where(o => WaitlistEntry.Read(o.Second) is not { } entry || entry.LiveOffer(now) is null || entry.Offers != o.First.Sequence)
             .Select(o => o.First.Id).ToHashSet(StringComparer.Ordinal);
     }
 
