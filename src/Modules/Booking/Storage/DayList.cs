@@ -25,6 +25,9 @@ internal sealed record DayEntry(
     /// <summary>A hold that has not expired by <paramref name="nowTicks"/>.</summary>
     public bool IsLiveHold(long nowTicks) => IsHold && Expires > nowTicks;
 
+    /// <summary>Whether its time and [<paramref name="start"/>, <paramref name="end"/>) meet, each kept <paramref name="buffer"/> ticks longer.</summary>
+    public bool Meets(long start, long end, long buffer) => Start < end + buffer && start < End + buffer;
+
     /// <summary>Whether it keeps the time from anyone else: an active appointment, or a live hold.</summary>
     public bool Blocks(long nowTicks) => HoldsTime || IsLiveHold(nowTicks);
 
@@ -72,14 +75,14 @@ internal static class DayList
     /// <paramref name="buffer"/> ticks longer: the doctor's buffer after every appointment, this one's too.
     /// </summary>
     public static bool Taken(IEnumerable<DayEntry> list, string id, long start, long end, long buffer = 0) =>
-        list.Any(e => e.Id != id && e.HoldsTime && e.Start < end + buffer && start < e.End + buffer);
+        list.Any(e => e.Id != id && e.HoldsTime && e.Meets(start, end, buffer));
 
     /// <summary>
     /// Whether a live hold other than <paramref name="except"/> keeps [start, end) (with the buffer, as appointments do)
     /// for someone on the waitlist.
     /// </summary>
     public static bool HeldForOthers(IEnumerable<DayEntry> list, string? except, long start, long end, long buffer, long nowTicks) =>
-        list.Any(e => e.Id != except && e.IsLiveHold(nowTicks) && e.Start < end + buffer && start < e.End + buffer);
+        list.Any(e => e.Id != except && e.IsLiveHold(nowTicks) && e.Meets(start, end, buffer));
 
     public static StateOperation Write(StateEntry stored, List<DayEntry> list) =>
         Lists.Write(stored, JsonSerializer.SerializeToUtf8Bytes(list, StorageJson.Default.ListDayEntry));

@@ -81,7 +81,7 @@ internal sealed class OfferPlan
         {
             var end = _read.Start.AddMinutes(minutes);
             return (schedule is null || schedule.Covers(_read.Start, end, _zone))
-                && !blocking.Any(e => e.Start < end.UtcTicks + buffer && _start < e.End + buffer);
+                && !blocking.Any(e => e.Meets(_start, end.UtcTicks, buffer));
         }
     }
 
