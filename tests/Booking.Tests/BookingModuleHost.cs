@@ -73,6 +73,8 @@ internal sealed class CountingStateStore(IStateStore inner) : IStateStore
 
     public long KeysRead => Interlocked.Read(ref _keysRead);
 
+    public bool KeepsGivenETags => inner.KeepsGivenETags;
+
     public Task<StateEntry> GetAsync(string key, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _keysRead);

@@ -29,6 +29,23 @@ public sealed class SqliteStateStoreTests : StateStoreContract, IDisposable
         (await second.GetAsync("shared|1")).Exists.Should().BeTrue();
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_write_conditioned_on_the_etag_a_queued_write_gives_lands_right_after_it_and_only_if_that_one_does(bool firstHolds)
+    {
+        var store = await CreateStoreAsync();
+        await store.TryExecuteAsync([StateOperation.Create("list|1", "[]"u8.ToArray())]);
+        var etag = firstHolds ? (await store.GetAsync("list|1")).ETag : "stale";
+        var given = Guid.NewGuid().ToString();
+
+        var first = store.TryExecuteAsync([StateOperation.Create("doc|1", "1"u8.ToArray()), StateOperation.Save("list|1", "[1]"u8.ToArray(), etag) with { NewETag = given }]);
+        var second = store.TryExecuteAsync([StateOperation.Create("doc|2", "2"u8.ToArray()), StateOperation.Save("list|1", "[1,2]"u8.ToArray(), given)]);
+
+        (await Task.WhenAll(first, second)).Should().Equal(firstHolds, firstHolds);
+        (await store.GetAsync("list|1")).Value.Should().Equal(firstHolds ? "[1,2]"u8.ToArray() : "[]"u8.ToArray());
+    }
+
     [Fact]
     public void By_default_every_commit_is_synced_so_an_answered_write_survives_a_power_loss()
     {

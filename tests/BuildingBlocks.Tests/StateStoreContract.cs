@@ -168,6 +168,21 @@ public abstract class StateStoreContract
     }
 
     [ContractFact]
+    public async Task A_given_etag_becomes_the_keys_etag_only_where_the_store_says_it_keeps_given_etags()
+    {
+        var store = await CreateStoreAsync();
+        var (first, second) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
+
+        (await store.TryExecuteAsync([
+            StateOperation.Create("given|1", "1"u8.ToArray()) with { NewETag = first },
+            StateOperation.Save("given|2", "2"u8.ToArray()) with { NewETag = second }])).Should().BeTrue();
+
+        var etags = (await store.GetBulkAsync(["given|1", "given|2"])).Select(e => e.ETag).ToList();
+        (etags[0] == first).Should().Be(store.KeepsGivenETags, "the witness");
+        (etags[1] == second).Should().Be(store.KeepsGivenETags, "any other operation");
+    }
+
+    [ContractFact]
     public async Task Bulk_get_answers_every_key_in_order_missing_ones_included()
     {
         var store = await CreateStoreAsync();

@@ -7,6 +7,8 @@ public sealed class SwitchableStateStore(IStateStore inner) : IStateStore
 {
     public bool Down { get; set; }
 
+    public bool KeepsGivenETags => inner.KeepsGivenETags;
+
     /// <summary>
     /// Writes that touch a key starting with this fail as an outage would; reads and every other write still work.
     /// Null: none fail.

@@ -40,6 +40,13 @@ public interface IStateStore
     /// </summary>
     Task<(bool Written, string? ETag)> TryExecuteWitnessedAsync(IReadOnlyList<StateOperation> operations, CancellationToken cancellationToken = default) =>
         StateStoreWitness.ExecuteThenReadAsync(this, operations, cancellationToken);
+
+    /// <summary>
+    /// Whether a write gives its key the <see cref="StateOperation.NewETag"/> it carries. Then a caller knows a key's
+    /// next ETag before the transaction is answered, and can queue a write conditioned on it behind that one. Dapr's
+    /// stores choose their own ETags: false.
+    /// </summary>
+    bool KeepsGivenETags => false;
 }
 
 /// <summary>How a store that does not learn the witness's ETag as it writes finds it: by reading the witness back.</summary>
@@ -120,6 +127,9 @@ public enum StateOperationKind
 
 public sealed record StateOperation(StateOperationKind Kind, string Key, byte[]? Value, string? ETag)
 {
+    /// <summary>The ETag a create or save gives the key where the store keeps it (<see cref="IStateStore.KeepsGivenETags"/>); unique per write.</summary>
+    public string? NewETag { get; init; }
+
     public static StateOperation Create(string key, byte[] value) => new(StateOperationKind.Create, key, value, null);
 
     /// <summary>Saves <paramref name="value"/>; a null or empty <paramref name="etag"/> means last write wins.</summary>

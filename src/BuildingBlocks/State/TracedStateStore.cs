@@ -43,6 +43,8 @@ public sealed class TracedStateStore(IStateStore inner) : IStateStore
         return result;
     }
 
+    public bool KeepsGivenETags => inner.KeepsGivenETags;
+
     private static Activity? Start(string name, int keys) =>
         Source.StartActivity(name, ActivityKind.Client)?.SetTag("state.keys", keys);
 

@@ -39,6 +39,7 @@ public static class BookingModule
         services.AddSingleton<AppointmentDocuments>();
         services.AddSingleton<AppointmentPages>();
         services.AddSingleton<OutboxLanes>();
+        services.AddSingleton<PendingDayLists>();
         services.AddSingleton<AppointmentWriter>();
         services.AddSingleton<DeliveriesRecord>();
         services.AddSingleton<OutboxStore>();

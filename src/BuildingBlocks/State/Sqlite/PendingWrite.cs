@@ -8,7 +8,7 @@ internal sealed class PendingWrite(IReadOnlyList<StateOperation> operations)
     public IReadOnlyList<StateOperation> Operations { get; } = operations;
 
     /// <summary>The ETag the first operation writes with, known before it is written so the caller can be told it.</summary>
-    public string WitnessETag { get; } = Guid.NewGuid().ToString();
+    public string WitnessETag { get; } = operations[0].NewETag ?? Guid.NewGuid().ToString();
 
     public TaskCompletionSource<bool> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -66,6 +66,8 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         return (written, written && lasts ? write.WitnessETag : null);
     }
 
+    public bool KeepsGivenETags => true;
+
     public void Dispose()
     {
         if (_disposed)

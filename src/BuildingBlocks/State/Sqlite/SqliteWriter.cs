@@ -108,7 +108,7 @@ internal sealed class SqliteWriter : IDisposable
         var witness = write.Operations[0];
         foreach (var operation in ETagChecksFirst(write.Operations))
         {
-            if (!Apply(operation, ReferenceEquals(operation, witness) ? write.WitnessETag : Guid.NewGuid().ToString()))
+            if (!Apply(operation, ReferenceEquals(operation, witness) ? write.WitnessETag : operation.NewETag ?? Guid.NewGuid().ToString()))
             {
                 return false;
             }

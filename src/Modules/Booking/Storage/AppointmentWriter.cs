@@ -9,9 +9,10 @@ namespace Appointments.Booking.Storage;
 /// as <see cref="Patience"/> allows: bookings that really compete (one doctor's day) go one after another instead of
 /// failing. Every decision starts from the witness: a document holding this write's bytes means it landed, however the
 /// store answered before. A write that landed comes back with the document's ETag, so the caller can answer with the
-/// document it wrote without reading it again.
+/// document it wrote without reading it again. Bookings of one doctor's day on this replica plan on the lists the
+/// writes queued before them leave (<see cref="PendingDayLists"/>), and refuse only on what the store holds.
 /// </summary>
-internal sealed class AppointmentWriter(IStateStore state, OutboxLanes lanes, Clinic clinic)
+internal sealed class AppointmentWriter(IStateStore state, OutboxLanes lanes, PendingDayLists queued, Clinic clinic)
 {
     /// <summary>How long one write keeps trying while others of the same day, patient or month commit before it.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
@@ -32,7 +33,7 @@ internal sealed class AppointmentWriter(IStateStore state, OutboxLanes lanes, Cl
 
             var (laneNumber, tail) = (lane?.Lane ?? 0, lane?.Tail ?? 0);
             var read = await state.GetBulkAsync(plan.Keys(laneNumber, tail), cancellationToken);
-            var (outcome, operations, laneStale) = plan.Decide(read, laneNumber, tail);
+            var (outcome, operations, laneStale) = Decide(plan, read, laneNumber, tail);
             if (laneStale)
             {
                 lane!.Tail = await lanes.FindTailAsync(laneNumber, tail + 1, cancellationToken);
@@ -50,7 +51,7 @@ internal sealed class AppointmentWriter(IStateStore state, OutboxLanes lanes, Cl
                 return (decided, decided == WriteOutcome.Written ? read.First(e => e.Key == plan.DocumentKey).ETag : null);
             }
 
-            if (await state.TryExecuteWitnessedAsync(operations!, cancellationToken) is (true, var etag))
+            if (await ExecuteAsync(operations!, cancellationToken) is (true, var etag))
             {
                 if (lane is not null)
                 {
@@ -75,5 +76,39 @@ internal sealed class AppointmentWriter(IStateStore state, OutboxLanes lanes, Cl
         }
 
         throw new StateStoreUnavailableException($"Writing appointment {write.Next.Id} did not commit within {Patience}.");
+    }
+
+    /// <summary>
+    /// The plan decided on the day lists queued writes will leave; a refusal decided again on what the store holds, as a
+    /// queued write may still fail.
+    /// </summary>
+    private (WriteOutcome? Outcome, List<StateOperation>? Operations, bool LaneStale) Decide(WritePlan plan, IReadOnlyList<StateEntry> read, int lane, long tail)
+    {
+        var planned = queued.Over(read);
+        var decision = plan.Decide(planned, lane, tail);
+        return decision.Outcome is { } outcome && outcome != WriteOutcome.Written && !ReferenceEquals(planned, read)
+            ? plan.Decide(read, lane, tail)
+            : decision;
+    }
+
+    /// <summary>The transaction, its day lists shown to the bookings planned while it is queued.</summary>
+    private async Task<(bool Written, string? ETag)> ExecuteAsync(List<StateOperation> operations, CancellationToken cancellationToken)
+    {
+        if (!state.KeepsGivenETags)
+        {
+            return await state.TryExecuteWitnessedAsync(operations, cancellationToken);
+        }
+
+        var (chained, lists) = PendingDayLists.Chain(operations);
+        var written = state.TryExecuteWitnessedAsync(chained, cancellationToken);
+        queued.Publish(lists);
+        try
+        {
+            return await written;
+        }
+        finally
+        {
+            queued.Withdraw(lists);
+        }
     }
 }

@@ -25,6 +25,8 @@ internal static class BookingKeys
     public static string DoctorDay(string doctor, DateOnly day) =>
         $"doctor-day|{doctor}|{day.ToString("yyyyMMdd", CultureInfo.InvariantCulture)}";
 
+    public static bool IsDoctorDay(string key) => key.StartsWith("doctor-day|", StringComparison.Ordinal);
+
     /// <summary>The one active appointment holding a named slot of a doctor (<see cref="SlotHolder"/>).</summary>
     public static string Slot(string doctor, string slot) => $"doctor-slot|{doctor}|{slot}";
 
