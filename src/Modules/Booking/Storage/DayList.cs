@@ -9,18 +9,14 @@ namespace Appointments.Booking.Storage;
 /// held for a waitlist entry (<see cref="Held"/>, the entry's id, until <see cref="Expires"/>): nobody else may book it
 /// meanwhile, and it is decided here, where overlap is, so no booking can slip past it.
 /// </summary>
-internal sealed record DayEntry(
-    [property: JsonPropertyName("id")] string Id,
-    [property: JsonPropertyName("s")] long Start,
-    [property: JsonPropertyName("e")] long End,
-    [property: JsonPropertyName("st")] string Status,
-    [property: JsonPropertyName("x")] long? Expires = null)
+[JsonConverter(typeof(DayEntryJson))]
+internal sealed record DayEntry(string Id, long Start, long End, string Status, long? Expires = null)
 {
     public const string Held = "held";
 
-    [JsonIgnore] public bool HoldsTime => AppointmentStatus.IsActive(Status);
+    public bool HoldsTime => AppointmentStatus.IsActive(Status);
 
-    [JsonIgnore] public bool IsHold => Status == Held;
+    public bool IsHold => Status == Held;
 
     /// <summary>A hold that has not expired by <paramref name="nowTicks"/>.</summary>
     public bool IsLiveHold(long nowTicks) => IsHold && Expires > nowTicks;

@@ -8,11 +8,8 @@ namespace Appointments.Booking.Storage;
 /// One appointment in an ordered list (a patient's month, a day's deletions): by time, then id. In a patient's month
 /// also its end and whether it holds that time, so the patient's overlap is decided from the months it could touch.
 /// </summary>
-internal sealed record IndexEntry(
-    [property: JsonPropertyName("id")] string Id,
-    [property: JsonPropertyName("start")] long Start,
-    [property: JsonPropertyName("end"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] long End = 0,
-    [property: JsonPropertyName("holds"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Holds = false) : IComparable<IndexEntry>
+[JsonConverter(typeof(IndexEntryJson))]
+internal sealed record IndexEntry(string Id, long Start, long End = 0, bool Holds = false) : IComparable<IndexEntry>
 {
     public static IndexEntry Of(Appointment appointment) => new(appointment.Id, appointment.StartUtc.UtcTicks, appointment.EndUtc.UtcTicks, appointment.HoldsTime);
 
