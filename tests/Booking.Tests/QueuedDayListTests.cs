@@ -5,8 +5,9 @@ namespace Appointments.Booking.Tests;
 /// <summary>
 /// A booking of a doctor's day planned while another booking of that day is still committing on this replica plans on
 /// the list that one leaves, so it commits right after it instead of failing on the old list and starting over; and it
-/// is never refused for a booking that has not committed. Each transaction here waits its turn and then takes
-/// <see cref="Commit"/>, as a busy store's commits do, so the second booking plans while the first is on its way.
+/// is never refused for a booking that has not committed, nor left holding the time of one that failed. Each
+/// transaction here waits its turn and then takes <see cref="Commit"/>, as a busy store's commits do, so the second
+/// booking plans while the first is on its way.
 /// </summary>
 public sealed class QueuedDayListTests : IDisposable
 {
@@ -24,7 +25,7 @@ public sealed class QueuedDayListTests : IDisposable
     public async Task A_booking_planned_while_another_of_the_day_commits_lands_with_its_first_transaction()
     {
         await _booking.BookOkAsync(BookingModuleHost.Patient("p-early"), BookingModuleHost.At(Monday));
-        var firstQueued = SlowCommits(failFirst: false);
+        var firstQueued = SlowCommits(() => Task.CompletedTask);
 
         var first = BookAsync("p-first", Monday.AddHours(1));
         await firstQueued;
@@ -39,7 +40,7 @@ public sealed class QueuedDayListTests : IDisposable
     public async Task A_booking_is_not_refused_for_a_booking_of_its_time_that_then_fails()
     {
         await _booking.BookOkAsync(BookingModuleHost.Patient("p-early"), BookingModuleHost.At(Monday));
-        var firstQueued = SlowCommits(failFirst: true);
+        var firstQueued = SlowCommits(() => throw new StateStoreUnavailableException("The store went away during the commit."));
 
         var first = BookAsync("p-first", Monday.AddHours(1));
         await firstQueued;
@@ -50,12 +51,30 @@ public sealed class QueuedDayListTests : IDisposable
         second.Should().BeNull("the time is free: the booking that would have taken it failed");
     }
 
+    [Fact]
+    public async Task A_booking_queued_behind_one_the_store_then_refuses_lands_and_that_ones_time_stays_free()
+    {
+        await _booking.BookOkAsync(BookingModuleHost.Patient("p-early"), BookingModuleHost.At(Monday));
+        using var otherReplica = new BookingModuleHost(databaseFile: _booking.DatabaseFile);
+
+        // While the first booking is on its way, its patient books that hour with another doctor on another replica.
+        var firstQueued = SlowCommits(() => otherReplica.BookOkAsync(BookingModuleHost.Patient("p-first"), BookingModuleHost.At(Monday.AddHours(1), "dr-other")));
+        var first = BookAsync("p-first", Monday.AddHours(1));
+        await firstQueued;
+        var second = BookAsync("p-second", Monday.AddHours(2));
+
+        (await first).Should().Be(BookingError.PatientBusy);
+        (await second).Should().BeNull("it was planned on the refused booking's list, failed with it and planned again");
+        _booking.Store.BeforeExecute = null;
+        (await BookAsync("p-third", Monday.AddHours(1))).Should().BeNull("the refused booking never held its time");
+    }
+
     /// <summary>
     /// From now on, transactions reach the store one after another in the order they were sent, each after
-    /// <see cref="Commit"/>; the first fails as an outage when <paramref name="failFirst"/>. The task ends once the first
-    /// is on its way and its writer has shown its lists.
+    /// <see cref="Commit"/>; the first of the day runs <paramref name="first"/> before it reaches the store. The task ends
+    /// once the first is on its way and its writer has shown its lists.
     /// </summary>
-    private Task SlowCommits(bool failFirst)
+    private Task SlowCommits(Func<Task> first)
     {
         var queued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _booking.Store.BeforeExecute = operations =>
@@ -64,7 +83,7 @@ public sealed class QueuedDayListTests : IDisposable
             lock (_gate)
             {
                 var number = operations.Any(o => o.Key.StartsWith("doctor-day|", StringComparison.Ordinal)) ? ++_dayTransactions : 0;
-                turn = TakeTurnAsync(_lastCommit, failFirst && number == 1);
+                turn = TakeTurnAsync(_lastCommit, number == 1 ? first : null);
                 _lastCommit = turn.ContinueWith(_ => { }, TaskScheduler.Default);
             }
 
@@ -76,13 +95,13 @@ public sealed class QueuedDayListTests : IDisposable
         return queued.Task.ContinueWith(_ => Task.Delay(Commit / 3), TaskScheduler.Default).Unwrap();
     }
 
-    private static async Task TakeTurnAsync(Task previous, bool fail)
+    private static async Task TakeTurnAsync(Task previous, Func<Task>? before)
     {
         await previous;
         await Task.Delay(Commit);
-        if (fail)
+        if (before is not null)
         {
-            throw new StateStoreUnavailableException("The store went away during the commit.");
+            await before();
         }
     }
 

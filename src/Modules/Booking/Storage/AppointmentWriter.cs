@@ -99,7 +99,7 @@ internal sealed class AppointmentWriter(IStateStore state, OutboxLanes lanes, Pe
             return await state.TryExecuteWitnessedAsync(operations, cancellationToken);
         }
 
-        var (chained, lists) = PendingDayLists.Chain(operations);
+        var (chained, lists) = queued.Chain(operations);
         var written = state.TryExecuteWitnessedAsync(chained, cancellationToken);
         queued.Publish(lists);
         try

@@ -18,9 +18,16 @@ namespace Appointments.Booking.Storage;
 /// </summary>
 internal sealed class PendingDayLists
 {
-    private readonly ConcurrentDictionary<string, StateEntry> _lists = new(StringComparer.Ordinal);
+    // A chain of queued writes of one day is at most as long as the bookings of that day in flight on this replica.
+    private const int MaxVersions = 16;
 
-    /// <summary><paramref name="read"/> with each day list a queued write changes as that write leaves it; the same instance when there is none.</summary>
+    private readonly ConcurrentDictionary<string, Queued> _lists = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// <paramref name="read"/> with each day list a queued write changes as that write leaves it; the same instance when
+    /// there is none. A list the store holds in a version the queued write was not planned on is read as stored: that
+    /// write cannot commit any more.
+    /// </summary>
     public IReadOnlyList<StateEntry> Over(IReadOnlyList<StateEntry> read)
     {
         if (_lists.IsEmpty)
@@ -31,10 +38,10 @@ internal sealed class PendingDayLists
         StateEntry[]? overlaid = null;
         for (var i = 0; i < read.Count; i++)
         {
-            if (_lists.TryGetValue(read[i].Key, out var queued))
+            if (_lists.TryGetValue(read[i].Key, out var queued) && queued.Versions.Contains(read[i].ETag))
             {
                 overlaid ??= [.. read];
-                overlaid[i] = queued;
+                overlaid[i] = queued.List;
             }
         }
 
@@ -45,16 +52,17 @@ internal sealed class PendingDayLists
     /// <paramref name="operations"/> with an ETag of their own for each existing day list they save, and those lists as
     /// they will be once written.
     /// </summary>
-    public static (List<StateOperation> Operations, List<StateEntry> Lists) Chain(List<StateOperation> operations)
+    public (List<StateOperation> Operations, List<Queued> Lists) Chain(List<StateOperation> operations)
     {
-        var lists = new List<StateEntry>();
+        var lists = new List<Queued>();
         var chained = new List<StateOperation>(operations.Count);
         foreach (var operation in operations)
         {
-            if (operation is { Kind: StateOperationKind.Save, ETag: not null, Value: { } value } && BookingKeys.IsDoctorDay(operation.Key))
+            if (operation is { Kind: StateOperationKind.Save, ETag: { } plannedOn, Value: { } value } && BookingKeys.IsDoctorDay(operation.Key))
             {
                 var given = operation with { NewETag = Guid.NewGuid().ToString() };
-                lists.Add(new StateEntry(given.Key, value, given.NewETag));
+                string[] before = _lists.TryGetValue(operation.Key, out var queued) && queued.List.ETag == plannedOn ? queued.Versions : [plannedOn];
+                lists.Add(new Queued(new StateEntry(given.Key, value, given.NewETag), [.. before.TakeLast(MaxVersions - 1), given.NewETag]));
                 chained.Add(given);
             }
             else
@@ -66,21 +74,30 @@ internal sealed class PendingDayLists
         return (chained, lists);
     }
 
-    /// <summary>From now until <see cref="Withdraw"/>, reads of these keys plan on these lists.</summary>
-    public void Publish(List<StateEntry> lists)
+    /// <summary>
+    /// From now until <see cref="Withdraw"/>, reads of these keys plan on these lists. A list planned on another
+    /// version than the one queued before it is not shown: that one is ahead in the queue, so this one will fail.
+    /// </summary>
+    public void Publish(List<Queued> lists)
     {
-        foreach (var list in lists)
+        foreach (var queued in lists)
         {
-            _lists[list.Key] = list;
+            _lists.AddOrUpdate(queued.List.Key, queued, (_, ahead) => ahead.List.ETag == queued.Versions[^2] ? queued : ahead);
         }
     }
 
     /// <summary>The write is answered: the store says what these keys hold. A list queued after it stays.</summary>
-    public void Withdraw(List<StateEntry> lists)
+    public void Withdraw(List<Queued> lists)
     {
-        foreach (var list in lists)
+        foreach (var queued in lists)
         {
-            _lists.TryRemove(KeyValuePair.Create(list.Key, list));
+            _lists.TryRemove(KeyValuePair.Create(queued.List.Key, queued));
         }
     }
+
+    /// <summary>
+    /// A day list as a queued write leaves it, and the versions of the list under which it can still commit: the one it
+    /// was planned on and, when that was itself queued, the ones that list was planned on; its own last.
+    /// </summary>
+    internal sealed record Queued(StateEntry List, string[] Versions);
 }
