@@ -6,7 +6,7 @@ namespace Appointments.Booking.Storage;
 /// <summary>
 /// <see cref="IndexEntry"/> as stored: <c>{"id", "start", "end"?, "holds"?}</c>, end and holds left out when 0 and
 /// false. Written by hand because every booking parses the patient's month lists, and System.Text.Json reads a record
-/// through its constructor by way of an argument cache, several times slower than reading the four members here.
+/// through its constructor by way of an argument cache, which costs more than reading the four members here.
 /// </summary>
 internal sealed class IndexEntryJson : JsonConverter<IndexEntry>
 {
