@@ -9,8 +9,7 @@ namespace Appointments.Booking.Tests;
 /// <summary>
 /// The entries of the doctors' day lists and the patients' month lists are read and written by hand
 /// (<see cref="IndexEntryJson"/>, <see cref="DayEntryJson"/>): every entry reads back as it was written, whatever its
-/// text (whole UTF-16: a lone surrogate is no text) and numbers, and the stored members are the short ones the lists were
-/// designed with.
+/// text (whole UTF-16: a lone surrogate is no text) and numbers, and they are stored as short arrays.
 /// </summary>
 public sealed class ListEntryJsonTests
 {
@@ -18,7 +17,8 @@ public sealed class ListEntryJsonTests
         Gen.Elements("65f0c0ffee0123456789abcd", "", "held", "\"", "\\", "\u2028", "é中😀", "\0"),
         Gen.ArrayOf(Gen.OneOf(Gen.Choose(0, 0xD7FF), Gen.Choose(0xE000, 0xFFFF)).Select(c => (char)c)).Select(chars => new string(chars)));
 
-    private static readonly Gen<long> Number = Gen.OneOf(Gen.Elements(0L, 1L, -1L, long.MaxValue, long.MinValue), Gen.Choose(int.MinValue, int.MaxValue).Select(n => (long)n * 7919));
+    private static readonly Gen<long> Number = Gen.OneOf(Gen.Elements(0L, 1L, -1L, long.MaxValue, long.MinValue), Gen.Choose(int.MinValue, int.MaxValue).Select(n => (long)n * 7919),
+        Gen.Choose(0, int.MaxValue).Select(seconds => DateTime.UnixEpoch.Ticks + seconds * TimeSpan.TicksPerSecond));
 
     [Fact]
     public void Any_index_entry_list_reads_back_as_written() =>
@@ -34,18 +34,21 @@ public sealed class ListEntryJsonTests
             entries => RoundTrip(entries.ToList(), StorageJson.Default.ListDayEntry).Should().Equal(entries)));
 
     [Fact]
-    public void Entries_are_stored_with_short_members_and_without_defaults()
+    public void Entries_are_stored_as_short_arrays_with_times_in_seconds_and_without_defaults()
     {
-        Json([new IndexEntry("a", 1), new IndexEntry("b", 2, 3, true)], StorageJson.Default.ListIndexEntry)
-            .Should().Be("""[{"id":"a","start":1},{"id":"b","start":2,"end":3,"holds":true}]""");
-        Json([new DayEntry("a", 1, 2, "scheduled"), new DayEntry("b", 3, 4, DayEntry.Held, 5)], StorageJson.Default.ListDayEntry)
-            .Should().Be("""[{"id":"a","s":1,"e":2,"st":"scheduled"},{"id":"b","s":3,"e":4,"st":"held","x":5}]""");
+        var eight = new DateTime(2031, 3, 1, 8, 0, 0, DateTimeKind.Utc).Ticks;
+        var (half, fraction) = (TimeSpan.FromMinutes(30).Ticks, TimeSpan.FromMilliseconds(2.5).Ticks);
+
+        Json([new IndexEntry("a", eight), new IndexEntry("b", eight, eight + half, true), new IndexEntry("c", eight + fraction, eight + half)], StorageJson.Default.ListIndexEntry)
+            .Should().Be("""[["a",1930118400],["b",1930118400,1800,true],["c",1930118400.0025,1799.9975]]""");
+        Json([new DayEntry("a", eight, eight + half, "scheduled"), new DayEntry("b", eight, eight + half, DayEntry.Held, eight + 2 * half)], StorageJson.Default.ListDayEntry)
+            .Should().Be("""[["a",1930118400,1800,"scheduled"],["b",1930118400,1800,"held",1930122000]]""");
     }
 
     [Fact]
     public void An_entry_without_its_id_is_refused_not_read_as_empty()
     {
-        var read = () => JsonSerializer.Deserialize("""[{"start":1}]"""u8, StorageJson.Default.ListIndexEntry);
+        var read = () => JsonSerializer.Deserialize("""[[1930118400]]"""u8, StorageJson.Default.ListIndexEntry);
 
         read.Should().Throw<JsonException>();
     }

@@ -32,12 +32,13 @@ internal sealed class IndexCursor(byte[]? json)
         }
 
         var reader = new Utf8JsonReader(json.AsSpan(_consumed), isFinalBlock: true, _state);
-        if (reader.Read() && reader.TokenType == JsonTokenType.StartArray)
+        if (reader.Read() && reader.TokenType == JsonTokenType.StartArray && reader.CurrentDepth == 0)
         {
             reader.Read();
         }
 
-        if (reader.TokenType != JsonTokenType.StartObject)
+        // Each entry is an array inside the list's.
+        if (reader.TokenType != JsonTokenType.StartArray)
         {
             // The end of the array (or a stored null).
             _done = true;
