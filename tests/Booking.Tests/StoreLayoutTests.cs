@@ -107,6 +107,29 @@ public sealed class StoreLayoutTests : IDisposable
         many.Values.Sum().Should().BeInRange(few.Values.Sum() - 16, few.Values.Sum() + 16);
     }
 
+    [Fact]
+    public async Task A_booking_of_a_busy_day_dirties_a_few_pages_of_the_file()
+    {
+        // A doctor's day of forty visits: the day list a booking rewrites as long as a busy clinic makes it.
+        for (var visit = 0; visit < 40; visit++)
+        {
+            await _booking.BookOkAsync(BookingModuleHost.Patient($"p-{visit}"), BookingModuleHost.At(Day(20, 0).AddMinutes(30 * visit), "dr-busy"));
+        }
+
+        // Five more bookings of that day, each measured alone; the median, because a list that grows now and then no
+        // longer fits its page and SQLite rebalances it with its neighbours.
+        var file = new SqliteFile(_booking.DatabaseFile);
+        var pages = new List<int>();
+        for (var visit = 40; visit < 45; visit++)
+        {
+            var before = file.Pages();
+            await _booking.BookOkAsync(BookingModuleHost.Patient($"p-{visit}"), BookingModuleHost.At(Day(20, 0).AddMinutes(30 * visit), "dr-busy"));
+            pages.Add(SqliteFile.Changed(before, file.Pages()));
+        }
+
+        pages.Order().ElementAt(2).Should().BeLessThanOrEqualTo(8, "a booking rewrites its lists in their pages and appends its new rows side by side ({0})", string.Join(", ", pages));
+    }
+
     /// <summary>
     /// <paramref name="patients"/> patients with four appointments each, spread over <paramref name="doctors"/> doctors and
     /// the next month: every doctor's day and every patient's month about as full whatever the size of the clinic.

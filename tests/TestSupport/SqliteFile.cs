@@ -25,6 +25,34 @@ public sealed class SqliteFile(string path)
         return keys;
     }
 
+    /// <summary>
+    /// The file's pages, after copying every change in its write-ahead log into it: two readings tell how many pages a
+    /// change dirtied, which is what it cost in writes (a commit writes every page it touched, whole).
+    /// </summary>
+    public IReadOnlyList<byte[]> Pages()
+    {
+        using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString()))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(FULL)";
+            command.ExecuteNonQuery();
+        }
+
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var pages = new List<byte[]>();
+        for (var page = new byte[4096]; file.Read(page) == page.Length; page = new byte[4096])
+        {
+            pages.Add(page);
+        }
+
+        return pages;
+    }
+
+    /// <summary>How many pages differ between two <see cref="Pages"/> readings, pages added to the file included.</summary>
+    public static int Changed(IReadOnlyList<byte[]> before, IReadOnlyList<byte[]> after) =>
+        after.Where((page, i) => i >= before.Count || !page.AsSpan().SequenceEqual(before[i])).Count();
+
     /// <summary>The keys a change wrote: new ones, and ones whose etag moved, between two <see cref="Keys"/> readings.</summary>
     public static IReadOnlyDictionary<string, int> Written(IReadOnlyDictionary<string, (int Bytes, string ETag)> before, IReadOnlyDictionary<string, (int Bytes, string ETag)> after) =>
         after.Where(k => !before.TryGetValue(k.Key, out var was) || was.ETag != k.Value.ETag).ToDictionary(k => k.Key, k => k.Value.Bytes, StringComparer.Ordinal);
