@@ -116,8 +116,8 @@ public sealed class StoreLayoutTests : IDisposable
             await _booking.BookOkAsync(BookingModuleHost.Patient($"p-{visit}"), BookingModuleHost.At(Day(20, 0).AddMinutes(30 * visit), "dr-busy"));
         }
 
-        // Five more bookings of that day, each measured alone; the median, because a list that grows now and then no
-        // longer fits its page and SQLite rebalances it with its neighbours.
+        // Five more bookings of that day, each measured alone; the median, because how many pages one booking touches
+        // varies with where its rows and index entries fall (now and then a page splits).
         var file = new SqliteFile(_booking.DatabaseFile);
         var pages = new List<int>();
         for (var visit = 40; visit < 45; visit++)
