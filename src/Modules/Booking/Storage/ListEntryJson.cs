@@ -4,10 +4,10 @@ using System.Text.Json.Serialization;
 namespace Appointments.Booking.Storage;
 
 /// <summary>
-/// <see cref="IndexEntry"/> as stored: <c>[id, start, minutes?, holds?]</c>, the start in seconds since 1970 and the end
+/// <see cref="IndexEntry"/> as stored: <c>[id, start, seconds?, holds?]</c>, the start in seconds since 1970 and the end
 /// as seconds after the start, trailing defaults (an end of 0, not holding) left out. Written by hand, and as an array of
 /// short numbers, because every booking parses the patient's month lists and rewrites one: named members and 18-digit
-/// ticks made an entry twice as long to store and to parse.
+/// ticks would make an entry twice as long to store and to parse.
 /// </summary>
 internal sealed class IndexEntryJson : JsonConverter<IndexEntry>
 {
