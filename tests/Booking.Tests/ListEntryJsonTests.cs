@@ -53,6 +53,17 @@ public sealed class ListEntryJsonTests
         read.Should().Throw<JsonException>();
     }
 
+    [Theory]
+    [InlineData("922337203685")]
+    [InlineData("-984472800486.5")]
+    [InlineData("1e28")]
+    public void A_time_beyond_what_ticks_can_hold_is_refused_not_wrapped_around(string seconds)
+    {
+        var read = () => JsonSerializer.Deserialize(Encoding.UTF8.GetBytes($$"""[["a",{{seconds}}]]"""), StorageJson.Default.ListIndexEntry);
+
+        read.Should().Throw<JsonException>();
+    }
+
     private static List<T> RoundTrip<T>(List<T> entries, System.Text.Json.Serialization.Metadata.JsonTypeInfo<List<T>> type) =>
         JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(entries, type), type)!;
 

@@ -133,8 +133,15 @@ internal static class ListEntryJson
     /// <summary>The current element: a time stored as seconds after <paramref name="from"/> ticks.</summary>
     public static long Ticks(ref Utf8JsonReader reader, long from)
     {
-        Int128 since = reader.TryGetInt64(out var whole) ? (Int128)whole * TimeSpan.TicksPerSecond : (Int128)(reader.GetDecimal() * TimeSpan.TicksPerSecond);
-        return (long)(since + from);
+        try
+        {
+            Int128 since = reader.TryGetInt64(out var whole) ? (Int128)whole * TimeSpan.TicksPerSecond : (Int128)(reader.GetDecimal() * TimeSpan.TicksPerSecond);
+            return checked((long)(since + from));
+        }
+        catch (OverflowException ex)
+        {
+            throw new JsonException("A list entry's time is beyond what ticks can hold.", ex);
+        }
     }
 
     public static void WriteSeconds(Utf8JsonWriter writer, long ticks, long from)
