@@ -53,6 +53,19 @@ public sealed class ListEntryJsonTests
         read.Should().Throw<JsonException>();
     }
 
+    [Fact]
+    public void A_month_list_paged_entry_by_entry_gives_its_entries_and_refuses_entries_of_another_form()
+    {
+        List<IndexEntry> page = [];
+        new IndexCursor(Encoding.UTF8.GetBytes(Json([new IndexEntry("a", 1), new IndexEntry("b", 2)], StorageJson.Default.ListIndexEntry))).TakeInto(page, 20, _ => true);
+        new IndexCursor(null).TakeInto(page, 20, _ => true);
+        new IndexCursor("[]"u8.ToArray()).TakeInto(page, 20, _ => true);
+        var objects = () => new IndexCursor("""[{"id":"a","start":1}]"""u8.ToArray()).TakeInto([], 20, _ => true);
+
+        page.Should().Equal(new IndexEntry("a", 1), new IndexEntry("b", 2));
+        objects.Should().Throw<JsonException>("an unreadable list must not look like a patient without appointments");
+    }
+
     [Theory]
     [InlineData("922337203685")]
     [InlineData("-984472800486.5")]

@@ -37,12 +37,17 @@ internal sealed class IndexCursor(byte[]? json)
             reader.Read();
         }
 
-        // Each entry is an array inside the list's.
-        if (reader.TokenType != JsonTokenType.StartArray)
+        if (reader.TokenType is JsonTokenType.EndArray or JsonTokenType.Null or JsonTokenType.None)
         {
-            // The end of the array (or a stored null).
             _done = true;
             return null;
+        }
+
+        // Each entry is an array inside the list's; anything else is not a list this code wrote, and hiding it would
+        // hide the patient's appointments.
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new JsonException($"Expected a list entry array, found {reader.TokenType}.");
         }
 
         var entry = JsonSerializer.Deserialize(ref reader, StorageJson.Default.IndexEntry);
