@@ -43,13 +43,8 @@ internal sealed class IndexCursor(byte[]? json)
             return null;
         }
 
-        // Each entry is an array inside the list's; anything else is not a list this code wrote, and hiding it would
-        // hide the patient's appointments.
-        if (reader.TokenType != JsonTokenType.StartArray)
-        {
-            throw new JsonException($"Expected a list entry array, found {reader.TokenType}.");
-        }
-
+        // Anything else is an entry: one that is not an array is refused by its converter rather than taken for the
+        // list's end, which would hide the patient's appointments.
         var entry = JsonSerializer.Deserialize(ref reader, StorageJson.Default.IndexEntry);
         _consumed += (int)reader.BytesConsumed;
         _state = reader.CurrentState;
