@@ -31,22 +31,28 @@ public sealed class SqliteFile(string path)
     /// </summary>
     public IReadOnlyList<byte[]> Pages()
     {
+        int pageSize;
         using (var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString()))
         {
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA wal_checkpoint(FULL)";
-            command.ExecuteNonQuery();
+            command.CommandText = "PRAGMA wal_checkpoint(FULL); PRAGMA page_size;";
+            using var reader = command.ExecuteReader();
+            reader.Read();
+
+            // A checkpoint that could not copy every frame would leave the file behind the store and undercount.
+            if (reader.GetInt32(0) != 0 || reader.GetInt64(1) != reader.GetInt64(2))
+            {
+                throw new InvalidOperationException($"The checkpoint of {path} did not complete: busy {reader.GetInt32(0)}, {reader.GetInt64(2)} of {reader.GetInt64(1)} frames.");
+            }
+
+            reader.NextResult();
+            reader.Read();
+            pageSize = reader.GetInt32(0);
         }
 
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        var pages = new List<byte[]>();
-        for (var page = new byte[4096]; file.Read(page) == page.Length; page = new byte[4096])
-        {
-            pages.Add(page);
-        }
-
-        return pages;
+        var bytes = File.ReadAllBytes(path);
+        return [.. Enumerable.Range(0, bytes.Length / pageSize).Select(i => bytes.AsSpan(i * pageSize, pageSize).ToArray())];
     }
 
     /// <summary>How many pages differ between two <see cref="Pages"/> readings, pages added to the file included.</summary>
