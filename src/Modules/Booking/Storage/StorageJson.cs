@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 namespace Appointments.Booking.Storage;
 
 [JsonSerializable(typeof(Appointment))]
+[JsonSerializable(typeof(Cancellation))]
 [JsonSerializable(typeof(Deliveries))]
 [JsonSerializable(typeof(HistoryEntry))]
 [JsonSerializable(typeof(Schedule))]
@@ -22,5 +23,5 @@ namespace Appointments.Booking.Storage;
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(string?[]))]
 [JsonSerializable(typeof(int?[]))]
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(AppointmentJson)])]
 internal sealed partial class StorageJson : JsonSerializerContext;
