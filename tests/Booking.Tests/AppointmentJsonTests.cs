@@ -80,6 +80,19 @@ public sealed class AppointmentJsonTests
         }));
 
     [Fact]
+    public void A_null_where_the_record_wants_text_is_left_out_as_the_serializer_leaves_it()
+    {
+        var appointment = new Appointment
+        {
+            Id = null!, Username = "ann", Doctor = "dr-x", StartUtc = DateTimeOffset.UnixEpoch, DurationMinutes = 30, Status = null!,
+            ReminderMethod = "email", CreatedAt = DateTimeOffset.UnixEpoch, UpdatedAt = DateTimeOffset.UnixEpoch,
+        };
+
+        Encoding.UTF8.GetString(JsonSerializer.SerializeToUtf8Bytes(appointment, StorageJson.Default.Appointment))
+            .Should().Be(JsonSerializer.Serialize(appointment, ByReflection));
+    }
+
+    [Fact]
     public void The_converter_knows_every_member_of_the_record_in_its_order()
     {
         var members = typeof(Appointment).GetProperties()

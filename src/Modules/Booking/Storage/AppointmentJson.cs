@@ -81,17 +81,17 @@ internal sealed class AppointmentJson : JsonConverter<Appointment>
     public override void Write(Utf8JsonWriter writer, Appointment value, JsonSerializerOptions options)
     {
         writer.WriteStartObject();
-        writer.WriteString(Utf8Names[0], value.Id);
-        writer.WriteString(Utf8Names[1], value.Username);
-        writer.WriteString(Utf8Names[2], value.Doctor);
+        WriteIfAny(writer, 0, value.Id);
+        WriteIfAny(writer, 1, value.Username);
+        WriteIfAny(writer, 2, value.Doctor);
         writer.WriteString(Utf8Names[3], value.StartUtc);
         writer.WriteNumber(Utf8Names[4], value.DurationMinutes);
         WriteIfAny(writer, 5, value.Slot);
         WriteIfAny(writer, 6, value.VisitType);
-        writer.WriteString(Utf8Names[7], value.Status);
+        WriteIfAny(writer, 7, value.Status);
         WriteIfAny(writer, 8, value.Email);
         WriteIfAny(writer, 9, value.Phone);
-        writer.WriteString(Utf8Names[10], value.ReminderMethod);
+        WriteIfAny(writer, 10, value.ReminderMethod);
         writer.WriteString(Utf8Names[11], value.CreatedAt);
         writer.WriteString(Utf8Names[12], value.UpdatedAt);
         if (value.Cancellation is { } cancellation)
@@ -128,6 +128,7 @@ internal sealed class AppointmentJson : JsonConverter<Appointment>
         return -1;
     }
 
+    /// <summary>Text members are left out when null, as the serializer leaves them, the record's required ones too.</summary>
     private static void WriteIfAny(Utf8JsonWriter writer, int member, string? text)
     {
         if (text is not null)
