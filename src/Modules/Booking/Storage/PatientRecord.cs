@@ -28,6 +28,16 @@ internal sealed record PatientRecord(
         entry.Value is null ? new PatientRecord([], [], []) : JsonSerializer.Deserialize(entry.Value, StorageJson.Default.PatientRecord)!;
 
     /// <summary>
+    /// At least <see cref="HoldingAhead"/>, from the counts alone: every appointment holding time from now's month on,
+    /// this month's past ones included. A change that stays below a cap by this count needs no look at this month's list.
+    /// </summary>
+    public int HoldingFromThisMonth(DateTimeOffset now)
+    {
+        var month = BookingKeys.MonthOf(now);
+        return Holding.Where(h => string.CompareOrdinal(h.Key, month) >= 0).Sum(h => h.Value);
+    }
+
+    /// <summary>
     /// How many appointments holding time, other than <paramref name="id"/>, start after <paramref name="now"/>: those
     /// counted in months after now's, and those of now's month (<paramref name="thisMonth"/>, its list) still ahead.
     /// </summary>

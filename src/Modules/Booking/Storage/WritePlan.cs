@@ -270,7 +270,8 @@ internal sealed class WritePlan
 
         var stored = entries[PatientKey];
         var record = PatientRecord.Read(stored);
-        if (ThisMonthKey is not null && _write.MaxActiveAhead is { } max && record.HoldingAhead(_next.Id, months(ThisMonthKey), _now) >= max)
+        if (ThisMonthKey is not null && _write.MaxActiveAhead is { } max
+            && record.HoldingFromThisMonth(_now) >= max && record.HoldingAhead(_next.Id, months(ThisMonthKey), _now) >= max)
         {
             return WriteOutcome.TooManyActive;
         }
