@@ -52,7 +52,7 @@ internal sealed class AppointmentJson : JsonConverter<Appointment>
                 case 13: cancellation = reader.TokenType == JsonTokenType.Null ? null : JsonSerializer.Deserialize(ref reader, StorageJson.Default.Cancellation); break;
                 case 14: version = Required(Number(ref reader), 14); break;
                 case 15: deletedAt = Time(ref reader); break;
-                default: reader.Skip(); next = 0; break;
+                default: reader.Skip(); break;
             }
         }
 
