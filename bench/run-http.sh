@@ -94,9 +94,12 @@ wait_ready() {
 
 # start <log name> <url to wait for> <command...>: runs it in $WORK/run (the content root; each database is kept
 # outside it, see bench/README.md, "Finding: keep the database out of the content root") with Production settings.
+# No app watches its content root: the floor and the stub would otherwise be woken by every line of the host's
+# audit log (in $WORK/run/data), on the cores the host is measured on.
 start() {
   local name="$1" ready="$2"; shift 2
-  ( cd "$WORK/run" && exec env ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning "$@" >"$WORK/$name.log" 2>&1 ) &
+  ( cd "$WORK/run" && exec env ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning \
+      DOTNET_hostBuilder__reloadConfigOnChange=false "$@" >"$WORK/$name.log" 2>&1 ) &
   PIDS+=($!)
   wait_ready "$ready" "$!"
 }
