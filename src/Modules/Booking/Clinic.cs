@@ -18,12 +18,33 @@ internal sealed partial class Clinic(IOptions<BookingOptions> options, TimeProvi
 
     public DateTimeOffset UtcNow => time.GetUtcNow();
 
-    public string Format(DateTimeOffset utc) =>
-        TimeZoneInfo.ConvertTime(utc, Zone).ToString(DateTimeFormat, CultureInfo.InvariantCulture);
+    public string Format(DateTimeOffset utc) => Text(TimeZoneInfo.ConvertTime(utc, Zone), withOffset: false);
 
     /// <summary>ISO 8601 with the clinic's offset at that instant, so no reader has to guess the zone.</summary>
-    public string FormatWithOffset(DateTimeOffset utc) =>
-        TimeZoneInfo.ConvertTime(utc, Zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+    public string FormatWithOffset(DateTimeOffset utc) => Text(TimeZoneInfo.ConvertTime(utc, Zone), withOffset: true);
+
+    /// <summary>
+    /// <see cref="DateTimeFormat"/>, or ISO 8601 with the offset (<c>yyyy-MM-ddTHH:mm:sszzz</c>). Written from the
+    /// sortable standard format, which has a fast path a custom format string lacks: every appointment answered is
+    /// formatted three times.
+    /// </summary>
+    private static string Text(DateTimeOffset local, bool withOffset)
+    {
+        Span<char> text = stackalloc char[25];
+        local.DateTime.TryFormat(text, out var length, "s", CultureInfo.InvariantCulture);
+        if (!withOffset)
+        {
+            text[10] = ' ';
+            return new string(text[..length]);
+        }
+
+        var minutes = (int)local.Offset.TotalMinutes;
+        text[length] = minutes < 0 ? '-' : '+';
+        minutes = Math.Abs(minutes);
+        (text[length + 1], text[length + 2], text[length + 3]) = ((char)('0' + (minutes / 600)), (char)('0' + (minutes / 60 % 10)), ':');
+        (text[length + 4], text[length + 5]) = ((char)('0' + (minutes % 60 / 10)), (char)('0' + (minutes % 10)));
+        return new string(text[..(length + 6)]);
+    }
 
     public DateTime ToLocal(DateTimeOffset utc) => TimeZoneInfo.ConvertTime(utc, Zone).DateTime;
 
