@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Appointments.TestSupport;
 
 namespace Appointments.Host.Tests;
@@ -44,6 +45,7 @@ public abstract class AuditTests<TApp>(TApp app) : ApiTestBase<TApp>(app)
             (doctor, "doctor", "agenda", doctor, 200),
             (name, "patient", "read", id, 200));
         lines.Should().OnlyContain(l => l.Contains("\"client\":", StringComparison.Ordinal) && l.Contains("\"prev\":", StringComparison.Ordinal) && l.Contains("\"hash\":", StringComparison.Ordinal));
+        lines.Should().OnlyContain(l => Regex.IsMatch(l, "^\\{\"at\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{7}Z\","), "each line starts with its UTC time to the tick");
         (await LinesAsync()).Should().Contain(l => l.Contains("\"action\":\"list\"", StringComparison.Ordinal) && l.Contains(name, StringComparison.Ordinal));
         string.Concat(await LinesAsync()).Should().NotContain("secret-contact").And.NotContain("5555550177");
     }

@@ -28,11 +28,15 @@ internal static class AuditChain
     /// <summary>The line for <paramref name="entry"/> after <paramref name="prev"/>, its newline included, and its hash.</summary>
     public static (byte[] Line, string Hash) Line(AuditEntry entry, string prev)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
+        // The hash covers prev followed by the line: prev is written first, so one call hashes both.
+        var buffer = new ArrayBufferWriter<byte>(320);
+        buffer.Advance(Encoding.ASCII.GetBytes(prev, buffer.GetSpan(prev.Length)));
+        Span<char> at = stackalloc char[28];
+        entry.At.UtcDateTime.TryFormat(at, out var atLength, "O", CultureInfo.InvariantCulture);
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
-            json.WriteString("at", entry.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
+            json.WriteString("at", at[..atLength]);
             json.WriteString("actor", entry.Actor);
             json.WriteString("role", entry.Role);
             json.WriteString("action", entry.Action);
@@ -43,8 +47,8 @@ internal static class AuditChain
             json.WriteEndObject();
         }
 
-        var unhashed = buffer.WrittenSpan;
-        var hash = Hash(prev, unhashed);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
+        var unhashed = buffer.WrittenSpan[prev.Length..];
         var line = new byte[unhashed.Length - 1 + HashMember.Length + hash.Length + 3];
         unhashed[..^1].CopyTo(line);
         Encoding.ASCII.GetBytes(HashMember + hash + "\"}\n").CopyTo(line.AsSpan(unhashed.Length - 1));
@@ -80,15 +84,7 @@ internal static class AuditChain
         }
 
         var hash = line[(at + HashMember.Length)..^2];
-        var expected = Hash(prev, Encoding.UTF8.GetBytes(line[..at] + "}"));
+        var expected = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(prev + line[..at] + "}")));
         return expected == hash ? (hash, null) : (null, "its hash does not match its content (the line was altered)");
-    }
-
-    private static string Hash(string prev, ReadOnlySpan<byte> unhashed)
-    {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(Encoding.ASCII.GetBytes(prev));
-        sha.AppendData(unhashed);
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 }
