@@ -12,8 +12,8 @@
 -- DOCTORS=50 books the clinic-shaped load of issue 18 instead: DOCTORS doctors shared by every run ("dr-clinic-<d>",
 -- d = k % DOCTORS), each booking its half-hours one after another (slot k / DOCTORS): a doctor's day fills up, and
 -- bookings of one doctor's day really compete. A patient (p = k % P, P a multiple of DOCTORS) then always books the
--- same doctor, 20 half-hours apart, so never twice at one time. The slots run on from each run's block of k, so a
--- bench run can hold one post scenario in this mode (the second's slots would pass the horizon).
+-- same doctor, 20 half-hours apart, so never twice at one time. The slots run on from each run's block of k, and
+-- run-http.sh keeps the blocks of each host small enough for two rounds to stay inside the horizon.
 -- IDEMPOTENCY=1 sends a unique Idempotency-Key with every request. Every answer but 201 is counted.
 package.path = (os.getenv("LUA_DIR") or ".") .. "/?.lua;" .. package.path
 local common = require("common")
