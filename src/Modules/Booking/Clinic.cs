@@ -7,8 +7,6 @@ namespace Appointments.Booking;
 /// <summary>The clinic's clock and calendar: its time zone, how times are read and written, and "now".</summary>
 internal sealed partial class Clinic(IOptions<BookingOptions> options, TimeProvider time)
 {
-    public const string DateTimeFormat = "yyyy-MM-dd HH:mm:ss";
-
     // A day short of either end of the calendar: an accepted time's end (start + at most 8 hours), its time
     // cells and its local time in any zone stay representable, so no arithmetic on it can overflow.
     private static readonly DateTimeOffset EarliestTime = DateTimeOffset.MinValue.AddDays(1);
@@ -24,7 +22,7 @@ internal sealed partial class Clinic(IOptions<BookingOptions> options, TimeProvi
     public string FormatWithOffset(DateTimeOffset utc) => Text(TimeZoneInfo.ConvertTime(utc, Zone), withOffset: true);
 
     /// <summary>
-    /// <see cref="DateTimeFormat"/>, or ISO 8601 with the offset (<c>yyyy-MM-ddTHH:mm:sszzz</c>). Written from the
+    /// <c>yyyy-MM-dd HH:mm:ss</c>, or ISO 8601 with the offset (<c>yyyy-MM-ddTHH:mm:sszzz</c>). Written from the
     /// sortable standard format, which has a fast path a custom format string lacks: every appointment answered is
     /// formatted three times.
     /// </summary>
