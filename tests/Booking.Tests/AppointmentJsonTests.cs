@@ -99,7 +99,7 @@ public sealed class AppointmentJsonTests
             .Select(p => p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name)
             .OfType<string>();
 
-        AppointmentJson.Names.Should().Equal(members, "a member added to Appointment must be stored and read too");
+        AppointmentJson.Members.Names.Should().Equal(members, "a member added to Appointment must be stored and read too");
     }
 
     [Fact]

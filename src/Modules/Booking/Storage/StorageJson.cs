@@ -23,5 +23,5 @@ namespace Appointments.Booking.Storage;
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(string?[]))]
 [JsonSerializable(typeof(int?[]))]
-[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(AppointmentJson)])]
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(AppointmentJson), typeof(DeliveriesJson)])]
 internal sealed partial class StorageJson : JsonSerializerContext;
