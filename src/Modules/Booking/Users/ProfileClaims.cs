@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
@@ -14,6 +15,12 @@ namespace Appointments.Booking.Users;
 /// </summary>
 internal sealed class ProfileClaims(UserProfiles profiles, IHttpContextAccessor http) : IClaimsTransformation
 {
+    // The identities built from a profile, kept with it. A token's identity (RememberedTokens) and its profile
+    // (UserProfiles) are each remembered, so every request with the token would build the same ones again; a new
+    // profile (the user service asked again) or another identity for the token builds them anew. Nothing adds to
+    // a caller's identities once they are built.
+    private readonly ConditionalWeakTable<UserProfile, Built> _built = [];
+
     public async Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal)
     {
         if (principal.Identity is not ClaimsIdentity { IsAuthenticated: true } token
@@ -30,6 +37,17 @@ internal sealed class ProfileClaims(UserProfiles profiles, IHttpContextAccessor 
             return new ClaimsPrincipal(new ClaimsIdentity(token.FindAll("sub")));
         }
 
+        if (!_built.TryGetValue(profile, out var built) || built.Token != token)
+        {
+            built = Build(token, profile);
+            _built.AddOrUpdate(profile, built);
+        }
+
+        return new ClaimsPrincipal([built.WithRole, built.Contacts]);
+    }
+
+    private static Built Build(ClaimsIdentity token, UserProfile profile)
+    {
         var withRole = new ClaimsIdentity(token.Claims.Where(c => c.Type != "role"), token.AuthenticationType, token.NameClaimType, token.RoleClaimType);
         withRole.AddClaim(new Claim("role", profile.Role));
         var contacts = new ClaimsIdentity(Caller.ProfileIdentity);
@@ -43,11 +61,13 @@ internal sealed class ProfileClaims(UserProfiles profiles, IHttpContextAccessor 
             contacts.AddClaim(new Claim("phone", phone));
         }
 
-        return new ClaimsPrincipal([withRole, contacts]);
+        return new Built(token, withRole, contacts);
     }
 
     private static string? BearerToken(HttpRequest request) =>
         request.Headers[HeaderNames.Authorization].ToString() is { } header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
             ? header["Bearer ".Length..].Trim()
             : null;
+
+    private sealed record Built(ClaimsIdentity Token, ClaimsIdentity WithRole, ClaimsIdentity Contacts);
 }
