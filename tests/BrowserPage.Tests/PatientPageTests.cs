@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Appointments.TestSupport;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -124,6 +125,41 @@ public sealed class PatientPageTests(PageHost host, ITestOutputHelper output)
         await Expect(tab.SlotsOn(day)).ToHaveTextAsync(Morning.Where(t => t != "10:00").ToArray());
         await Expect(tab.Page.Locator("#mine-empty")).ToBeVisibleAsync();
         await tab.ScreenshotAsync("1-doctor-booked");
+        tab.ShouldHaveStayedClean();
+    }
+
+    [Fact]
+    public async Task A_week_answered_after_the_next_one_was_asked_for_does_not_replace_it()
+    {
+        await host.DoctorAsync("dr-weeks");
+        var token = host.Patient("pat-weeks");
+        var thisWeek = $"from={host.Today:yyyy-MM-dd}";
+        await using var tab = await host.OpenAsync(output, "weeks-out-of-order");
+
+        // The API answers this week's slots of dr-weeks only once the next week's are on the page: a user who
+        // picked the doctor and went on to the next week before the first answer came.
+        var release = new TaskCompletionSource();
+        await tab.Page.RouteAsync(new Regex("/api/doctors/dr-weeks/slots"), async route =>
+        {
+            if (route.Request.Url.Contains(thisWeek, StringComparison.Ordinal))
+            {
+                await release.Task;
+            }
+
+            await route.ContinueAsync();
+        });
+        await tab.SignInAsync(token);
+        await tab.ShowNextWeekOfAsync("dr-weeks");
+        await Expect(tab.SlotsOn(host.NextWeek)).ToHaveTextAsync(Morning);
+
+        var late = tab.Page.WaitForResponseAsync(r => r.Url.Contains("/api/doctors/dr-weeks/slots", StringComparison.Ordinal) && r.Url.Contains(thisWeek, StringComparison.Ordinal));
+        release.SetResult();
+        await (await late).FinishedAsync();
+        await tab.Page.WaitForTimeoutAsync(300);
+
+        (await tab.Page.Locator($".day[data-date='{host.Today:yyyy-MM-dd}']").CountAsync()).Should().Be(0, "the week asked for last stays shown");
+        await Expect(tab.SlotsOn(host.NextWeek)).ToHaveTextAsync(Morning);
+        await tab.ScreenshotAsync("1-next-week");
         tab.ShouldHaveStayedClean();
     }
 

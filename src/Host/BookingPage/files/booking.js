@@ -17,6 +17,11 @@
     etags: new Map(),
   };
 
+  // How many times each part of the page was asked to load. Only the latest load may draw its part: an earlier one
+  // answered late (a user going through doctors, weeks or days faster than the API answers) would show another week,
+  // doctor or day than the one named above it.
+  const loads = { slots: 0, mine: 0, day: 0 };
+
   // What the page does about each refusal, besides showing its code, message and detail.
   const reactions = {
     unauthorized: { hint: 'Sign in again.', then: () => signOut(false) },
@@ -154,6 +159,7 @@
   }
 
   async function loadSlots() {
+    const load = ++loads.slots;
     const doctor = $('doctor').value;
     state.selected = null;
     $('selected').hidden = true;
@@ -170,9 +176,11 @@
     try {
       slots = (await api.call('GET', api.path`/api/doctors/${doctor}/slots?from=${from}&to=${to}`)).data || [];
     } catch (error) {
-      showError(error);
+      if (load === loads.slots) showError(error);
       return;
     }
+
+    if (load !== loads.slots) return;
 
     const days = [];
     for (let i = 0; i < 7; i++) {
@@ -233,13 +241,16 @@
   }
 
   async function loadMine() {
+    const load = ++loads.mine;
     let appointments;
     try {
       appointments = (await api.call('GET', '/api/appointments?upcoming=true')).data || [];
     } catch (error) {
-      showError(error);
+      if (load === loads.mine) showError(error);
       return;
     }
+
+    if (load !== loads.mine) return;
 
     $('mine-table').querySelector('tbody').replaceChildren(...appointments.map(a => {
       const row = document.createElement('tr');
@@ -285,12 +296,14 @@
   }
 
   async function loadDay(date) {
+    const load = ++loads.day;
     clearMessages();
     $('day-date').value = date;
     try {
-      renderDay((await api.call('GET', api.path`/api/doctors/${state.user}/appointments?date=${date}`)).data || []);
+      const agenda = (await api.call('GET', api.path`/api/doctors/${state.user}/appointments?date=${date}`)).data || [];
+      if (load === loads.day) renderDay(agenda);
     } catch (error) {
-      showError(error);
+      if (load === loads.day) showError(error);
     }
   }
 
