@@ -2,10 +2,10 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 using Appointments.Booking.Storage;
 using FsCheck;
 using FsCheck.Fluent;
+using static Appointments.Booking.Tests.StoredValues;
 
 namespace Appointments.Booking.Tests;
 
@@ -16,26 +16,6 @@ namespace Appointments.Booking.Tests;
 /// </summary>
 public sealed class AppointmentJsonTests
 {
-    private static readonly JsonSerializerOptions ByReflection = new()
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
-    };
-
-    private static readonly Gen<string> Text = Gen.OneOf(
-        Gen.Elements("65f0c0ffee0123456789abcd", "", "scheduled", "\"", "\\", "<script>", "\u2028", "é中😀", "\0"),
-        Gen.ArrayOf(Gen.OneOf(Gen.Choose(0, 0xD7FF), Gen.Choose(0xE000, 0xFFFF)).Select(c => (char)c)).Select(chars => new string(chars)));
-
-    private static readonly Gen<string?> MaybeText = Gen.OneOf(Gen.Constant((string?)null), Text.Select(t => (string?)t));
-
-    private static readonly Gen<DateTimeOffset> Time =
-        from seconds in Gen.Choose(0, int.MaxValue)
-        from ticks in Gen.OneOf(Gen.Constant(0), Gen.Choose(0, (int)TimeSpan.TicksPerSecond - 1))
-        from minutes in Gen.OneOf(Gen.Constant(0), Gen.Choose(-14 * 60, 14 * 60))
-        select new DateTimeOffset(DateTime.UnixEpoch.Ticks + seconds * TimeSpan.TicksPerSecond + ticks + TimeSpan.TicksPerDay, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(minutes));
-
-    private static readonly Gen<int> Number = Gen.OneOf(Gen.Elements(0, 1, -1, 30, int.MaxValue, int.MinValue), Gen.Choose(int.MinValue, int.MaxValue));
-
     private static readonly Gen<Cancellation> Cancellations =
         from reason in MaybeText
         from who in Text
