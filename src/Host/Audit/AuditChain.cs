@@ -25,15 +25,19 @@ internal static class AuditChain
 
     private const string HashMember = ",\"hash\":\"";
 
-    /// <summary>The line for <paramref name="entry"/> after <paramref name="prev"/>, its newline included, and its hash.</summary>
-    public static (byte[] Line, string Hash) Line(AuditEntry entry, string prev)
+    /// <summary>
+    /// The line for <paramref name="entry"/> after <paramref name="prev"/>, its newline included, and its hash.
+    /// <paramref name="scratch"/> is where the hashed text is built: one writer passes the same one for every line, so
+    /// it stops growing after the first (the JSON writer asks for room for the worst escaping of every string).
+    /// </summary>
+    public static (byte[] Line, string Hash) Line(AuditEntry entry, string prev, ArrayBufferWriter<byte> scratch)
     {
         // The hash covers prev followed by the line: prev is written first, so one call hashes both.
-        var buffer = new ArrayBufferWriter<byte>(320);
-        buffer.Advance(Encoding.ASCII.GetBytes(prev, buffer.GetSpan(prev.Length)));
+        scratch.ResetWrittenCount();
+        scratch.Advance(Encoding.ASCII.GetBytes(prev, scratch.GetSpan(prev.Length)));
         Span<char> at = stackalloc char[28];
         entry.At.UtcDateTime.TryFormat(at, out var atLength, "O", CultureInfo.InvariantCulture);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(scratch))
         {
             json.WriteStartObject();
             json.WriteString("at", at[..atLength]);
@@ -47,11 +51,14 @@ internal static class AuditChain
             json.WriteEndObject();
         }
 
-        var hash = Convert.ToHexStringLower(SHA256.HashData(buffer.WrittenSpan));
-        var unhashed = buffer.WrittenSpan[prev.Length..];
-        var line = new byte[unhashed.Length - 1 + HashMember.Length + hash.Length + 3];
-        unhashed[..^1].CopyTo(line);
-        Encoding.ASCII.GetBytes(HashMember + hash + "\"}\n").CopyTo(line.AsSpan(unhashed.Length - 1));
+        var hash = Convert.ToHexStringLower(SHA256.HashData(scratch.WrittenSpan));
+        var unhashed = scratch.WrittenSpan[prev.Length..^1];
+        var line = new byte[unhashed.Length + HashMember.Length + hash.Length + 3];
+        unhashed.CopyTo(line);
+        var rest = line.AsSpan(unhashed.Length);
+        rest = rest[Encoding.ASCII.GetBytes(HashMember, rest)..];
+        rest = rest[Encoding.ASCII.GetBytes(hash, rest)..];
+        "\"}\n"u8.CopyTo(rest);
         return (line, hash);
     }
 

@@ -67,12 +67,13 @@ internal sealed class AuditLog : IAsyncDisposable
         {
             var reader = _entries.Reader;
             var batch = new ArrayBufferWriter<byte>(64 * 1024);
+            var scratch = new ArrayBufferWriter<byte>(1024);
             while (await reader.WaitToReadAsync())
             {
                 batch.ResetWrittenCount();
                 while (batch.WrittenCount < MaxBatchBytes && reader.TryRead(out var entry))
                 {
-                    var (line, hash) = AuditChain.Line(entry, prev);
+                    var (line, hash) = AuditChain.Line(entry, prev, scratch);
                     batch.Write(line);
                     prev = hash;
                 }
