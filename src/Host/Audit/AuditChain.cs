@@ -26,11 +26,12 @@ internal static class AuditChain
     private const string HashMember = ",\"hash\":\"";
 
     /// <summary>
-    /// The line for <paramref name="entry"/> after <paramref name="prev"/>, its newline included, and its hash.
-    /// <paramref name="scratch"/> is where the hashed text is built: one writer passes the same one for every line, so
-    /// it stops growing after the first (the JSON writer asks for room for the worst escaping of every string).
+    /// Appends the line for <paramref name="entry"/> after <paramref name="prev"/>, its newline included, to
+    /// <paramref name="lines"/>, and returns its hash. <paramref name="scratch"/> is where the hashed text is built: one
+    /// writer passes the same one for every line, so it stops growing after the first (the JSON writer asks for room
+    /// for the worst escaping of every string).
     /// </summary>
-    public static (byte[] Line, string Hash) Line(AuditEntry entry, string prev, ArrayBufferWriter<byte> scratch)
+    public static string Append(AuditEntry entry, string prev, ArrayBufferWriter<byte> scratch, IBufferWriter<byte> lines)
     {
         // The hash covers prev followed by the line: prev is written first, so one call hashes both.
         scratch.ResetWrittenCount();
@@ -53,13 +54,15 @@ internal static class AuditChain
 
         var hash = Convert.ToHexStringLower(SHA256.HashData(scratch.WrittenSpan));
         var unhashed = scratch.WrittenSpan[prev.Length..^1];
-        var line = new byte[unhashed.Length + HashMember.Length + hash.Length + 3];
+        var length = unhashed.Length + HashMember.Length + hash.Length + 3;
+        var line = lines.GetSpan(length);
         unhashed.CopyTo(line);
-        var rest = line.AsSpan(unhashed.Length);
+        var rest = line[unhashed.Length..];
         rest = rest[Encoding.ASCII.GetBytes(HashMember, rest)..];
         rest = rest[Encoding.ASCII.GetBytes(hash, rest)..];
         "\"}\n"u8.CopyTo(rest);
-        return (line, hash);
+        lines.Advance(length);
+        return hash;
     }
 
     /// <summary>

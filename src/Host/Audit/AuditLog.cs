@@ -73,9 +73,7 @@ internal sealed class AuditLog : IAsyncDisposable
                 batch.ResetWrittenCount();
                 while (batch.WrittenCount < MaxBatchBytes && reader.TryRead(out var entry))
                 {
-                    var (line, hash) = AuditChain.Line(entry, prev, scratch);
-                    batch.Write(line);
-                    prev = hash;
+                    prev = AuditChain.Append(entry, prev, scratch, batch);
                 }
 
                 try
