@@ -52,7 +52,7 @@ internal static class AuditChain
             json.WriteEndObject();
         }
 
-        var hash = Convert.ToHexStringLower(SHA256.HashData(scratch.WrittenSpan));
+        var hash = Hash(scratch.WrittenSpan);
         var unhashed = scratch.WrittenSpan[prev.Length..^1];
         var length = unhashed.Length + HashMember.Length + hash.Length + 3;
         var line = lines.GetSpan(length);
@@ -94,7 +94,10 @@ internal static class AuditChain
         }
 
         var hash = line[(at + HashMember.Length)..^2];
-        var expected = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(prev + line[..at] + "}")));
+        var expected = Hash(Encoding.UTF8.GetBytes(prev + line[..at] + "}"));
         return expected == hash ? (hash, null) : (null, "its hash does not match its content (the line was altered)");
     }
+
+    /// <summary>The chain's one rule, for writing and checking alike: the hash of <c>prev</c> followed by the unhashed line.</summary>
+    private static string Hash(ReadOnlySpan<byte> prevAndLine) => Convert.ToHexStringLower(SHA256.HashData(prevAndLine));
 }
